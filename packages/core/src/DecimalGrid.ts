@@ -94,7 +94,10 @@ export class DecimalGrid {
         if (typeof value === 'number' && Number.isFinite(value)) {
           throw new InvalidArgumentError('ERR_DECIMAL_RANGE', `${this.what} beyond 2^43 steps: pass it as a string`, value);
         }
-        if (typeof value === 'string') parseDecimal(value); // throws the precise parse error
+        if (typeof value === 'string') {
+          parseDecimal(value); // throws the precise parse error for malformed text
+          throw new InvalidArgumentError('ERR_DECIMAL_RANGE', `${this.what} is beyond 2^53 steps of ${formatDecimal(this.step)}`, value);
+        }
         throw new InvalidArgumentError('ERR_INVALID_DECIMAL', `${this.what} must be a finite decimal`, value);
       }
       const off = this.what === 'price' ? 'ERR_PRICE_OFF_TICK' : 'ERR_QUANTITY_OFF_LOT';
