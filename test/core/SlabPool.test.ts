@@ -52,15 +52,16 @@ describe('SlabPool allocate and free', () => {
     expect(second).not.toBe(first);
     expect(p.free(first)).toBe(STALE_HANDLE);
     expect(p.isLive(second)).toBe(true);
-    expect(p.generationOf(0)).toBe(1);
+    expect(p.generationOf(0)).toBe(3); // allocate, free, allocate: odd while live
   });
 
   it('refuses values that are not handles', () => {
     const p = pool(8);
     for (const bad of [-1, 1.5, NaN, Infinity, 2 ** 31, -0.5]) expect(p.free(bad)).toBe(INVALID_HANDLE);
     expect(p.isLive(NaN)).toBe(false);
-    // A well-formed handle for a slot that was never allocated is not live and cannot be freed.
-    expect(p.free(3)).toBe(STALE_HANDLE);
+    // A handle with an even generation (a free slot's) can never have been issued.
+    expect(p.free(3)).toBe(INVALID_HANDLE);
+    expect(p.isLive(3)).toBe(false);
     expect(p.freeCount()).toBe(8);
   });
 
@@ -70,6 +71,44 @@ describe('SlabPool allocate and free', () => {
     expect(p.free(old)).toBe(OK);
     for (let i = 0; i < 1000; i++) expect(p.free(p.allocate())).toBe(OK);
     expect(p.free(old)).toBe(STALE_HANDLE);
+  });
+});
+
+describe('SlabPool per-thread cache', () => {
+  it('keeps freed slots for this thread; another thread sees them after releaseCache()', () => {
+    const mine = SlabPool.create({ slotBytes: 64, capacity: 64, localCacheSlots: 8 });
+    const other = SlabPool.attach(mine.buffer); // as another thread would
+    const handles: number[] = [];
+    for (let h = mine.allocate(); h >= 0; h = mine.allocate()) handles.push(h);
+    expect(handles.length).toBe(64);
+    for (const h of handles.slice(0, 8)) expect(mine.free(h)).toBe(OK);
+    expect(mine.freeCount()).toBe(8); // exact across threads: counts generations
+    expect(other.allocate()).toBe(POOL_EXHAUSTED); // the 8 sit in mine's cache
+    mine.releaseCache();
+    const theirs: number[] = [];
+    for (let h = other.allocate(); h >= 0; h = other.allocate()) theirs.push(h);
+    expect(theirs.length).toBe(8);
+  });
+
+  it('spills half of a full cache back to the shared bitmap', () => {
+    const mine = SlabPool.create({ slotBytes: 64, capacity: 64, localCacheSlots: 8 });
+    const other = SlabPool.attach(mine.buffer);
+    const handles: number[] = [];
+    for (let h = mine.allocate(); h >= 0; h = mine.allocate()) handles.push(h);
+    for (const h of handles.slice(0, 9)) mine.free(h); // the 9th overflows the cache
+    let seen = 0;
+    while (other.allocate() >= 0) seen++;
+    expect(seen).toBe(4);
+  });
+
+  it('with the cache disabled every free is visible to other threads at once', () => {
+    const mine = SlabPool.create({ slotBytes: 64, capacity: 32, localCacheSlots: 0 });
+    const other = SlabPool.attach(mine.buffer);
+    const handles: number[] = [];
+    for (let h = mine.allocate(); h >= 0; h = mine.allocate()) handles.push(h);
+    expect(mine.free(handles[5])).toBe(OK);
+    expect(other.indexOf(other.allocate())).toBe(mine.indexOf(handles[5]));
+    expect(() => SlabPool.create({ slotBytes: 64, capacity: 32, localCacheSlots: -1 })).toThrow(/localCacheSlots/);
   });
 });
 

@@ -10,34 +10,48 @@ import { CACHE_LINE_BYTES } from './layout/RecordLayout.js';
  * cache line or an adjacent-line prefetch pair):
  *
  *   +-----------------------+  0
- *   | header (128 B)        |  magic, version, slotBytes, capacity, indexBits, recordClass
+ *   | header (128 B)        |  magic, version, slotBytes, capacity, recordClass
  *   +-----------------------+  128
- *   | ownership bitmap      |  1 bit per slot, 1 = allocated; Int32 words
+ *   | claim bitmap          |  1 bit per slot, 1 = claimed by a thread; Int32 words
  *   +-----------------------+
- *   | generations           |  1 Int32 per slot, bumped by every free
+ *   | generations           |  1 Int32 per slot: odd = live, even = free
  *   +-----------------------+
  *   | slots                 |  capacity x slotBytes, each slot 64-byte aligned
  *   +-----------------------+
  *
- * Why a bitmap rather than a Treiber stack with an ABA tag. JavaScript has compare-and-
- * swap only on 32-bit integers (64-bit CAS exists on BigInt64Array, but every load and
- * every new value is a heap-allocated BigInt: we measured thousands of scavenges per
- * million operations). A 32-bit stack head must hold both the slot index and the ABA
- * tag, which leaves 11 to 16 tag bits; a thread pre-empted between its load and its CAS
- * (routine on a 2-core VM running 3 threads) sees tens of thousands of head changes per
- * millisecond, so the tag wraps and a stale CAS can hand one slot to two owners. The
- * bitmap has no ABA problem at all: a CAS compares the whole ownership word, and any
- * history that brings a word back to the same value leaves exactly the same slots owned,
- * so setting a bit that is clear in the current word is always correct. It is lock-free
- * (a failed CAS means another thread made progress), frees are wait-free (`Atomics.and`),
- * and each thread starts scanning at its own cursor, so two threads allocating at once
- * work on different cache lines instead of fighting over one stack head.
+ * Two levels, as in thread-caching allocators:
  *
- * Handles: `generation << indexBits | index`, a non-negative int32 (a V8 small integer,
- * so it never allocates). `indexBits = log2(capacity)`, the generation keeps the
- * remaining `31 - indexBits` bits, so a stale handle is detected unless its slot was
- * reused a multiple of 2^(31 - indexBits) times while the stale copy was held
- * (32,768 reuses of one slot for a 65,536-slot pool). Negative numbers are statuses.
+ * 1. A shared claim bitmap. A thread claims free slots from it in small batches with
+ *    one CAS per bitmap word, and returns them with `Atomics.and`. We use a bitmap, not
+ *    a Treiber stack with an ABA tag: JavaScript has compare-and-swap only on 32-bit
+ *    integers (a BigInt64Array CAS allocates a BigInt per load and per new value: we
+ *    measured thousands of scavenges per million operations). A 32-bit stack head must
+ *    hold both the slot index and the ABA tag, which leaves 11 to 16 tag bits; a thread
+ *    pre-empted between its load and its CAS (routine on a 2-core VM running 3 threads)
+ *    sees tens of thousands of head changes per millisecond, so the tag can wrap and a
+ *    stale CAS hand one slot to two owners. A bitmap CAS has no ABA problem at all: it
+ *    compares the whole word, and any history that brings a word back to the same value
+ *    leaves exactly the same slots claimed. It is lock-free (a failed CAS means another
+ *    thread progressed), and each thread scans from its own cursor, so threads claim on
+ *    different cache lines instead of fighting over one stack head.
+ *
+ * 2. A small per-thread cache of claimed, free slots in this `SlabPool` object (each
+ *    thread attaches its own). `allocate()` pops from it and `free()` pushes to it, so a
+ *    steady allocate/free costs one atomic read-modify-write (the generation CAS that
+ *    makes a double free from two threads detectable) instead of three. The cache holds
+ *    at most `localCacheSlots` slots (default capacity/16, at most 64); past that, half
+ *    goes back to the bitmap. Slots in another thread's cache are not available to this
+ *    thread: a thread that stops allocating should call `releaseCache()`.
+ *
+ * Generations and handles. Each slot's generation is bumped on allocate (to odd: live)
+ * and on free (to even: free). A handle is `generation << indexBits | index`, a non-
+ * negative int32 (a V8 small integer, so it never allocates); `indexBits =
+ * log2(capacity)` and the handle keeps the low `31 - indexBits` generation bits. A handle
+ * is live exactly while its slot's generation equals it, so a stale handle is detected
+ * unless its slot was reused a multiple of 2^(30 - indexBits) times while it was held
+ * (16,384 reuses of one slot in a 65,536-slot pool), and a free slot can never be freed
+ * (its generation is even, no handle has an even generation). Negative numbers are
+ * statuses.
  *
  * Slot memory is not cleared by `allocate()`; flyweights offer `clear()`.
  */
@@ -46,6 +60,8 @@ export class SlabPool {
   static readonly MAX_CAPACITY = 1 << 22;
   /** Largest slot size accepted. */
   static readonly MAX_SLOT_BYTES = 4096;
+  /** Largest per-thread cache. */
+  static readonly MAX_LOCAL_CACHE_SLOTS = 1024;
 
   readonly buffer: SharedArrayBuffer;
   readonly slotBytes: number;
@@ -54,6 +70,8 @@ export class SlabPool {
   readonly recordClass: number;
   /** Byte offset of slot 0 inside `buffer`. */
   readonly dataOffset: number;
+  /** Free slots this thread may keep for itself. */
+  readonly localCacheSlots: number;
   /** Views over the whole buffer, shared by every flyweight wrapping this pool. */
   readonly f64: Float64Array;
   readonly i32: Int32Array;
@@ -65,9 +83,12 @@ export class SlabPool {
   private readonly bitmapWord: number; // Int32 index of the first bitmap word
   private readonly wordMask: number; // bitmap words - 1 (word count is a power of two)
   private readonly genWord: number; // Int32 index of slot 0's generation
+  private readonly cache: Int32Array; // this thread's claimed free slots
+  private cached: number;
+  private readonly refillCount: number;
   private cursor: number; // this thread's next bitmap word to try
 
-  private constructor(buffer: SharedArrayBuffer, slotBytes: number, capacity: number, recordClass: number) {
+  private constructor(buffer: SharedArrayBuffer, slotBytes: number, capacity: number, recordClass: number, localCacheSlots?: number) {
     this.buffer = buffer;
     this.slotBytes = slotBytes;
     this.capacity = capacity;
@@ -75,6 +96,15 @@ export class SlabPool {
     this.recordClass = recordClass;
     const regions = SlabPool.regions(slotBytes, capacity);
     this.dataOffset = regions.dataOffset;
+    const cacheSlots = localCacheSlots ?? Math.min(64, capacity >>> 4);
+    if (!Number.isInteger(cacheSlots) || cacheSlots < 0 || cacheSlots > SlabPool.MAX_LOCAL_CACHE_SLOTS) {
+      throw new InvalidArgumentError(
+        'ERR_INVALID_ARGUMENT',
+        `localCacheSlots must be an integer from 0 to ${SlabPool.MAX_LOCAL_CACHE_SLOTS}`,
+        localCacheSlots,
+      );
+    }
+    this.localCacheSlots = cacheSlots;
     this.f64 = new Float64Array(buffer);
     this.i32 = new Int32Array(buffer);
     this.u16 = new Uint16Array(buffer);
@@ -84,6 +114,9 @@ export class SlabPool {
     this.bitmapWord = regions.bitmapOffset >> 2;
     this.wordMask = regions.bitmapWords - 1;
     this.genWord = regions.generationOffset >> 2;
+    this.cache = new Int32Array(Math.max(1, cacheSlots));
+    this.cached = 0;
+    this.refillCount = Math.max(1, Math.min(32, cacheSlots >>> 1));
     // Spread threads over the bitmap: each starts 16 words (one cache line) * 7 apart.
     this.cursor = (threadId * 16 * 7) & this.wordMask;
   }
@@ -91,9 +124,10 @@ export class SlabPool {
   /**
    * Create a pool. `slotBytes` is a multiple of 64 (use the record layout's size);
    * `capacity` a power of two from 1 to 2^22. `recordClass` is a free tag checked on
-   * attach so an order pool is never attached as an event pool.
+   * attach so an order pool is never attached as an event pool. `localCacheSlots`
+   * sizes this thread's cache (0 disables it: every free returns to the bitmap).
    */
-  static create(options: { slotBytes: number; capacity: number; recordClass?: number }): SlabPool {
+  static create(options: { slotBytes: number; capacity: number; recordClass?: number; localCacheSlots?: number }): SlabPool {
     const { slotBytes, capacity } = options;
     const recordClass = options.recordClass ?? 0;
     SlabPool.checkShape(slotBytes, capacity);
@@ -109,10 +143,10 @@ export class SlabPool {
     header[H_RECORD_CLASS] = recordClass;
     const { bitmapOffset, bitmapWords } = SlabPool.regions(slotBytes, capacity);
     if (capacity < 32) {
-      // Bits beyond capacity in the single word are marked owned forever.
+      // Bits beyond capacity in the single word are marked claimed forever.
       new Int32Array(buffer, bitmapOffset, bitmapWords)[0] = ~((1 << capacity) - 1) | 0;
     }
-    return new SlabPool(buffer, slotBytes, capacity, recordClass);
+    return new SlabPool(buffer, slotBytes, capacity, recordClass, options.localCacheSlots);
   }
 
   /**
@@ -120,7 +154,7 @@ export class SlabPool {
    * Throws `ConfigurationError` (`ERR_BUFFER_LAYOUT`, `ERR_BUFFER_SIZE`) if the buffer is
    * not a pool buffer, or `expectedRecordClass` is given and differs.
    */
-  static attach(buffer: SharedArrayBuffer, expectedRecordClass?: number): SlabPool {
+  static attach(buffer: SharedArrayBuffer, expectedRecordClass?: number, options?: { localCacheSlots?: number }): SlabPool {
     if (!(buffer instanceof SharedArrayBuffer)) {
       throw new ConfigurationError('ERR_BUFFER_LAYOUT', 'a pool must be attached to a SharedArrayBuffer', buffer);
     }
@@ -150,7 +184,7 @@ export class SlabPool {
         recordClass,
       );
     }
-    return new SlabPool(buffer, slotBytes, capacity, recordClass);
+    return new SlabPool(buffer, slotBytes, capacity, recordClass, options?.localCacheSlots);
   }
 
   /** Total buffer size for a pool shape. */
@@ -161,63 +195,60 @@ export class SlabPool {
   }
 
   /**
-   * Take a free slot. Returns its handle (>= 0) or `POOL_EXHAUSTED`. Lock-free, no
-   * allocation. A scan visits each bitmap word at most once, so an exhausted pool is
-   * reported after one pass, never by spinning.
+   * Take a free slot. Returns its handle (>= 0) or `POOL_EXHAUSTED`. No allocation;
+   * usually no atomic operation at all (a pop from this thread's cache). An empty cache
+   * is refilled from the bitmap in one pass over it, so exhaustion is reported after
+   * visiting each bitmap word once, never by spinning.
    */
   allocate(): number {
-    const bits = this.i32;
-    const base = this.bitmapWord;
-    const wordMask = this.wordMask;
-    let w = this.cursor;
-    for (let scanned = 0; scanned <= wordMask; scanned++) {
-      let word = Atomics.load(bits, base + w);
-      while (word !== -1) {
-        const lowestClear = ~word & (word + 1);
-        const seen = Atomics.compareExchange(bits, base + w, word, word | lowestClear);
-        if (seen === word) {
-          this.cursor = w;
-          const index = (w << 5) | (31 - Math.clz32(lowestClear));
-          // free() bumps the generation before it clears the bit, and both are
-          // sequentially consistent, so the generation read here is the new one.
-          const generation = Atomics.load(bits, this.genWord + index) & this.genMask;
-          return (generation << this.indexBits) | index;
-        }
-        word = seen; // lost a race for this word: retry against what is there now
-      }
-      w = (w + 1) & wordMask;
-    }
-    return POOL_EXHAUSTED;
+    if (this.cached === 0 && this.refill() === 0) return POOL_EXHAUSTED;
+    const index = this.cache[--this.cached];
+    const gi = this.genWord + index;
+    // The slot is claimed in the bitmap and cached by this thread alone, so no other
+    // thread writes its generation now: a plain store suffices. Other threads see the
+    // new value through whatever publishes the handle to them (a ring's release store).
+    const generation = (this.i32[gi] + 1) | 0; // even (free) -> odd (live)
+    this.i32[gi] = generation;
+    return ((generation & this.genMask) << this.indexBits) | index;
   }
 
   /**
    * Return a slot. `OK`, or `STALE_HANDLE` (the slot was freed and reallocated since),
    * `DOUBLE_FREE` (already freed with this handle, possibly by another thread at the
-   * same moment) or `INVALID_HANDLE`. Wait-free apart from one CAS on the generation.
+   * same moment) or `INVALID_HANDLE` (not a handle this pool can have issued).
+   * Any thread may free any handle; the slot joins the freeing thread's cache.
    */
   free(handle: number): number {
     if ((handle | 0) !== handle || handle < 0) return INVALID_HANDLE;
-    const index = handle & this.indexMask;
     const handleGen = handle >>> this.indexBits;
+    if ((handleGen & 1) === 0) return INVALID_HANDLE;
+    const index = handle & this.indexMask;
     const gi = this.genWord + index;
     const generation = Atomics.load(this.i32, gi);
     if ((generation & this.genMask) !== handleGen) {
-      return this.isFreeSlot(index) && ((generation - 1) & this.genMask) === handleGen ? DOUBLE_FREE : STALE_HANDLE;
+      return (generation & this.genMask) === ((handleGen + 1) & this.genMask) ? DOUBLE_FREE : STALE_HANDLE;
     }
-    if (!this.isOwnedSlot(index)) return STALE_HANDLE; // a handle this pool never issued
-    // The generation CAS decides between two threads freeing the same handle at once.
+    // The CAS decides between two threads freeing the same handle at once.
     if (Atomics.compareExchange(this.i32, gi, generation, (generation + 1) | 0) !== generation) return DOUBLE_FREE;
-    Atomics.and(this.i32, this.bitmapWord + (index >>> 5), ~(1 << (index & 31)));
+    if (this.localCacheSlots === 0) {
+      this.unclaim(index);
+      return OK;
+    }
+    if (this.cached === this.localCacheSlots) this.spill(this.localCacheSlots >>> 1 || 1);
+    this.cache[this.cached++] = index;
     return OK;
   }
 
-  /** True while `handle` is the current owner of its slot. */
+  /** True while `handle` is the current owner of its slot. One atomic load. */
   isLive(handle: number): boolean {
     if ((handle | 0) !== handle || handle < 0) return false;
-    const index = handle & this.indexMask;
-    return (
-      (Atomics.load(this.i32, this.genWord + index) & this.genMask) === handle >>> this.indexBits && this.isOwnedSlot(index)
-    );
+    const handleGen = handle >>> this.indexBits;
+    return (handleGen & 1) === 1 && (Atomics.load(this.i32, this.genWord + (handle & this.indexMask)) & this.genMask) === handleGen;
+  }
+
+  /** Give every slot in this thread's cache back to the shared bitmap (call when a thread goes idle or exits). */
+  releaseCache(): void {
+    this.spill(this.cached);
   }
 
   /** Slot index of a handle (no liveness check). */
@@ -225,7 +256,7 @@ export class SlabPool {
     return handle & this.indexMask;
   }
 
-  /** Full 32-bit generation counter of a slot (how many times it was freed). */
+  /** Full 32-bit generation counter of a slot (allocations plus frees so far). */
   generationOf(index: number): number {
     return Atomics.load(this.i32, this.genWord + (index & this.indexMask));
   }
@@ -235,20 +266,57 @@ export class SlabPool {
     return this.dataOffset + index * this.slotBytes;
   }
 
-  /** Number of free slots right now (cold path: counts bits). */
+  /** Number of slots not live right now, across all threads (cold path: scans generations). */
   freeCount(): number {
-    let owned = 0;
-    for (let w = 0; w <= this.wordMask; w++) owned += popcount32(Atomics.load(this.i32, this.bitmapWord + w));
-    const phantom = this.capacity < 32 ? 32 - this.capacity : 0;
-    return this.capacity - (owned - phantom);
+    let live = 0;
+    for (let i = 0; i < this.capacity; i++) live += Atomics.load(this.i32, this.genWord + i) & 1;
+    return this.capacity - live;
   }
 
-  private isOwnedSlot(index: number): boolean {
-    return (Atomics.load(this.i32, this.bitmapWord + (index >>> 5)) & (1 << (index & 31))) !== 0;
+  /** Claim up to `refillCount` free slots from the bitmap into the cache. Returns how many. */
+  private refill(): number {
+    const bits = this.i32;
+    const base = this.bitmapWord;
+    const wordMask = this.wordMask;
+    const want = this.refillCount;
+    let w = this.cursor;
+    for (let scanned = 0; scanned <= wordMask; scanned++) {
+      let word = Atomics.load(bits, base + w);
+      while (word !== -1) {
+        // Take the lowest `want` clear bits of this word in one CAS.
+        let claim = 0;
+        let taken = word;
+        for (let k = 0; k < want && taken !== -1; k++) {
+          const lowestClear = ~taken & (taken + 1);
+          claim |= lowestClear;
+          taken |= lowestClear;
+        }
+        const seen = Atomics.compareExchange(bits, base + w, word, taken);
+        if (seen === word) {
+          this.cursor = w;
+          let n = 0;
+          while (claim !== 0) {
+            const bit = claim & -claim;
+            claim ^= bit;
+            this.cache[this.cached++] = (w << 5) | (31 - Math.clz32(bit));
+            n++;
+          }
+          return n;
+        }
+        word = seen; // lost a race for this word: retry against what is there now
+      }
+      w = (w + 1) & wordMask;
+    }
+    return 0;
   }
 
-  private isFreeSlot(index: number): boolean {
-    return !this.isOwnedSlot(index);
+  /** Return `count` cached slots to the bitmap. */
+  private spill(count: number): void {
+    for (let k = 0; k < count && this.cached > 0; k++) this.unclaim(this.cache[--this.cached]);
+  }
+
+  private unclaim(index: number): void {
+    Atomics.and(this.i32, this.bitmapWord + (index >>> 5), ~(1 << (index & 31)));
   }
 
   private static checkShape(slotBytes: number, capacity: number): void {
@@ -295,13 +363,6 @@ const H_RECORD_CLASS = 4;
 
 function align(value: number, to: number): number {
   return Math.ceil(value / to) * to;
-}
-
-function popcount32(v: number): number {
-  let x = v - ((v >>> 1) & 0x55555555);
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  x = (x + (x >>> 4)) & 0x0f0f0f0f;
-  return Math.imul(x, 0x01010101) >>> 24;
 }
 
 /** Record classes used by ringroute's own pools (checked on attach). */
