@@ -4,15 +4,17 @@ import {
   ConfigurationError,
   defineLayout,
   EXECUTION_EVENT_LAYOUT,
+  FLYWEIGHT_SOURCES,
   INSTRUMENT_LAYOUT,
   ORDER_LAYOUT,
   ORDER_FLAGS_OFFSET,
   ORDER_STATE_OFFSET,
+  renderFlyweightAccessors,
   renderLayoutDiagram,
   type RecordLayout,
 } from '@ringroute/core';
 
-const sourceOf = (file: string) => readFileSync(new URL(`../../packages/core/src/layout/${file}`, import.meta.url), 'utf8');
+const sourceOf = (file: string) => readFileSync(new URL(`../../packages/core/src/${file}`, import.meta.url), 'utf8');
 
 describe('defineLayout', () => {
   it('puts 8-byte fields first, keeps declaration order within a width, and aligns every field', () => {
@@ -76,23 +78,35 @@ describe('ringroute record layouts', () => {
   it('execution event record is one 64-byte cache line', () => check(EXECUTION_EVENT_LAYOUT, 64));
   it('instrument record is 128 bytes', () => check(INSTRUMENT_LAYOUT, 128));
 
-  it.each([
-    ['OrderLayout.ts', ORDER_LAYOUT],
-    ['ExecutionEventLayout.ts', EXECUTION_EVENT_LAYOUT],
-    ['InstrumentLayout.ts', INSTRUMENT_LAYOUT],
-  ])('the ASCII diagram in %s matches the computed layout (run `pnpm layouts` to redraw)', (file, layout) => {
-    const source = sourceOf(file);
-    const match = /DIAGRAM-BEGIN\n([\s\S]*?)\n \* DIAGRAM-END/.exec(source);
-    expect(match).not.toBeNull();
-    const inFile = match![1]
-      .split('\n')
-      .map((line) => line.replace(/^ \* ?/, ''))
-      .join('\n');
-    expect(inFile).toBe(
-      renderLayoutDiagram(layout)
-        .split('\n')
-        .map((l) => l.trimEnd())
-        .join('\n'),
-    );
+  it.each(FLYWEIGHT_SOURCES.map((source) => [source.file, source] as const))(
+    'generated text in %s matches its layout (run `pnpm layouts` to regenerate)',
+    (_file, source) => {
+      const text = sourceOf(source.file);
+      if (source.accessors) {
+        const match = /  \/\/ GENERATED-BEGIN accessors[^\n]*\n([\s\S]*?)\n  \/\/ GENERATED-END accessors/.exec(text);
+        expect(match).not.toBeNull();
+        expect(match![1]).toBe(renderFlyweightAccessors(source.layout, { readOnly: source.readOnly }));
+      } else {
+        const match = /DIAGRAM-BEGIN\n([\s\S]*?)\n \* DIAGRAM-END/.exec(text);
+        expect(match).not.toBeNull();
+        const inFile = match![1]
+          .split('\n')
+          .map((line) => line.replace(/^ \* ?/, ''))
+          .join('\n');
+        const expected = renderLayoutDiagram(source.layout)
+          .split('\n')
+          .map((l) => l.trimEnd())
+          .join('\n');
+        expect(inFile).toBe(expected);
+      }
+    },
+  );
+
+  it('generated accessors use literal element indices (no offset lookups on the hot path)', () => {
+    const order = renderFlyweightAccessors(ORDER_LAYOUT, { readOnly: ['state'] });
+    expect(order).toContain('return this.f64[this.base8 + 2];'); // priceTicks at byte 16
+    expect(order).toContain('return this.i32[this.base4 + 26];'); // state at byte 104
+    expect(order).not.toContain('set state(');
+    expect(order).not.toMatch(/_OFFSET/);
   });
 });

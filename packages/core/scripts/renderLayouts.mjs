@@ -1,15 +1,25 @@
-// Regenerates the ASCII layout diagrams inside the layout files from the layouts
-// themselves. Run after changing a schema: `pnpm layouts`. A test fails while they differ.
-import * as c from '../dist/index.js';
+// Rewrites the generated text in core's sources from the layouts themselves: the ASCII
+// diagram in each layout file and the accessor region in each flyweight. Run after
+// changing a schema: `pnpm layouts` (it builds core first). A test fails while any
+// generated text differs from what this script would write.
 import fs from 'node:fs';
-const files = {
-  [new URL('../src/layout/OrderLayout.ts', import.meta.url).pathname]: c.ORDER_LAYOUT,
-  [new URL('../src/layout/ExecutionEventLayout.ts', import.meta.url).pathname]: c.EXECUTION_EVENT_LAYOUT,
-  [new URL('../src/layout/InstrumentLayout.ts', import.meta.url).pathname]: c.INSTRUMENT_LAYOUT,
-};
-for (const [f, layout] of Object.entries(files)) {
-  let s = fs.readFileSync(f, 'utf8');
-  const diagram = c.renderLayoutDiagram(layout).split('\n').map((l) => (' * ' + l).trimEnd()).join('\n');
-  s = s.replace(/ \* DIAGRAM-BEGIN\n[\s\S]*? \* DIAGRAM-END/, ` * DIAGRAM-BEGIN\n${diagram}\n * DIAGRAM-END`);
-  fs.writeFileSync(f, s);
+import { FLYWEIGHT_SOURCES, renderFlyweightAccessors, renderLayoutDiagram } from '../dist/index.js';
+
+const DIAGRAM = /( \* DIAGRAM-BEGIN\n)[\s\S]*?( \* DIAGRAM-END)/;
+const ACCESSORS = /(  \/\/ GENERATED-BEGIN accessors[^\n]*\n)[\s\S]*?(  \/\/ GENERATED-END accessors)/;
+
+for (const source of FLYWEIGHT_SOURCES) {
+  const path = new URL(`../src/${source.file}`, import.meta.url);
+  let text = fs.readFileSync(path, 'utf8');
+  if (source.accessors) {
+    const body = renderFlyweightAccessors(source.layout, { readOnly: source.readOnly });
+    text = text.replace(ACCESSORS, (_, begin, end) => `${begin}${body}\n${end}`);
+  } else {
+    const diagram = renderLayoutDiagram(source.layout)
+      .split('\n')
+      .map((line) => ` * ${line}`.trimEnd())
+      .join('\n');
+    text = text.replace(DIAGRAM, (_, begin, end) => `${begin}${diagram}\n${end}`);
+  }
+  fs.writeFileSync(path, text);
 }

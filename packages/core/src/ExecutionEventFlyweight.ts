@@ -1,19 +1,6 @@
 import { Flyweight } from './Flyweight.js';
 import { enumName } from './OrderEnums.js';
-import {
-  EXEC_RECORD_BYTES,
-  EXEC_CLIENT_ORDER_ID_OFFSET,
-  EXEC_VENUE_ORDER_ID_OFFSET,
-  EXEC_LAST_PRICE_TICKS_OFFSET,
-  EXEC_LAST_QTY_LOTS_OFFSET,
-  EXEC_CUM_QTY_LOTS_OFFSET,
-  EXEC_LEAVES_LOTS_OFFSET,
-  EXEC_EVENT_TIME_NS_OFFSET,
-  EXEC_ORDER_HANDLE_OFFSET,
-  EXEC_REJECT_REASON_OFFSET,
-  EXEC_TYPE_OFFSET,
-  EXEC_FLAGS_OFFSET,
-} from './layout/ExecutionEventLayout.js';
+import { EXEC_RECORD_BYTES } from './layout/ExecutionEventLayout.js';
 
 /** Bits of an execution event's `flags` byte. */
 export const ExecFlags = {
@@ -33,93 +20,96 @@ export class ExecutionEventFlyweight extends Flyweight {
     super(EXEC_RECORD_BYTES);
   }
 
-  /** Client order id the event is about. */
+  // GENERATED-BEGIN accessors (pnpm layouts; see renderFlyweightAccessors)
+  /** Client order id the event is about. (int53 at byte 0) */
   get clientOrderId(): number {
-    return this.f64[this.base8 + (EXEC_CLIENT_ORDER_ID_OFFSET >> 3)];
+    return this.f64[this.base8];
   }
   set clientOrderId(value: number) {
-    this.f64[this.base8 + (EXEC_CLIENT_ORDER_ID_OFFSET >> 3)] = value;
+    this.f64[this.base8] = value;
   }
 
-  /** Venue's id for the order. */
+  /** Venue's id for the order. (int53 at byte 8) */
   get venueOrderId(): number {
-    return this.f64[this.base8 + (EXEC_VENUE_ORDER_ID_OFFSET >> 3)];
+    return this.f64[this.base8 + 1];
   }
   set venueOrderId(value: number) {
-    this.f64[this.base8 + (EXEC_VENUE_ORDER_ID_OFFSET >> 3)] = value;
+    this.f64[this.base8 + 1] = value;
   }
 
-  /** FILL: price of this fill; REPLACED: the new limit price. */
+  /** FILL: price of this fill; REPLACED: the new limit price. (int53 at byte 16) */
   get lastPriceTicks(): number {
-    return this.f64[this.base8 + (EXEC_LAST_PRICE_TICKS_OFFSET >> 3)];
+    return this.f64[this.base8 + 2];
   }
   set lastPriceTicks(value: number) {
-    this.f64[this.base8 + (EXEC_LAST_PRICE_TICKS_OFFSET >> 3)] = value;
+    this.f64[this.base8 + 2] = value;
   }
 
-  /** FILL: quantity of this fill. */
+  /** FILL: quantity of this fill. (int53 at byte 24) */
   get lastQtyLots(): number {
-    return this.f64[this.base8 + (EXEC_LAST_QTY_LOTS_OFFSET >> 3)];
+    return this.f64[this.base8 + 3];
   }
   set lastQtyLots(value: number) {
-    this.f64[this.base8 + (EXEC_LAST_QTY_LOTS_OFFSET >> 3)] = value;
+    this.f64[this.base8 + 3] = value;
   }
 
-  /** Venue's cumulative filled quantity after this event. */
+  /** Venue's cumulative filled quantity after this event. (int53 at byte 32) */
   get cumQtyLots(): number {
-    return this.f64[this.base8 + (EXEC_CUM_QTY_LOTS_OFFSET >> 3)];
+    return this.f64[this.base8 + 4];
   }
   set cumQtyLots(value: number) {
-    this.f64[this.base8 + (EXEC_CUM_QTY_LOTS_OFFSET >> 3)] = value;
+    this.f64[this.base8 + 4] = value;
   }
 
-  /** Venue's open quantity after this event. */
+  /** Venue's open quantity after this event. (int53 at byte 40) */
   get leavesLots(): number {
-    return this.f64[this.base8 + (EXEC_LEAVES_LOTS_OFFSET >> 3)];
+    return this.f64[this.base8 + 5];
   }
   set leavesLots(value: number) {
-    this.f64[this.base8 + (EXEC_LEAVES_LOTS_OFFSET >> 3)] = value;
+    this.f64[this.base8 + 5] = value;
   }
 
-  /** When the gateway produced the event, `nanoTime()` ns. */
+  /** When the gateway produced the event, nanoTime() ns. (int53 at byte 48) */
   get eventTimeNs(): number {
-    return this.f64[this.base8 + (EXEC_EVENT_TIME_NS_OFFSET >> 3)];
+    return this.f64[this.base8 + 6];
   }
   set eventTimeNs(value: number) {
-    this.f64[this.base8 + (EXEC_EVENT_TIME_NS_OFFSET >> 3)] = value;
+    this.f64[this.base8 + 6] = value;
   }
 
-  /** Handle of the order in the order pool (-1 if unknown to the gateway). */
+  /** Handle of the order in the order pool (-1 if unknown to the gateway). (int32 at byte 56) */
   get orderHandle(): number {
-    return this.i32[this.base4 + (EXEC_ORDER_HANDLE_OFFSET >> 2)];
+    return this.i32[this.base4 + 14];
   }
   set orderHandle(value: number) {
-    this.i32[this.base4 + (EXEC_ORDER_HANDLE_OFFSET >> 2)] = value;
+    this.i32[this.base4 + 14] = value;
   }
 
-  /** RejectReason for REJECT, CANCEL_REJECT, REPLACE_REJECT. */
+  /** RejectReason for REJECT, CANCEL_REJECT, REPLACE_REJECT. (uint16 at byte 60) */
   get rejectReason(): number {
-    return this.u16[this.base2 + (EXEC_REJECT_REASON_OFFSET >> 1)];
+    return this.u16[this.base2 + 30];
   }
   set rejectReason(value: number) {
-    this.u16[this.base2 + (EXEC_REJECT_REASON_OFFSET >> 1)] = value;
+    this.u16[this.base2 + 30] = value;
   }
 
-  /** ExecType. */
+  /** ExecType. (uint8 at byte 62) */
   get execType(): number {
-    return this.u8[this.base1 + EXEC_TYPE_OFFSET];
+    return this.u8[this.base1 + 62];
   }
   set execType(value: number) {
-    this.u8[this.base1 + EXEC_TYPE_OFFSET] = value;
+    this.u8[this.base1 + 62] = value;
   }
 
-  /** Event flags (ExecFlags). */
+  /** Event flags (ExecFlags). (uint8 at byte 63) */
   get flags(): number {
-    return this.u8[this.base1 + EXEC_FLAGS_OFFSET];
+    return this.u8[this.base1 + 63];
   }
   set flags(value: number) {
-    this.u8[this.base1 + EXEC_FLAGS_OFFSET] = value;
+    this.u8[this.base1 + 63] = value;
   }
+  // GENERATED-END accessors
+
   /** A plain object of every field with enum names, for logs and debugging (allocates). */
   toJSON(): Record<string, number | string> {
     return {

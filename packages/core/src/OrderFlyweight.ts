@@ -1,31 +1,6 @@
 import { Flyweight } from './Flyweight.js';
 import { enumName } from './OrderEnums.js';
-import {
-  ORDER_RECORD_BYTES,
-  ORDER_STATE_OFFSET,
-  ORDER_CLIENT_ORDER_ID_OFFSET,
-  ORDER_VENUE_ORDER_ID_OFFSET,
-  ORDER_PRICE_TICKS_OFFSET,
-  ORDER_STOP_PRICE_TICKS_OFFSET,
-  ORDER_QUANTITY_LOTS_OFFSET,
-  ORDER_FILLED_LOTS_OFFSET,
-  ORDER_LEAVES_LOTS_OFFSET,
-  ORDER_AVG_FILL_PRICE_TICKS_OFFSET,
-  ORDER_EXPIRE_AT_NS_OFFSET,
-  ORDER_CREATED_NS_OFFSET,
-  ORDER_SENT_NS_OFFSET,
-  ORDER_ACK_NS_OFFSET,
-  ORDER_LAST_UPDATE_NS_OFFSET,
-  ORDER_SYMBOL_ID_OFFSET,
-  ORDER_STRATEGY_ID_OFFSET,
-  ORDER_ACCOUNT_ID_OFFSET,
-  ORDER_VENUE_ID_OFFSET,
-  ORDER_REJECT_REASON_OFFSET,
-  ORDER_SIDE_OFFSET,
-  ORDER_ORD_TYPE_OFFSET,
-  ORDER_TIF_OFFSET,
-  ORDER_FLAGS_OFFSET,
-} from './layout/OrderLayout.js';
+import { ORDER_RECORD_BYTES, ORDER_STATE_OFFSET } from './layout/OrderLayout.js';
 
 /** Int32 index of the state field inside a record, for Atomics. */
 const STATE_WORD = ORDER_STATE_OFFSET >> 2;
@@ -53,8 +28,8 @@ export class OrderFlyweight extends Flyweight {
     super(ORDER_RECORD_BYTES);
   }
 
-  /** Current OrderState (an atomic load). */
-  get state(): number {
+  /** Current OrderState with an atomic load (sequentially consistent; ~7 ns here). */
+  loadState(): number {
     return Atomics.load(this.i32, this.base4 + STATE_WORD);
   }
 
@@ -75,181 +50,189 @@ export class OrderFlyweight extends Flyweight {
     this.i32[this.base4 + STATE_WORD] = state;
   }
 
-  /** Client order id, unique per router; exact to 2^53. */
+  // GENERATED-BEGIN accessors (pnpm layouts; see renderFlyweightAccessors)
+  /** Client order id, unique per router; exact to 2^53. (int53 at byte 0) */
   get clientOrderId(): number {
-    return this.f64[this.base8 + (ORDER_CLIENT_ORDER_ID_OFFSET >> 3)];
+    return this.f64[this.base8];
   }
   set clientOrderId(value: number) {
-    this.f64[this.base8 + (ORDER_CLIENT_ORDER_ID_OFFSET >> 3)] = value;
+    this.f64[this.base8] = value;
   }
 
-  /** Id the venue assigned (0 until acknowledged). */
+  /** Id the venue assigned (0 until acknowledged). (int53 at byte 8) */
   get venueOrderId(): number {
-    return this.f64[this.base8 + (ORDER_VENUE_ORDER_ID_OFFSET >> 3)];
+    return this.f64[this.base8 + 1];
   }
   set venueOrderId(value: number) {
-    this.f64[this.base8 + (ORDER_VENUE_ORDER_ID_OFFSET >> 3)] = value;
+    this.f64[this.base8 + 1] = value;
   }
 
-  /** Limit price in ticks of the instrument (may be negative for spreads). */
+  /** Limit price in ticks of the instrument (may be negative for spreads). (int53 at byte 16) */
   get priceTicks(): number {
-    return this.f64[this.base8 + (ORDER_PRICE_TICKS_OFFSET >> 3)];
+    return this.f64[this.base8 + 2];
   }
   set priceTicks(value: number) {
-    this.f64[this.base8 + (ORDER_PRICE_TICKS_OFFSET >> 3)] = value;
+    this.f64[this.base8 + 2] = value;
   }
 
-  /** Trigger price in ticks for STOP and STOP_LIMIT. */
+  /** Trigger price in ticks for STOP and STOP_LIMIT. (int53 at byte 24) */
   get stopPriceTicks(): number {
-    return this.f64[this.base8 + (ORDER_STOP_PRICE_TICKS_OFFSET >> 3)];
+    return this.f64[this.base8 + 3];
   }
   set stopPriceTicks(value: number) {
-    this.f64[this.base8 + (ORDER_STOP_PRICE_TICKS_OFFSET >> 3)] = value;
+    this.f64[this.base8 + 3] = value;
   }
 
-  /** Order quantity in lots. */
+  /** Order quantity in lots. (int53 at byte 32) */
   get quantityLots(): number {
-    return this.f64[this.base8 + (ORDER_QUANTITY_LOTS_OFFSET >> 3)];
+    return this.f64[this.base8 + 4];
   }
   set quantityLots(value: number) {
-    this.f64[this.base8 + (ORDER_QUANTITY_LOTS_OFFSET >> 3)] = value;
+    this.f64[this.base8 + 4] = value;
   }
 
-  /** Cumulative filled quantity in lots. */
+  /** Cumulative filled quantity in lots. (int53 at byte 40) */
   get filledLots(): number {
-    return this.f64[this.base8 + (ORDER_FILLED_LOTS_OFFSET >> 3)];
+    return this.f64[this.base8 + 5];
   }
   set filledLots(value: number) {
-    this.f64[this.base8 + (ORDER_FILLED_LOTS_OFFSET >> 3)] = value;
+    this.f64[this.base8 + 5] = value;
   }
 
-  /** Open quantity in lots: quantityLots - filledLots while live, 0 once terminal. */
+  /** Open quantity in lots: quantityLots - filledLots while working, 0 once done (FIX LeavesQty). (int53 at byte 48) */
   get leavesLots(): number {
-    return this.f64[this.base8 + (ORDER_LEAVES_LOTS_OFFSET >> 3)];
+    return this.f64[this.base8 + 6];
   }
   set leavesLots(value: number) {
-    this.f64[this.base8 + (ORDER_LEAVES_LOTS_OFFSET >> 3)] = value;
+    this.f64[this.base8 + 6] = value;
   }
 
-  /** Volume-weighted average fill price in ticks (fractional). */
+  /** Volume-weighted average fill price in ticks (fractional). (float64 at byte 56) */
   get avgFillPriceTicks(): number {
-    return this.f64[this.base8 + (ORDER_AVG_FILL_PRICE_TICKS_OFFSET >> 3)];
+    return this.f64[this.base8 + 7];
   }
   set avgFillPriceTicks(value: number) {
-    this.f64[this.base8 + (ORDER_AVG_FILL_PRICE_TICKS_OFFSET >> 3)] = value;
+    this.f64[this.base8 + 7] = value;
   }
 
-  /** Expiry for GTD orders, on the `nanoTime()` clock. */
+  /** Expiry for GTD orders, on the nanoTime() clock. (int53 at byte 64) */
   get expireAtNs(): number {
-    return this.f64[this.base8 + (ORDER_EXPIRE_AT_NS_OFFSET >> 3)];
+    return this.f64[this.base8 + 8];
   }
   set expireAtNs(value: number) {
-    this.f64[this.base8 + (ORDER_EXPIRE_AT_NS_OFFSET >> 3)] = value;
+    this.f64[this.base8 + 8] = value;
   }
 
-  /** When the order was created, `nanoTime()` ns. */
+  /** When the order was created, nanoTime() ns. (int53 at byte 72) */
   get createdNs(): number {
-    return this.f64[this.base8 + (ORDER_CREATED_NS_OFFSET >> 3)];
+    return this.f64[this.base8 + 9];
   }
   set createdNs(value: number) {
-    this.f64[this.base8 + (ORDER_CREATED_NS_OFFSET >> 3)] = value;
+    this.f64[this.base8 + 9] = value;
   }
 
-  /** When the order was handed to a gateway, `nanoTime()` ns. */
+  /** When the order was handed to a gateway, nanoTime() ns. (int53 at byte 80) */
   get sentNs(): number {
-    return this.f64[this.base8 + (ORDER_SENT_NS_OFFSET >> 3)];
+    return this.f64[this.base8 + 10];
   }
   set sentNs(value: number) {
-    this.f64[this.base8 + (ORDER_SENT_NS_OFFSET >> 3)] = value;
+    this.f64[this.base8 + 10] = value;
   }
 
-  /** When the venue acknowledged it, `nanoTime()` ns. */
+  /** When the venue acknowledged it, nanoTime() ns. (int53 at byte 88) */
   get ackNs(): number {
-    return this.f64[this.base8 + (ORDER_ACK_NS_OFFSET >> 3)];
+    return this.f64[this.base8 + 11];
   }
   set ackNs(value: number) {
-    this.f64[this.base8 + (ORDER_ACK_NS_OFFSET >> 3)] = value;
+    this.f64[this.base8 + 11] = value;
   }
 
-  /** When the state last changed, `nanoTime()` ns. */
+  /** When the state last changed, nanoTime() ns. (int53 at byte 96) */
   get lastUpdateNs(): number {
-    return this.f64[this.base8 + (ORDER_LAST_UPDATE_NS_OFFSET >> 3)];
+    return this.f64[this.base8 + 12];
   }
   set lastUpdateNs(value: number) {
-    this.f64[this.base8 + (ORDER_LAST_UPDATE_NS_OFFSET >> 3)] = value;
+    this.f64[this.base8 + 12] = value;
   }
 
-  /** Instrument id from the InstrumentTable. */
+  /** OrderState. A plain load, exact on the owning thread; other threads use loadState(). Changed only through casState/initState. (int32 at byte 104) */
+  get state(): number {
+    return this.i32[this.base4 + 26];
+  }
+
+  /** Instrument id from the InstrumentTable. (int32 at byte 108) */
   get symbolId(): number {
-    return this.i32[this.base4 + (ORDER_SYMBOL_ID_OFFSET >> 2)];
+    return this.i32[this.base4 + 27];
   }
   set symbolId(value: number) {
-    this.i32[this.base4 + (ORDER_SYMBOL_ID_OFFSET >> 2)] = value;
+    this.i32[this.base4 + 27] = value;
   }
 
-  /** Strategy that owns the order. */
+  /** Strategy that owns the order. (int32 at byte 112) */
   get strategyId(): number {
-    return this.i32[this.base4 + (ORDER_STRATEGY_ID_OFFSET >> 2)];
+    return this.i32[this.base4 + 28];
   }
   set strategyId(value: number) {
-    this.i32[this.base4 + (ORDER_STRATEGY_ID_OFFSET >> 2)] = value;
+    this.i32[this.base4 + 28] = value;
   }
 
-  /** Account, for self-match prevention and positions. */
+  /** Account, for self-match prevention and positions. (int32 at byte 116) */
   get accountId(): number {
-    return this.i32[this.base4 + (ORDER_ACCOUNT_ID_OFFSET >> 2)];
+    return this.i32[this.base4 + 29];
   }
   set accountId(value: number) {
-    this.i32[this.base4 + (ORDER_ACCOUNT_ID_OFFSET >> 2)] = value;
+    this.i32[this.base4 + 29] = value;
   }
 
-  /** Venue the order was routed to. */
+  /** Venue the order was routed to. (uint16 at byte 120) */
   get venueId(): number {
-    return this.u16[this.base2 + (ORDER_VENUE_ID_OFFSET >> 1)];
+    return this.u16[this.base2 + 60];
   }
   set venueId(value: number) {
-    this.u16[this.base2 + (ORDER_VENUE_ID_OFFSET >> 1)] = value;
+    this.u16[this.base2 + 60] = value;
   }
 
-  /** RejectReason of the last reject (0 if none). */
+  /** RejectReason of the last reject (0 if none). (uint16 at byte 122) */
   get rejectReason(): number {
-    return this.u16[this.base2 + (ORDER_REJECT_REASON_OFFSET >> 1)];
+    return this.u16[this.base2 + 61];
   }
   set rejectReason(value: number) {
-    this.u16[this.base2 + (ORDER_REJECT_REASON_OFFSET >> 1)] = value;
+    this.u16[this.base2 + 61] = value;
   }
 
-  /** Side.BUY or Side.SELL. */
+  /** Side.BUY or Side.SELL. (uint8 at byte 124) */
   get side(): number {
-    return this.u8[this.base1 + ORDER_SIDE_OFFSET];
+    return this.u8[this.base1 + 124];
   }
   set side(value: number) {
-    this.u8[this.base1 + ORDER_SIDE_OFFSET] = value;
+    this.u8[this.base1 + 124] = value;
   }
 
-  /** OrderType. */
+  /** OrderType. (uint8 at byte 125) */
   get ordType(): number {
-    return this.u8[this.base1 + ORDER_ORD_TYPE_OFFSET];
+    return this.u8[this.base1 + 125];
   }
   set ordType(value: number) {
-    this.u8[this.base1 + ORDER_ORD_TYPE_OFFSET] = value;
+    this.u8[this.base1 + 125] = value;
   }
 
-  /** TimeInForce. */
+  /** TimeInForce. (uint8 at byte 126) */
   get tif(): number {
-    return this.u8[this.base1 + ORDER_TIF_OFFSET];
+    return this.u8[this.base1 + 126];
   }
   set tif(value: number) {
-    this.u8[this.base1 + ORDER_TIF_OFFSET] = value;
+    this.u8[this.base1 + 126] = value;
   }
 
-  /** OrderFlags bit set (POST_ONLY, REDUCE_ONLY). */
+  /** OrderFlags bit set (POST_ONLY, REDUCE_ONLY). (uint8 at byte 127) */
   get flags(): number {
-    return this.u8[this.base1 + ORDER_FLAGS_OFFSET];
+    return this.u8[this.base1 + 127];
   }
   set flags(value: number) {
-    this.u8[this.base1 + ORDER_FLAGS_OFFSET] = value;
+    this.u8[this.base1 + 127] = value;
   }
+  // GENERATED-END accessors
+
   /** A plain object of every field with enum names, for logs and debugging (allocates). */
   toJSON(): Record<string, number | string> {
     return {

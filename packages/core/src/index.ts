@@ -16,6 +16,8 @@ export * from './OrderEnums.js';
 export * from './Clock.js';
 export { defineLayout, renderLayoutDiagram, RecordLayout, CACHE_LINE_BYTES } from './layout/RecordLayout.js';
 export type { FieldSpec, FieldType, LayoutField } from './layout/RecordLayout.js';
+export { renderFlyweightAccessors } from './layout/renderFlyweightAccessors.js';
+export { FLYWEIGHT_SOURCES } from './layout/generatedSources.js';
 export * from './layout/OrderLayout.js';
 export * from './layout/ExecutionEventLayout.js';
 export { INSTRUMENT_LAYOUT } from './layout/InstrumentLayout.js';

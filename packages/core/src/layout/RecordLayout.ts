@@ -20,11 +20,14 @@ export interface FieldSpec {
   readonly type: FieldType;
   /** Only for `bytes`: the array length. */
   readonly length?: number;
+  /** One line of TSDoc for the generated accessor. */
+  readonly doc?: string;
 }
 
 export interface LayoutField {
   readonly name: string;
   readonly type: FieldType;
+  readonly doc: string;
   /** Byte offset from the start of the record. */
   readonly offset: number;
   /** Length in bytes. */
@@ -114,7 +117,7 @@ export function defineLayout(name: string, specs: readonly FieldSpec[], recordBy
   for (const { spec, length, align } of sized) {
     const a = Math.max(align, 1);
     offset = Math.ceil(offset / a) * a;
-    fields.push({ name: spec.name, type: spec.type, offset, length });
+    fields.push({ name: spec.name, type: spec.type, doc: spec.doc ?? '', offset, length });
     offset += length;
   }
   if (offset > recordBytes) {
