@@ -1,0 +1,82 @@
+/** Options of `pnpm bench`. */
+export interface BenchArgs {
+  /** Substrings or globs (`*`) matched against scenario names; empty = every scenario. */
+  filters: string[];
+  /** Where to write the JSON result (default: bench-results/latest.json). */
+  jsonPath: string;
+  /** Fewer samples per run (same number of runs): for the demo and smoke tests. */
+  quick: boolean;
+  /** Runs per scenario; each run measures the scenario and its reference back to back. */
+  runs: number;
+  list: boolean;
+  help: boolean;
+}
+
+export class UsageError extends Error {}
+
+export const USAGE = `Usage: pnpm bench [--] [--filter <pattern>]... [--json <file>] [--quick] [--runs <n>] [--list]
+
+  --filter <p>  run scenarios whose name contains <p> (or matches it, with * as a wildcard);
+                repeatable; references of the selected scenarios always run beside them
+  --json <f>    write the machine-readable result there (default bench-results/latest.json)
+  --quick       fewer samples per run, same number of runs (for smoke runs and the demo)
+  --runs <n>    runs per scenario (default 3; medians are over runs, percentiles over the
+                merged histograms of all runs)
+  --list        print the scenario names and exit
+`;
+
+/** Parse argv; a literal `--` (as pnpm may pass it through) is ignored anywhere. */
+export function parseArgs(argv: readonly string[]): BenchArgs {
+  const args: BenchArgs = { filters: [], jsonPath: 'bench-results/latest.json', quick: false, runs: 3, list: false, help: false };
+  const rest = argv.filter((a) => a !== '--');
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? rest[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--filter':
+        args.filters.push(value());
+        break;
+      case '--json':
+        args.jsonPath = value();
+        break;
+      case '--quick':
+        args.quick = true;
+        break;
+      case '--runs': {
+        const n = Number(value());
+        if (!Number.isInteger(n) || n < 1 || n > 100) throw new UsageError(`--runs takes a whole number from 1 to 100, got ${rest[i]}`);
+        args.runs = n;
+        break;
+      }
+      case '--list':
+        args.list = true;
+        break;
+      case '--help':
+      case '-h':
+        args.help = true;
+        break;
+      default:
+        throw new UsageError(`unknown option ${arg}`);
+    }
+  }
+  return args;
+}
+
+/** True if `name` is selected by any filter (substring, or glob with `*`). */
+export function matchesFilter(name: string, filters: readonly string[]): boolean {
+  if (filters.length === 0) return true;
+  return filters.some((f) => {
+    if (!f.includes('*')) return name.includes(f);
+    const re = new RegExp(`^${f.split('*').map(escapeRegExp).join('.*')}$`);
+    return re.test(name);
+  });
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,13 @@
+import type { Scenario } from '../harness/Scenario.js';
+import { burstScenarios } from './core/burstScenarios.js';
+import { layoutScenarios } from './core/layoutScenarios.js';
+import { orderScenarios } from './core/orderScenarios.js';
+import { contendedPoolScenario, poolScenarios } from './core/poolScenarios.js';
+
+/**
+ * Every scenario of every package, in the order they run within a run. A scenario's
+ * reference is listed next to it so the two are measured back to back.
+ */
+export function allScenarios(): Scenario[] {
+  return [...poolScenarios(), contendedPoolScenario(), ...orderScenarios(), ...burstScenarios(), ...layoutScenarios()];
+}
