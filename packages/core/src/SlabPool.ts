@@ -126,8 +126,17 @@ export class SlabPool {
    * `capacity` a power of two from 1 to 2^22. `recordClass` is a free tag checked on
    * attach so an order pool is never attached as an event pool. `localCacheSlots`
    * sizes this thread's cache (0 disables it: every free returns to the bitmap).
+   * `preTouch` (default true) writes one byte per 4 KiB page at creation so the OS maps
+   * every page now rather than on the first order to land on it (a page fault per 32
+   * order slots otherwise: tens of nanoseconds per order on a first burst).
    */
-  static create(options: { slotBytes: number; capacity: number; recordClass?: number; localCacheSlots?: number }): SlabPool {
+  static create(options: {
+    slotBytes: number;
+    capacity: number;
+    recordClass?: number;
+    localCacheSlots?: number;
+    preTouch?: boolean;
+  }): SlabPool {
     const { slotBytes, capacity } = options;
     const recordClass = options.recordClass ?? 0;
     SlabPool.checkShape(slotBytes, capacity);
@@ -135,6 +144,10 @@ export class SlabPool {
       throw new InvalidArgumentError('ERR_INVALID_ARGUMENT', 'recordClass must be a non-negative int32', recordClass);
     }
     const buffer = new SharedArrayBuffer(SlabPool.bytesFor(slotBytes, capacity));
+    if (options.preTouch ?? true) {
+      const bytes = new Uint8Array(buffer);
+      for (let i = 0; i < bytes.length; i += PAGE_BYTES) bytes[i] = 0;
+    }
     const header = new Int32Array(buffer, 0, HEADER_WORDS);
     header[H_MAGIC] = MAGIC;
     header[H_VERSION] = VERSION;
@@ -239,11 +252,17 @@ export class SlabPool {
     return OK;
   }
 
-  /** True while `handle` is the current owner of its slot. One atomic load. */
+  /**
+   * True while `handle` is the current owner of its slot. A snapshot from a plain load
+   * (an \`Atomics.load\` costs ~7 ns here and would not make the answer less transient:
+   * another thread may free the slot right after any check). A handle received through a
+   * ring is checked against a generation at least as new as the one it was published
+   * with. Do not spin on it; \`free()\` re-checks with a compare-and-set.
+   */
   isLive(handle: number): boolean {
     if ((handle | 0) !== handle || handle < 0) return false;
     const handleGen = handle >>> this.indexBits;
-    return (handleGen & 1) === 1 && (Atomics.load(this.i32, this.genWord + (handle & this.indexMask)) & this.genMask) === handleGen;
+    return (handleGen & 1) === 1 && (this.i32[this.genWord + (handle & this.indexMask)] & this.genMask) === handleGen;
   }
 
   /** Give every slot in this thread's cache back to the shared bitmap (call when a thread goes idle or exits). */
@@ -310,9 +329,19 @@ export class SlabPool {
     return 0;
   }
 
-  /** Return `count` cached slots to the bitmap. */
+  /**
+   * Return `count` cached slots to the bitmap, and point this thread's refill cursor at
+   * them: the next refill takes back these recently used (cache-warm) slots instead of
+   * walking on into slots untouched for a long time. Without this, a steady churn walked
+   * the whole pool and touched a cold cache line per order (measured: ~5x slower).
+   */
   private spill(count: number): void {
-    for (let k = 0; k < count && this.cached > 0; k++) this.unclaim(this.cache[--this.cached]);
+    let last = -1;
+    for (let k = 0; k < count && this.cached > 0; k++) {
+      last = this.cache[--this.cached];
+      this.unclaim(last);
+    }
+    if (last >= 0) this.cursor = last >>> 5;
   }
 
   private unclaim(index: number): void {
@@ -355,6 +384,7 @@ const VERSION = 1;
 const HEADER_BYTES = 128;
 const HEADER_WORDS = HEADER_BYTES / 4;
 const REGION_ALIGN = 128;
+const PAGE_BYTES = 4096;
 const H_MAGIC = 0;
 const H_VERSION = 1;
 const H_SLOT_BYTES = 2;
