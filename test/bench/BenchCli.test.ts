@@ -1,0 +1,89 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { matchesFilter, parseArgs, UsageError } from '../../bench/dist/harness/Args.js';
+import { decodeHistogram, encodeHistogram, initHistograms, mergeHistograms, newHistogram, percentilesOf } from '../../bench/dist/harness/Histograms.js';
+import { median } from '../../bench/dist/harness/measure.js';
+
+const run = promisify(execFile);
+const CLI = new URL('../../bench/dist/cli.js', import.meta.url).pathname;
+
+describe('bench arguments', () => {
+  it('accepts options with or without a literal -- in front', () => {
+    const expected = { filters: ['core.pool'], jsonPath: 'out.json', quick: true, runs: 5, list: false, help: false };
+    expect(parseArgs(['--filter', 'core.pool', '--json', 'out.json', '--quick', '--runs', '5'])).toEqual(expected);
+    expect(parseArgs(['--', '--filter', 'core.pool', '--json=out.json', '--quick', '--runs=5'])).toEqual(expected);
+  });
+
+  it('refuses unknown options, missing values and bad run counts', () => {
+    expect(() => parseArgs(['--fast'])).toThrow(UsageError);
+    expect(() => parseArgs(['--filter'])).toThrow(/needs a value/);
+    expect(() => parseArgs(['--runs', '0'])).toThrow(/--runs/);
+    expect(() => parseArgs(['--runs', 'x'])).toThrow(/--runs/);
+  });
+
+  it('filters by substring or glob', () => {
+    expect(matchesFilter('core.pool.alloc-free', [])).toBe(true);
+    expect(matchesFilter('core.pool.alloc-free', ['pool'])).toBe(true);
+    expect(matchesFilter('core.pool.alloc-free', ['core.*.alloc-free'])).toBe(true);
+    expect(matchesFilter('core.pool.alloc-free', ['core.order*'])).toBe(false);
+  });
+});
+
+describe('bench histograms', () => {
+  it('merges histograms instead of averaging percentiles, and round-trips the encoding', async () => {
+    await initHistograms();
+    const fast = newHistogram();
+    const slow = newHistogram();
+    for (let i = 0; i < 900; i++) fast.recordValue(100);
+    for (let i = 0; i < 100; i++) slow.recordValue(10_000);
+    const merged = mergeHistograms([fast, slow]);
+    const p = percentilesOf(merged);
+    expect(p.count).toBe(1000);
+    expect(p.p50).toBe(100);
+    expect(p.p99).toBeGreaterThan(9_900); // an average of the two p99s would say ~5,000
+    // Decoding keeps counts and percentiles; `max` comes back as its bucket's highest
+    // equivalent value, so it is equal only to the histogram's 3 significant digits.
+    const { max, ...rest } = percentilesOf(decodeHistogram(encodeHistogram(merged)));
+    const { max: originalMax, ...originalRest } = p;
+    expect(rest).toEqual(originalRest);
+    expect(Math.abs(max - originalMax) / originalMax).toBeLessThan(0.001);
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 2, 3])).toBe(2.5);
+  });
+});
+
+describe('bench command', () => {
+  it('runs a filtered scenario with its reference and writes the JSON result', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rr-bench-'));
+    const json = join(dir, 'result.json');
+    const { stdout } = await run(process.execPath, ['--expose-gc', CLI, '--', '--filter', 'core.layout.int64-pair', '--quick', '--runs', '2', '--json', json]);
+    expect(stdout).toMatch(/core\.layout\.int64-pair .* of core\.layout\.int53-f64/);
+    const report = JSON.parse(readFileSync(json, 'utf8'));
+    expect(report).toMatchObject({ tool: 'ringroute-bench', version: 1, node: process.version });
+    expect(report.cpus).toBeGreaterThan(0);
+    expect(Date.parse(report.startedAt)).not.toBeNaN();
+    expect(report.scenarios.map((s: { name: string }) => s.name)).toEqual(['core.layout.int53-f64', 'core.layout.int64-pair']);
+    for (const s of report.scenarios) {
+      for (const key of ['name', 'unit', 'runs', 'count', 'p50', 'p90', 'p99', 'p999', 'max', 'mean', 'opsPerSec', 'reference', 'heapBytesPerOp', 'histogram']) {
+        expect(s, key).toHaveProperty(key);
+      }
+      expect(s.unit).toBe('ns');
+      expect(s.runs).toBe(2);
+      expect(s.p50).toBeLessThanOrEqual(s.p90);
+      expect(s.p90).toBeLessThanOrEqual(s.p99);
+      expect(s.p99).toBeLessThanOrEqual(s.max);
+      expect(s.histogram).toMatch(/^HISTFAAA/);
+      expect(s.perRun).toHaveLength(2);
+    }
+    expect(report.scenarios[1].reference).toBe('core.layout.int53-f64');
+  });
+
+  it('exits 2 with the usage on a bad option or a filter that matches nothing', async () => {
+    await expect(run(process.execPath, [CLI, '--bogus'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('Usage') });
+    await expect(run(process.execPath, [CLI, '--filter', 'no.such.scenario'])).rejects.toMatchObject({ code: 2 });
+  });
+});
