@@ -1,0 +1,40 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+
+describe('README', () => {
+  it('the @ringroute/core example runs as written and does what its comments say', async () => {
+    const code = /## @ringroute\/core in five minutes\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(code).toBeDefined();
+    // Run it as a module inside the test package, where `@ringroute/core` resolves.
+    const probe = `${code!.replace('if (handle >= 0) {', 'let rule;\nif (handle >= 0) {').replace('  const rule = ', '  rule = ')}
+console.log(JSON.stringify({ handle, rule, state: order.toJSON().state, filled: order.filledLots, leaves: order.leavesLots, px: order.priceTicks, free: orders.freeCount() }));
+`;
+    const dir = new URL('../dist/docs/', import.meta.url);
+    mkdirSync(dir, { recursive: true });
+    const file = new URL('readme-example.mjs', dir);
+    writeFileSync(file, probe);
+    const { stdout } = await run(process.execPath, [file.pathname]);
+    expect(JSON.parse(stdout)).toEqual({
+      handle: expect.any(Number),
+      rule: 0,
+      state: 'PARTIALLY_FILLED',
+      filled: 2000,
+      leaves: 3000,
+      px: 6_500_025,
+      free: 65_536,
+    });
+  });
+
+  it('gives exactly two quick-start commands, and .ci/run runs the same test command', () => {
+    const quick = /## Quick start[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    const commands = quick.split('\n').filter((l) => l.trim() !== '').map((l) => l.replace(/\s+#.*$/, '').trim());
+    expect(commands).toEqual(['npx -y pnpm@10 demo', 'npx -y pnpm@10 test']);
+    const ci = readFileSync(new URL('../../.ci/run', import.meta.url), 'utf8');
+    expect(ci.split('\n').map((l) => l.trim())).toContain('npx -y pnpm@10 test');
+  });
+});
