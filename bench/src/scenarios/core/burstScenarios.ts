@@ -3,7 +3,7 @@ import { newHistogram } from '../../harness/Histograms.js';
 import { collectGarbage, GcCounter, heapBytesPerOp, sink } from '../../harness/measure.js';
 import type { RunSample, Scenario, Target } from '../../harness/Scenario.js';
 import { BATCH } from '../micro.js';
-import { newOrderObject } from './poolScenarios.js';
+import { newOrderObject, writeSampleOrder } from './sampleOrder.js';
 
 const ORDERS = 1_000_000;
 /** Live orders in the steady-state churn scenarios. */
@@ -36,25 +36,7 @@ function slabOrders(): LiveOrders {
         const h = pool.allocate();
         if (h < 0) break; // cannot happen: capacity >= ORDERS
         o.wrapIndex(pool, pool.indexOf(h)); // the owner just allocated it: no check needed
-        const k = ++id;
-        o.clientOrderId = k;
-        o.symbolId = 7;
-        o.venueId = 1;
-        o.strategyId = 3;
-        o.accountId = 11;
-        o.side = 1;
-        o.ordType = 1;
-        o.tif = 1;
-        o.flags = 0;
-        o.priceTicks = 10_025 + (k & 15);
-        o.stopPriceTicks = 0;
-        o.quantityLots = 100;
-        o.filledLots = 0;
-        o.leavesLots = 100;
-        o.avgFillPriceTicks = 0;
-        o.initState(0);
-        o.createdNs = k;
-        o.lastUpdateNs = k;
+        writeSampleOrder(o, ++id);
         ring[tail] = h;
         tail = (tail + 1) & (RING - 1);
         count++;

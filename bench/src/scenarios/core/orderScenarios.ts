@@ -3,7 +3,7 @@ import { OrderFlyweight, ORDER_RECORD_BYTES, RecordClass, SlabPool } from '@ring
 import { sink } from '../../harness/measure.js';
 import type { Scenario } from '../../harness/Scenario.js';
 import { microScenario } from '../micro.js';
-import { newOrderObject } from './poolScenarios.js';
+import { newOrderObject, readSampleOrder, writeSampleOrder } from './sampleOrder.js';
 
 /** `core.order.write-read` (flyweight over a slab slot) and its reference `core.order.msgpackr`. */
 export function orderScenarios(): Scenario[] {
@@ -26,35 +26,8 @@ export function orderScenarios(): Scenario[] {
         const o = order;
         let acc = 0;
         for (let i = 0; i < n; i++) {
-          const k = ++id;
-          o.clientOrderId = k;
-          o.venueOrderId = k + 1;
-          o.priceTicks = 10_025 + (k & 15);
-          o.stopPriceTicks = 0;
-          o.quantityLots = 100;
-          o.filledLots = 0;
-          o.leavesLots = 100;
-          o.avgFillPriceTicks = 0;
-          o.expireAtNs = 0;
-          o.createdNs = k;
-          o.sentNs = k;
-          o.ackNs = 0;
-          o.lastUpdateNs = k;
-          o.initState(0);
-          o.symbolId = 7;
-          o.strategyId = 3;
-          o.accountId = 11;
-          o.venueId = 1;
-          o.rejectReason = 0;
-          o.side = 1;
-          o.ordType = 1;
-          o.tif = 1;
-          o.flags = 0;
-          acc +=
-            o.clientOrderId + o.venueOrderId + o.priceTicks + o.stopPriceTicks + o.quantityLots + o.filledLots +
-            o.leavesLots + o.avgFillPriceTicks + o.expireAtNs + o.createdNs + o.sentNs + o.ackNs + o.lastUpdateNs +
-            o.state + o.symbolId + o.strategyId + o.accountId + o.venueId + o.rejectReason + o.side + o.ordType +
-            o.tif + o.flags;
+          writeSampleOrder(o, ++id);
+          acc += readSampleOrder(o);
         }
         sink.value += acc;
       },

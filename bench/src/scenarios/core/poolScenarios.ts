@@ -3,6 +3,7 @@ import { ORDER_RECORD_BYTES, RecordClass, SlabPool } from '@ringroute/core';
 import { sink } from '../../harness/measure.js';
 import type { Scenario } from '../../harness/Scenario.js';
 import { microScenario } from '../micro.js';
+import { newOrderObject } from './sampleOrder.js';
 
 const CAPACITY = 16_384;
 
@@ -82,32 +83,3 @@ export function contendedPoolScenario(): Scenario {
 export const CMD_PARK = 0;
 export const CMD_RUN = 1;
 export const CMD_EXIT = 2;
-
-/** What an order looks like as a plain object in a typical JavaScript router. */
-export function newOrderObject(id: number) {
-  return {
-    clientOrderId: id,
-    venueOrderId: 0,
-    symbolId: 7,
-    venueId: 1,
-    strategyId: 3,
-    accountId: 11,
-    side: 1,
-    ordType: 1,
-    tif: 1,
-    flags: 0,
-    priceTicks: 10_025 + (id & 15),
-    stopPriceTicks: 0,
-    quantityLots: 100,
-    filledLots: 0,
-    leavesLots: 100,
-    avgFillPriceTicks: 0,
-    state: 0,
-    rejectReason: 0,
-    expireAtNs: 0,
-    createdNs: id,
-    sentNs: 0,
-    ackNs: 0,
-    lastUpdateNs: id,
-  };
-}
