@@ -24,9 +24,9 @@ describe('OrderFlyweight', () => {
   const pool = SlabPool.create({ slotBytes: ORDER_RECORD_BYTES, capacity: 8 });
 
   it('round-trips every field exactly, including 2^53 - 1 and negative values', () => {
-    const order = new OrderFlyweight();
+    const order = new OrderFlyweight(pool);
     const h = pool.allocate();
-    expect(order.wrap(pool, h)).toBe(OK);
+    expect(order.wrap(h)).toBe(OK);
     order.clear();
     expect(order.state).toBe(OrderState.NEW);
     const int53 = {
@@ -56,8 +56,8 @@ describe('OrderFlyweight', () => {
     order.flags = OrderFlags.POST_ONLY | OrderFlags.REDUCE_ONLY;
     order.initState(OrderState.PENDING_NEW);
 
-    const reader = new OrderFlyweight();
-    expect(reader.wrap(SlabPool.attach(pool.buffer), h)).toBe(OK);
+    const reader = new OrderFlyweight(SlabPool.attach(pool.buffer)); // as another thread would
+    expect(reader.wrap(h)).toBe(OK);
     for (const [k, v] of Object.entries(int53)) expect(reader[k as keyof typeof int53], k).toBe(v);
     expect(reader.avgFillPriceTicks).toBe(10025.125);
     expect([reader.symbolId, reader.strategyId, reader.accountId, reader.venueId]).toEqual([2 ** 31 - 1, -5, 77, 65535]);
@@ -77,10 +77,10 @@ describe('OrderFlyweight', () => {
   it('does not leak into the neighbouring record', () => {
     const a = pool.allocate();
     const b = pool.allocate();
-    const fa = new OrderFlyweight();
-    const fb = new OrderFlyweight();
-    fa.wrap(pool, a);
-    fb.wrap(pool, b);
+    const fa = new OrderFlyweight(pool);
+    const fb = new OrderFlyweight(pool);
+    fa.wrap(a);
+    fb.wrap(b);
     fb.clear();
     fa.clear();
     fa.clientOrderId = MAX;
@@ -92,15 +92,15 @@ describe('OrderFlyweight', () => {
   });
 
   it('refuses a stale or invalid handle and stays on its previous record', () => {
-    const order = new OrderFlyweight();
+    const order = new OrderFlyweight(pool);
     const live = pool.allocate();
-    order.wrap(pool, live);
+    order.wrap(live);
     order.clear();
     order.clientOrderId = 7;
     const gone = pool.allocate();
     pool.free(gone);
-    expect(order.wrap(pool, gone)).toBe(STALE_HANDLE);
-    expect(order.wrap(pool, -3)).toBe(INVALID_HANDLE);
+    expect(order.wrap(gone)).toBe(STALE_HANDLE);
+    expect(order.wrap(-3)).toBe(INVALID_HANDLE);
     expect(order.clientOrderId).toBe(7);
     expect(order.handle).toBe(live);
     expect(order.generation).toBe(pool.generationOf(pool.indexOf(live)));
@@ -108,9 +108,9 @@ describe('OrderFlyweight', () => {
   });
 
   it('casState only moves from the expected state', () => {
-    const order = new OrderFlyweight();
+    const order = new OrderFlyweight(pool);
     const h = pool.allocate();
-    order.wrap(pool, h);
+    order.wrap(h);
     order.clear();
     expect(order.casState(OrderState.NEW, OrderState.PENDING_NEW)).toBe(true);
     expect(order.casState(OrderState.NEW, OrderState.REJECTED)).toBe(false);
@@ -122,9 +122,9 @@ describe('OrderFlyweight', () => {
 describe('ExecutionEventFlyweight', () => {
   it('round-trips an event in a 64-byte slot', () => {
     const pool = SlabPool.create({ slotBytes: EXEC_RECORD_BYTES, capacity: 4 });
-    const ev = new ExecutionEventFlyweight();
+    const ev = new ExecutionEventFlyweight(pool);
     const h = pool.allocate();
-    expect(ev.wrap(pool, h)).toBe(OK);
+    expect(ev.wrap(h)).toBe(OK);
     ev.clear();
     ev.execType = ExecType.FILL;
     ev.orderHandle = 123456;

@@ -16,7 +16,7 @@ describe('OrderStateMachine across threads', () => {
     const pool = SlabPool.create({ slotBytes: ORDER_RECORD_BYTES, capacity: ORDERS });
     const sm = new OrderStateMachine();
     const handles = new Int32Array(new SharedArrayBuffer(ORDERS * 4));
-    const order = new OrderFlyweight();
+    const order = new OrderFlyweight(pool);
     for (let i = 0; i < ORDERS; i++) handles[i] = pool.allocate();
     const start = new Int32Array(new SharedArrayBuffer(4));
     for (const event of [OrderEvent.ACK, OrderEvent.REJECT]) {
@@ -28,7 +28,7 @@ describe('OrderStateMachine across threads', () => {
 
     for (let round = 1; round <= ROUNDS; round++) {
       for (let i = 0; i < ORDERS; i++) {
-        order.wrap(pool, handles[i]);
+        order.wrap(handles[i]);
         order.clear();
         order.quantityLots = 1;
         order.leavesLots = 1;
@@ -43,7 +43,7 @@ describe('OrderStateMachine across threads', () => {
       let accepted = 0;
       let rejected = 0;
       for (let i = 0; i < ORDERS; i++) {
-        order.wrap(pool, handles[i]);
+        order.wrap(handles[i]);
         if (order.state === OrderState.ACCEPTED) accepted++;
         else if (order.state === OrderState.REJECTED) rejected++;
       }

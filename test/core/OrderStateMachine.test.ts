@@ -20,10 +20,10 @@ import {
 const pool = SlabPool.create({ slotBytes: ORDER_RECORD_BYTES, capacity: 16 });
 
 function freshOrder(quantityLots: number): OrderFlyweight {
-  const order = new OrderFlyweight();
+  const order = new OrderFlyweight(pool);
   const h = pool.allocate();
   if (h < 0) throw new Error('test pool exhausted');
-  order.wrap(pool, h);
+  order.wrap(h);
   order.clear();
   order.quantityLots = quantityLots;
   order.leavesLots = quantityLots;

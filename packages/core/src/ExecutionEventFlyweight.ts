@@ -1,4 +1,5 @@
 import { Flyweight } from './Flyweight.js';
+import type { SlabPool } from './SlabPool.js';
 import { enumName } from './OrderEnums.js';
 import { EXEC_RECORD_BYTES } from './layout/ExecutionEventLayout.js';
 
@@ -16,8 +17,9 @@ export const ExecFlags = {
  * per report, either in an event pool slot or directly in an event ring slot.
  */
 export class ExecutionEventFlyweight extends Flyweight {
-  constructor() {
-    super(EXEC_RECORD_BYTES);
+  /** A flyweight over the event records of `pool` (bound for life). */
+  constructor(pool: SlabPool) {
+    super(EXEC_RECORD_BYTES, pool);
   }
 
   // GENERATED-BEGIN accessors (pnpm layouts; see renderFlyweightAccessors)

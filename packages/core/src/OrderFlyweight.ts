@@ -1,4 +1,5 @@
 import { Flyweight } from './Flyweight.js';
+import type { SlabPool } from './SlabPool.js';
 import { enumName } from './OrderEnums.js';
 import { ORDER_RECORD_BYTES, ORDER_STATE_OFFSET } from './layout/OrderLayout.js';
 
@@ -9,10 +10,10 @@ const STATE_WORD = ORDER_STATE_OFFSET >> 2;
  * Flyweight over an order record (see OrderLayout for the byte layout).
  *
  * ```ts
- * const order = new OrderFlyweight();           // once, at start-up
+ * const order = new OrderFlyweight(orders);     // once, at start-up
  * const handle = orders.allocate();             // per order: no allocation
  * if (handle < 0) return handle;                // POOL_EXHAUSTED
- * order.wrap(orders, handle);
+ * order.wrap(handle);
  * order.clear();
  * order.priceTicks = 10_025; order.quantityLots = 3; order.side = Side.BUY;
  * ```
@@ -24,8 +25,9 @@ const STATE_WORD = ORDER_STATE_OFFSET >> 2;
  * (an event thread and a cancelling strategy) can never overwrite each other.
  */
 export class OrderFlyweight extends Flyweight {
-  constructor() {
-    super(ORDER_RECORD_BYTES);
+  /** A flyweight over the order records of `pool` (bound for life). */
+  constructor(pool: SlabPool) {
+    super(ORDER_RECORD_BYTES, pool);
   }
 
   /** Current OrderState with an atomic load (sequentially consistent; ~7 ns here). */

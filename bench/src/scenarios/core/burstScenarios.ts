@@ -20,7 +20,7 @@ interface LiveOrders {
 /** The slab path: a pool slot written through a flyweight; retiring frees the slot. */
 function slabOrders(): LiveOrders {
   const pool = SlabPool.create({ slotBytes: ORDER_RECORD_BYTES, capacity: RING, recordClass: RecordClass.ORDER });
-  const order = new OrderFlyweight();
+  const order = new OrderFlyweight(pool);
   const ring = new Int32Array(RING);
   let head = 0;
   let tail = 0;
@@ -35,7 +35,7 @@ function slabOrders(): LiveOrders {
       for (let i = 0; i < n; i++) {
         const h = pool.allocate();
         if (h < 0) break; // cannot happen: capacity >= ORDERS
-        o.wrapIndex(pool, pool.indexOf(h)); // the owner just allocated it: no check needed
+        o.wrapIndex(pool.indexOf(h)); // the owner just allocated it: no check needed
         writeSampleOrder(o, ++id);
         ring[tail] = h;
         tail = (tail + 1) & (RING - 1);
@@ -49,7 +49,7 @@ function slabOrders(): LiveOrders {
         const h = ring[head];
         head = (head + 1) & (RING - 1);
         count--;
-        if (o.wrap(pool, h) === 0) acc += o.filledLots + o.state; // an event arrives with the handle
+        if (o.wrap(h) === 0) acc += o.filledLots + o.state; // an event arrives with the handle
         pool.free(h);
       }
       sink.value += acc;

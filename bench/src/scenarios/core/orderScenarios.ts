@@ -8,8 +8,8 @@ import { newOrderObject, readSampleOrder, writeSampleOrder } from './sampleOrder
 /** `core.order.write-read` (flyweight over a slab slot) and its reference `core.order.msgpackr`. */
 export function orderScenarios(): Scenario[] {
   const pool = SlabPool.create({ slotBytes: ORDER_RECORD_BYTES, capacity: 1024, recordClass: RecordClass.ORDER });
-  const order = new OrderFlyweight();
-  order.wrap(pool, pool.allocate());
+  const order = new OrderFlyweight(pool);
+  order.wrap(pool.allocate());
   const packr = new Packr({ structures: [] });
   const object = newOrderObject(1);
   let id = 0;
