@@ -21,7 +21,9 @@ export type RingrouteErrorCode =
   | 'ERR_UNKNOWN_SYMBOL'
   | 'ERR_SYMBOL_TABLE_FULL'
   | 'ERR_INVALID_SYMBOL'
-  | 'ERR_LAYOUT';
+  | 'ERR_LAYOUT'
+  | 'ERR_WORKER_START'
+  | 'ERR_WORKER_STOP';
 
 /** Base class of every error ringroute throws. */
 export class RingrouteError extends Error {

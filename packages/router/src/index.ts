@@ -1,0 +1,32 @@
+/**
+ * @ringroute/router: the transport between a strategy thread and gateway worker threads.
+ *
+ * - `OneToOneRingBuffer`, `ManyToOneRingBuffer`: lock-free rings over SharedArrayBuffer.
+ * - `Doorbell` and idle strategies: busy-spin (opt-in), backoff (default), blocking, async.
+ * - `WorkerPool`: gateway workers started and supervised through piscina.
+ *
+ * Worker-side code (task modules) imports from `@ringroute/router/worker`.
+ */
+export { RingBuffer } from './ring/RingBuffer.js';
+export { OneToOneRingBuffer } from './ring/OneToOneRingBuffer.js';
+export { ManyToOneRingBuffer } from './ring/ManyToOneRingBuffer.js';
+export type { RecordHandler } from './ring/RecordHandler.js';
+export { RingKind, HEADER_BYTES as RING_HEADER_BYTES, RECORD_HEADER_BYTES, PADDING_TYPE } from './ring/RingLayout.js';
+export type { RingOptions } from './ring/RingLayout.js';
+export * from './ring/RingStatus.js';
+export { Doorbell } from './wait/Doorbell.js';
+export {
+  AsyncBackoffIdleStrategy,
+  BackoffIdleStrategy,
+  BlockingIdleStrategy,
+  BusySpinIdleStrategy,
+  createIdleStrategy,
+} from './wait/IdleStrategy.js';
+export type { AsyncIdleStrategy, BackoffOptions, IdleStrategy, IdleStrategyName } from './wait/IdleStrategy.js';
+export { GatewayWorker, WorkerPool } from './workers/WorkerPool.js';
+export type { WorkerFailure, WorkerPoolOptions } from './workers/WorkerPool.js';
+export { WorkerState } from './workers/protocol.js';
+export type { CommandRingKind, WorkerStart, WorkerSummary } from './workers/protocol.js';
+
+/** The built-in echo task: returns every command as an event (tests, benchmarks, template). */
+export const ECHO_TASK = new URL('./workers/echoTask.js', import.meta.url);

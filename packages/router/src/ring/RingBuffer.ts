@@ -1,0 +1,112 @@
+import { OK } from '@ringroute/core';
+import type { Doorbell } from '../wait/Doorbell.js';
+import { F_CONSUMER_HEARTBEAT, F_PRODUCER_HEARTBEAT, HEADER_BYTES, RECORD_HEADER_BYTES, W_CLOSED, W_HEAD, W_TAIL } from './RingLayout.js';
+import type { RecordHandler } from './RecordHandler.js';
+import { CloseReason, RING_CLOSED } from './RingStatus.js';
+
+/**
+ * What both ring kinds share: the buffer and its views, capacity, closing, heartbeats,
+ * and the copying `offer` conveniences built on claim and commit.
+ *
+ * Producer API (zero copy): `claim(typeId, length)` returns the payload's byte offset in
+ * `buffer` (or a negative status: RING_FULL, RING_CLOSED, INVALID_LENGTH, INVALID_TYPE);
+ * write the payload through the views; then `commit(offset)` or `abort(offset)`.
+ * Consumer API: `read(handler, limit)` delivers up to `limit` records and advances the
+ * head once, in a `finally`, so a handler that throws loses no other record.
+ */
+export abstract class RingBuffer {
+  readonly buffer: SharedArrayBuffer;
+  /** Data region size in bytes. */
+  readonly capacity: number;
+  /** Largest payload a record may carry. */
+  readonly maxPayload: number;
+  readonly i32: Int32Array;
+  readonly f64: Float64Array;
+  readonly u8: Uint8Array;
+  /** Rung after every commit, so a parked consumer wakes (optional). */
+  readonly doorbell: Doorbell | null;
+  protected readonly mask: number;
+
+  protected constructor(buffer: SharedArrayBuffer, capacity: number, maxPayload: number, doorbell: Doorbell | null) {
+    this.buffer = buffer;
+    this.capacity = capacity;
+    this.maxPayload = maxPayload;
+    this.i32 = new Int32Array(buffer);
+    this.f64 = new Float64Array(buffer);
+    this.u8 = new Uint8Array(buffer);
+    this.doorbell = doorbell;
+    this.mask = capacity - 1;
+  }
+
+  abstract claim(typeId: number, length: number): number;
+  abstract commit(offset: number): number;
+  abstract abort(offset: number): number;
+  abstract read(handler: RecordHandler, limit: number): number;
+
+  /** Copy `length` bytes of `source` from `sourceOffset` into a new record. OK or a status. */
+  offer(typeId: number, source: Uint8Array, sourceOffset: number, length: number): number {
+    const at = this.claim(typeId, length);
+    if (at < 0) return at;
+    const u8 = this.u8;
+    for (let i = 0; i < length; i++) u8[at + i] = source[sourceOffset + i];
+    return this.commit(at);
+  }
+
+  /** A record of two int32 words, such as an opcode and an order handle. OK or a status. */
+  offerPair(typeId: number, first: number, second: number): number {
+    const at = this.claim(typeId, 8);
+    if (at < 0) return at;
+    const w = at >> 2;
+    this.i32[w] = first;
+    this.i32[w + 1] = second;
+    return this.commit(at);
+  }
+
+  /** Bytes published and not yet consumed (including padding). */
+  size(): number {
+    return (Atomics.load(this.i32, W_TAIL) - Atomics.load(this.i32, W_HEAD)) | 0;
+  }
+
+  /**
+   * Close the ring: every later claim returns RING_CLOSED. Records already committed
+   * stay readable, so a consumer can drain. Wakes a parked consumer.
+   */
+  close(reason: number = CloseReason.SHUTDOWN): void {
+    Atomics.compareExchange(this.i32, W_CLOSED, CloseReason.OPEN, reason === CloseReason.OPEN ? CloseReason.SHUTDOWN : reason);
+    this.doorbell?.wake();
+  }
+
+  /** CloseReason, or 0 while open. */
+  get closeReason(): number {
+    return Atomics.load(this.i32, W_CLOSED);
+  }
+
+  get isClosed(): boolean {
+    return this.i32[W_CLOSED] !== CloseReason.OPEN;
+  }
+
+  /** Record that the producer side is alive (cheap: a plain store). */
+  producerHeartbeat(nowNs: number): void {
+    this.f64[F_PRODUCER_HEARTBEAT] = nowNs;
+  }
+
+  consumerHeartbeat(nowNs: number): void {
+    this.f64[F_CONSUMER_HEARTBEAT] = nowNs;
+  }
+
+  /** Last producer heartbeat (`nanoTime()` ns), 0 if none yet. */
+  get lastProducerHeartbeatNs(): number {
+    return this.f64[F_PRODUCER_HEARTBEAT];
+  }
+
+  get lastConsumerHeartbeatNs(): number {
+    return this.f64[F_CONSUMER_HEARTBEAT];
+  }
+
+  protected closedStatus(): number {
+    return this.i32[W_CLOSED] !== CloseReason.OPEN ? RING_CLOSED : OK;
+  }
+}
+
+export const DATA_OFFSET = HEADER_BYTES;
+export { RECORD_HEADER_BYTES };

@@ -1,0 +1,240 @@
+import { ConfigurationError } from '@ringroute/core';
+import type { Doorbell } from './Doorbell.js';
+
+/**
+ * What a polling loop does when a poll found nothing: `idle(workCount)` after every
+ * poll. Strategies that sleep register on the loop's doorbell one poll before they first
+ * park, so a producer's wakeup cannot be lost (see Doorbell).
+ */
+export interface IdleStrategy {
+  readonly name: IdleStrategyName;
+  idle(workCount: number): void;
+  /** Leave any backoff and unregister from the doorbell. */
+  reset(): void;
+}
+
+/** Like IdleStrategy, for loops whose event loop must keep running (sockets). */
+export interface AsyncIdleStrategy {
+  readonly name: 'async';
+  /** undefined when the loop should poll again at once; a promise to await otherwise. */
+  idle(workCount: number): Promise<unknown> | undefined;
+  reset(): void;
+}
+
+export type IdleStrategyName = 'busy-spin' | 'backoff' | 'blocking';
+
+/**
+ * Never sleeps: the lowest latency and a whole core per thread. Opt-in, for hosts with a
+ * core pinned per spinning thread. Never run more spinning threads than cores.
+ */
+export class BusySpinIdleStrategy implements IdleStrategy {
+  readonly name = 'busy-spin' as const;
+  idle(_workCount: number): void {}
+  reset(): void {}
+}
+
+export interface BackoffOptions {
+  /** Polls that return at once before yielding (default 200). */
+  maxSpins?: number;
+  /** Zero-length waits before parking (default 20). JavaScript has no sched_yield: a
+   * zero-timeout Atomics.wait is a system call, a point where the kernel may switch. */
+  maxYields?: number;
+  /** First park, doubling on every empty poll after (default 50 µs). */
+  minParkNs?: number;
+  /** Longest park (default 1 ms): also the longest a lost wakeup could cost. */
+  maxParkNs?: number;
+}
+
+const SPINNING = 0;
+const YIELDING = 1;
+const PARKING = 2;
+
+/**
+ * Spin, then yield, then park with exponential backoff: microsecond latency while
+ * traffic flows and a sleeping thread when it stops. The default, safe on a laptop.
+ */
+export class BackoffIdleStrategy implements IdleStrategy {
+  readonly name = 'backoff' as const;
+  private readonly doorbell: Doorbell | null;
+  private readonly maxSpins: number;
+  private readonly maxYields: number;
+  private readonly minParkMs: number;
+  private readonly maxParkMs: number;
+  private readonly scratch: Int32Array;
+  private state: number;
+  private spins: number;
+  private yields: number;
+  private parkMs: number;
+  private seen: number;
+
+  constructor(doorbell: Doorbell | null, options: BackoffOptions = {}) {
+    this.doorbell = doorbell;
+    this.maxSpins = nonNegative('maxSpins', options.maxSpins ?? 200);
+    this.maxYields = nonNegative('maxYields', options.maxYields ?? 20);
+    this.minParkMs = nonNegative('minParkNs', options.minParkNs ?? 50_000) / 1e6;
+    this.maxParkMs = Math.max(this.minParkMs, nonNegative('maxParkNs', options.maxParkNs ?? 1_000_000) / 1e6);
+    this.scratch = new Int32Array(new SharedArrayBuffer(4));
+    this.state = SPINNING;
+    this.spins = 0;
+    this.yields = 0;
+    this.parkMs = this.minParkMs;
+    this.seen = 0;
+  }
+
+  idle(workCount: number): void {
+    if (workCount > 0) {
+      if (this.state !== SPINNING || this.spins !== 0) this.reset();
+      return;
+    }
+    if (this.state === SPINNING) {
+      if (++this.spins <= this.maxSpins) return;
+      this.state = YIELDING;
+    }
+    if (this.state === YIELDING) {
+      if (++this.yields <= this.maxYields) {
+        Atomics.wait(this.scratch, 0, 0, 0);
+        return;
+      }
+      this.state = PARKING;
+      this.parkMs = this.minParkMs;
+      if (this.doorbell !== null) {
+        this.doorbell.register();
+        this.seen = this.doorbell.sequence();
+      }
+      return; // poll once more, registered, before the first park
+    }
+    if (this.doorbell !== null) {
+      this.doorbell.park(this.seen, this.parkMs);
+      this.seen = this.doorbell.sequence();
+    } else {
+      Atomics.wait(this.scratch, 0, 0, this.parkMs);
+    }
+    this.parkMs = Math.min(this.parkMs * 2, this.maxParkMs);
+  }
+
+  reset(): void {
+    if (this.state === PARKING && this.doorbell !== null) this.doorbell.unregister();
+    this.state = SPINNING;
+    this.spins = 0;
+    this.yields = 0;
+  }
+}
+
+/**
+ * Parks on the doorbell as soon as a poll finds nothing (after one registered re-poll)
+ * and sleeps until a producer rings: no CPU while idle, a futex wake (~10-70 µs here) per
+ * hop. `maxParkMs` bounds every sleep so a stop flag is seen even without a ring.
+ */
+export class BlockingIdleStrategy implements IdleStrategy {
+  readonly name = 'blocking' as const;
+  private readonly doorbell: Doorbell;
+  private readonly maxParkMs: number;
+  private registered: boolean;
+  private seen: number;
+
+  constructor(doorbell: Doorbell, options: { maxParkMs?: number } = {}) {
+    this.doorbell = doorbell;
+    this.maxParkMs = nonNegative('maxParkMs', options.maxParkMs ?? 100);
+    this.registered = false;
+    this.seen = 0;
+  }
+
+  idle(workCount: number): void {
+    if (workCount > 0) {
+      if (this.registered) this.reset();
+      return;
+    }
+    if (!this.registered) {
+      this.doorbell.register();
+      this.registered = true;
+      this.seen = this.doorbell.sequence();
+      return; // poll once more, registered
+    }
+    this.doorbell.park(this.seen, this.maxParkMs);
+    this.seen = this.doorbell.sequence();
+  }
+
+  reset(): void {
+    if (this.registered) this.doorbell.unregister();
+    this.registered = false;
+  }
+}
+
+/**
+ * For loops that must keep their event loop turning: a few immediate re-polls, then
+ * `Atomics.waitAsync` on the doorbell with a growing timeout, so sockets and timers run
+ * while the loop waits for commands.
+ */
+export class AsyncBackoffIdleStrategy implements AsyncIdleStrategy {
+  readonly name = 'async' as const;
+  private readonly doorbell: Doorbell;
+  private readonly maxSpins: number;
+  private readonly minParkMs: number;
+  private readonly maxParkMs: number;
+  private spins: number;
+  private registered: boolean;
+  private parkMs: number;
+  private seen: number;
+
+  constructor(doorbell: Doorbell, options: { maxSpins?: number; minParkNs?: number; maxParkNs?: number } = {}) {
+    this.doorbell = doorbell;
+    this.maxSpins = nonNegative('maxSpins', options.maxSpins ?? 20);
+    this.minParkMs = nonNegative('minParkNs', options.minParkNs ?? 50_000) / 1e6;
+    this.maxParkMs = Math.max(this.minParkMs, nonNegative('maxParkNs', options.maxParkNs ?? 1_000_000) / 1e6);
+    this.spins = 0;
+    this.registered = false;
+    this.parkMs = this.minParkMs;
+    this.seen = 0;
+  }
+
+  idle(workCount: number): Promise<unknown> | undefined {
+    if (workCount > 0) {
+      if (this.registered || this.spins !== 0) this.reset();
+      return undefined;
+    }
+    if (++this.spins <= this.maxSpins) return undefined;
+    if (!this.registered) {
+      this.doorbell.register();
+      this.registered = true;
+      this.parkMs = this.minParkMs;
+      this.seen = this.doorbell.sequence();
+      return undefined;
+    }
+    const parked = this.doorbell.parkAsync(this.seen, this.parkMs);
+    this.parkMs = Math.min(this.parkMs * 2, this.maxParkMs);
+    if (parked === undefined) {
+      this.seen = this.doorbell.sequence();
+      return undefined;
+    }
+    return parked.then(this.afterPark);
+  }
+
+  reset(): void {
+    if (this.registered) this.doorbell.unregister();
+    this.registered = false;
+    this.spins = 0;
+  }
+
+  private readonly afterPark = (): void => {
+    this.seen = this.doorbell.sequence();
+  };
+}
+
+/** Build a named strategy for a loop whose doorbell is `doorbell`. */
+export function createIdleStrategy(name: IdleStrategyName, doorbell: Doorbell): IdleStrategy {
+  switch (name) {
+    case 'busy-spin':
+      return new BusySpinIdleStrategy();
+    case 'backoff':
+      return new BackoffIdleStrategy(doorbell);
+    case 'blocking':
+      return new BlockingIdleStrategy(doorbell);
+    default:
+      throw new ConfigurationError('ERR_INVALID_ARGUMENT', 'idle strategy is busy-spin, backoff or blocking', name);
+  }
+}
+
+function nonNegative(name: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0) throw new ConfigurationError('ERR_INVALID_ARGUMENT', `${name} must be >= 0`, value);
+  return value;
+}

@@ -1,0 +1,17 @@
+/**
+ * @ringroute/router/worker: what a gateway worker task module imports.
+ *
+ * ```ts
+ * import { runWorkerLoop, type WorkerStart } from '@ringroute/router/worker';
+ * export default (start: WorkerStart) => runWorkerLoop(start, (ctx) => new MyLoop(ctx));
+ * ```
+ */
+export { runWorkerLoop } from './workers/runWorkerLoop.js';
+export type { WorkerContext, WorkerLoop } from './workers/runWorkerLoop.js';
+export type { WorkerStart, WorkerSummary } from './workers/protocol.js';
+export { OneToOneRingBuffer } from './ring/OneToOneRingBuffer.js';
+export { ManyToOneRingBuffer } from './ring/ManyToOneRingBuffer.js';
+export type { RingBuffer } from './ring/RingBuffer.js';
+export type { RecordHandler } from './ring/RecordHandler.js';
+export * from './ring/RingStatus.js';
+export { Doorbell } from './wait/Doorbell.js';

@@ -1,0 +1,261 @@
+import { Piscina } from 'piscina';
+import { ConfigurationError, nanoTime } from '@ringroute/core';
+import { ManyToOneRingBuffer } from '../ring/ManyToOneRingBuffer.js';
+import { OneToOneRingBuffer } from '../ring/OneToOneRingBuffer.js';
+import type { RecordHandler } from '../ring/RecordHandler.js';
+import type { RingBuffer } from '../ring/RingBuffer.js';
+import { CloseReason } from '../ring/RingStatus.js';
+import { Doorbell } from '../wait/Doorbell.js';
+import type { IdleStrategyName } from '../wait/IdleStrategy.js';
+import {
+  C_HANDLER_ERRORS,
+  C_HEARTBEAT,
+  C_STATE,
+  C_STOP,
+  C_THREAD_ID,
+  CONTROL_BYTES,
+  WorkerState,
+  type CommandRingKind,
+  type WorkerStart,
+  type WorkerSummary,
+} from './protocol.js';
+
+export interface WorkerPoolOptions {
+  /** Gateway worker threads (each runs one long-lived loop). */
+  workers: number;
+  /** The task module (a file URL): its default export calls `runWorkerLoop`. */
+  task: URL | string;
+  /** How workers wait for commands: 'backoff' (default, laptop-safe), 'blocking', 'busy-spin' (opt-in), or 'async' (event loop keeps running). */
+  idle?: IdleStrategyName | 'async';
+  commandRing?: { capacityBytes?: number; maxPayloadBytes?: number; kind?: CommandRingKind };
+  eventRing?: { capacityBytes?: number; maxPayloadBytes?: number };
+  /** Task-specific start data per worker (SharedArrayBuffers are shared, not copied). */
+  data?: (index: number) => unknown;
+  /** Give up on start-up after this long (default 10 s). */
+  startTimeoutMs?: number;
+  /** A RUNNING worker whose loop makes no progress this long is declared hung (default 5 s). */
+  heartbeatTimeoutMs?: number;
+  /** How long a stopping worker may drain (default 2 s). */
+  drainTimeoutMs?: number;
+  /** Called once per worker failure (crash, unexpected exit, hang), after its rings are closed. */
+  onFailure?: (failure: WorkerFailure) => void;
+}
+
+export interface WorkerFailure {
+  index: number;
+  kind: 'crashed' | 'exited' | 'hung';
+  error: Error | null;
+  /** When the failure was detected (`nanoTime()`). */
+  detectedNs: number;
+}
+
+/** The main thread's view of one gateway worker. */
+export class GatewayWorker {
+  readonly index: number;
+  /** Produce commands here (this thread is its producer). Closed when the worker fails or stops. */
+  readonly commands: RingBuffer;
+  /** Events from the worker (this thread consumes). */
+  readonly events: OneToOneRingBuffer;
+  /** The worker's doorbell (rung by `commands` on every commit). */
+  readonly doorbell: Doorbell;
+  readonly control: Int32Array;
+  failure: WorkerFailure | null = null;
+  summary: WorkerSummary | null = null;
+  /** @internal */ lastHeartbeat = 0;
+  /** @internal */ lastProgressNs = 0;
+
+  constructor(index: number, commands: RingBuffer, events: OneToOneRingBuffer, doorbell: Doorbell, control: Int32Array) {
+    this.index = index;
+    this.commands = commands;
+    this.events = events;
+    this.doorbell = doorbell;
+    this.control = control;
+  }
+
+  get state(): WorkerState {
+    return Atomics.load(this.control, C_STATE) as WorkerState;
+  }
+
+  get threadId(): number {
+    return Atomics.load(this.control, C_THREAD_ID);
+  }
+
+  /** Records whose handler threw inside the worker (the loop kept running). */
+  get handlerErrors(): number {
+    return Atomics.load(this.control, C_HANDLER_ERRORS);
+  }
+}
+
+/**
+ * Starts N gateway worker threads through piscina, each running one long-lived loop fed
+ * by a command ring and answering on an event ring, and supervises them:
+ * - start-up handshake: `start()` resolves once every worker reports RUNNING;
+ * - crash detection: a worker that throws or exits is reported (`onFailure`, `failures`)
+ *   as soon as piscina settles its task, a worker whose loop stops making progress is
+ *   declared hung after `heartbeatTimeoutMs` and terminated; either way its command
+ *   ring is closed, so producers get RING_CLOSED instead of waiting forever;
+ * - graceful stop: close intake, let workers drain, keep consuming their events, then
+ *   end the threads.
+ * Orders never travel by postMessage: only the start-up data does, once.
+ */
+export class WorkerPool {
+  readonly workers: readonly GatewayWorker[];
+  /** The main thread parks here; every worker rings it after publishing events. */
+  readonly mainDoorbell: Doorbell;
+  readonly failures: WorkerFailure[] = [];
+  private readonly piscina: Piscina;
+  private readonly tasks: Promise<void>[];
+  private readonly options: WorkerPoolOptions;
+  private readonly watchdog: NodeJS.Timeout;
+  private stopping = false;
+
+  private constructor(options: WorkerPoolOptions, piscina: Piscina, workers: GatewayWorker[], mainDoorbell: Doorbell, starts: WorkerStart[]) {
+    this.options = options;
+    this.piscina = piscina;
+    this.workers = workers;
+    this.mainDoorbell = mainDoorbell;
+    this.tasks = starts.map((start, i) =>
+      piscina.run(start).then(
+        (summary: WorkerSummary) => {
+          workers[i].summary = summary;
+          if (!this.stopping) this.fail(workers[i], 'exited', null);
+        },
+        (error: unknown) => this.fail(workers[i], 'crashed', error instanceof Error ? error : new Error(String(error))),
+      ),
+    );
+    const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 5_000;
+    this.watchdog = setInterval(() => this.checkHeartbeats(heartbeatTimeoutMs * 1e6), Math.max(10, Math.min(1_000, heartbeatTimeoutMs / 4)));
+    this.watchdog.unref();
+  }
+
+  /** Start the workers; resolves when every one is RUNNING, rejects (ERR_WORKER_START) otherwise. */
+  static async start(options: WorkerPoolOptions): Promise<WorkerPool> {
+    const count = options.workers;
+    if (!Number.isInteger(count) || count < 1 || count > 64) {
+      throw new ConfigurationError('ERR_INVALID_ARGUMENT', 'workers must be an integer from 1 to 64', count);
+    }
+    const mainDoorbell = Doorbell.create();
+    const commandKind = options.commandRing?.kind ?? 'one-to-one';
+    const workers: GatewayWorker[] = [];
+    const starts: WorkerStart[] = [];
+    for (let index = 0; index < count; index++) {
+      const doorbell = Doorbell.create();
+      const ringOptions = { capacityBytes: options.commandRing?.capacityBytes ?? 1 << 16, maxPayloadBytes: options.commandRing?.maxPayloadBytes };
+      const commands = commandKind === 'many-to-one' ? ManyToOneRingBuffer.create(ringOptions, doorbell) : OneToOneRingBuffer.create(ringOptions, doorbell);
+      const events = OneToOneRingBuffer.create({
+        capacityBytes: options.eventRing?.capacityBytes ?? 1 << 16,
+        maxPayloadBytes: options.eventRing?.maxPayloadBytes,
+      });
+      const control = new Int32Array(new SharedArrayBuffer(CONTROL_BYTES));
+      workers.push(new GatewayWorker(index, commands, events, doorbell, control));
+      starts.push({
+        index,
+        control: control.buffer as SharedArrayBuffer,
+        commands: commands.buffer,
+        commandKind,
+        events: events.buffer,
+        workerDoorbell: doorbell.buffer,
+        mainDoorbell: mainDoorbell.buffer,
+        idle: options.idle ?? 'backoff',
+        drainTimeoutMs: options.drainTimeoutMs ?? 2_000,
+        data: options.data?.(index),
+      });
+    }
+    const piscina = new Piscina({
+      filename: options.task instanceof URL ? options.task.href : options.task,
+      minThreads: count,
+      maxThreads: count,
+      concurrentTasksPerWorker: 1,
+      idleTimeout: Number.MAX_SAFE_INTEGER,
+      maxQueue: count,
+    });
+    const pool = new WorkerPool(options, piscina, workers, mainDoorbell, starts);
+    const deadline = nanoTime() + (options.startTimeoutMs ?? 10_000) * 1e6;
+    while (workers.some((w) => w.state === WorkerState.STARTING)) {
+      if (pool.failures.length > 0 || nanoTime() > deadline) {
+        const reason = pool.failures[0]?.error?.message ?? 'timed out';
+        await pool.destroy();
+        throw new ConfigurationError('ERR_WORKER_START', `gateway workers did not start: ${reason}`, options.task.toString());
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    for (const w of workers) w.lastProgressNs = nanoTime();
+    return pool;
+  }
+
+  /** Read events from every worker (and the remains of failed ones). Returns records read. */
+  poll(handler: RecordHandler, limitPerWorker: number): number {
+    let total = 0;
+    for (const w of this.workers) total += w.events.read(handler, limitPerWorker);
+    return total;
+  }
+
+  /**
+   * Graceful stop: close every command ring (producers get RING_CLOSED), ask workers to
+   * drain and exit, keep reading events into `handler` meanwhile, then end the threads.
+   * Workers still running after `timeoutMs` are terminated.
+   */
+  async stop(options: { timeoutMs?: number; handler?: RecordHandler } = {}): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    clearInterval(this.watchdog);
+    for (const w of this.workers) {
+      w.commands.close(CloseReason.SHUTDOWN);
+      Atomics.store(w.control, C_STOP, 1);
+      w.doorbell.wake();
+    }
+    const handler = options.handler ?? DISCARD;
+    const deadline = nanoTime() + (options.timeoutMs ?? 5_000) * 1e6;
+    const done = Promise.allSettled(this.tasks);
+    let settled = false;
+    void done.then(() => (settled = true));
+    while (!settled && nanoTime() < deadline) {
+      if (this.poll(handler, 256) === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    this.poll(handler, Number.MAX_SAFE_INTEGER);
+    await this.destroy();
+    if (!settled) throw new ConfigurationError('ERR_WORKER_STOP', 'gateway workers did not stop in time and were terminated', options.timeoutMs);
+  }
+
+  /** Terminate one worker's thread at once (fault injection, or a hung worker). */
+  async terminateWorker(index: number): Promise<void> {
+    const worker = this.workers[index];
+    const thread = this.piscina.threads.find((t) => t.threadId === worker.threadId);
+    if (thread !== undefined) await thread.terminate();
+  }
+
+  private fail(worker: GatewayWorker, kind: WorkerFailure['kind'], error: Error | null): void {
+    if (worker.failure !== null) return;
+    worker.failure = { index: worker.index, kind, error, detectedNs: nanoTime() };
+    Atomics.store(worker.control, C_STATE, WorkerState.FAILED);
+    worker.commands.close(kind === 'hung' ? CloseReason.CONSUMER_HUNG : CloseReason.CONSUMER_DIED);
+    worker.events.close(CloseReason.PRODUCER_DIED);
+    this.mainDoorbell.wake();
+    this.failures.push(worker.failure);
+    this.options.onFailure?.(worker.failure);
+  }
+
+  private checkHeartbeats(timeoutNs: number): void {
+    const now = nanoTime();
+    for (const w of this.workers) {
+      if (w.failure !== null || w.state !== WorkerState.RUNNING) continue;
+      const beat = Atomics.load(w.control, C_HEARTBEAT);
+      if (beat !== w.lastHeartbeat) {
+        w.lastHeartbeat = beat;
+        w.lastProgressNs = now;
+      } else if (now - w.lastProgressNs > timeoutNs) {
+        this.fail(w, 'hung', new Error(`no loop progress for ${Math.round((now - w.lastProgressNs) / 1e6)} ms`));
+        void this.terminateWorker(w.index);
+      }
+    }
+  }
+
+  private async destroy(): Promise<void> {
+    clearInterval(this.watchdog);
+    this.stopping = true;
+    await this.piscina.destroy();
+    this.mainDoorbell.close();
+  }
+}
+
+const DISCARD: RecordHandler = { onRecord() {} };

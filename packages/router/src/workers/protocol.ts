@@ -1,0 +1,52 @@
+/**
+ * What the main thread and gateway worker threads share: the start-up message (sent once,
+ * through piscina, when a worker starts) and the layout of each worker's control block.
+ * Imported by both sides; holds no thread-specific code.
+ */
+import type { IdleStrategyName } from '../wait/IdleStrategy.js';
+
+/** Lifecycle of a gateway worker, stored in its control block. */
+export const WorkerState = {
+  STARTING: 0,
+  RUNNING: 1,
+  DRAINING: 2,
+  STOPPED: 3,
+  FAILED: 4,
+} as const;
+export type WorkerState = (typeof WorkerState)[keyof typeof WorkerState];
+
+/** Int32 words of the control block (each written by one side only). */
+export const C_STATE = 0; // worker writes (FAILED: main writes)
+export const C_THREAD_ID = 1; // worker writes
+export const C_STOP = 16; // main writes: 1 = stop intake, drain, exit
+export const C_HEARTBEAT = 32; // worker: loop iterations, wrapping
+export const C_HANDLER_ERRORS = 33; // worker: records whose handler threw
+export const CONTROL_BYTES = 256;
+
+export type CommandRingKind = 'one-to-one' | 'many-to-one';
+
+/** Everything a worker needs at start-up; SharedArrayBuffers are shared, not copied. */
+export interface WorkerStart {
+  index: number;
+  control: SharedArrayBuffer;
+  commands: SharedArrayBuffer;
+  commandKind: CommandRingKind;
+  events: SharedArrayBuffer;
+  /** The worker parks here; command producers ring it. */
+  workerDoorbell: SharedArrayBuffer;
+  /** The main thread parks here; the worker rings it after publishing events. */
+  mainDoorbell: SharedArrayBuffer;
+  idle: IdleStrategyName | 'async';
+  /** How long a stopping worker may spend draining its command ring. */
+  drainTimeoutMs: number;
+  /** Task-specific start data (pools, instruments, venue configuration). */
+  data: unknown;
+}
+
+/** What a worker's task returns when it stops. */
+export interface WorkerSummary {
+  index: number;
+  loops: number;
+  handlerErrors: number;
+  drained: boolean;
+}

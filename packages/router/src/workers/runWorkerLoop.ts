@@ -1,0 +1,107 @@
+import { threadId } from 'node:worker_threads';
+import { nanoTime } from '@ringroute/core';
+import { ManyToOneRingBuffer } from '../ring/ManyToOneRingBuffer.js';
+import { OneToOneRingBuffer } from '../ring/OneToOneRingBuffer.js';
+import type { RingBuffer } from '../ring/RingBuffer.js';
+import { Doorbell } from '../wait/Doorbell.js';
+import { AsyncBackoffIdleStrategy, createIdleStrategy } from '../wait/IdleStrategy.js';
+import { C_HANDLER_ERRORS, C_HEARTBEAT, C_STATE, C_STOP, C_THREAD_ID, WorkerState, type WorkerStart, type WorkerSummary } from './protocol.js';
+
+/** What a worker task sees: its rings, its doorbell and its start data. */
+export interface WorkerContext {
+  readonly index: number;
+  /** Commands from the main thread (this worker consumes). */
+  readonly commands: RingBuffer;
+  /** Events to the main thread (this worker produces; commits ring the main doorbell). */
+  readonly events: OneToOneRingBuffer;
+  readonly doorbell: Doorbell;
+  readonly data: unknown;
+  /** True once the main thread asked this worker to stop. */
+  readonly stopping: boolean;
+  /** Count a record whose handler threw (the loop keeps running). */
+  handlerFailed(): void;
+}
+
+/** The body of a gateway worker: polled until stop, then closed. */
+export interface WorkerLoop {
+  /** Do some work (drain commands, read sockets); return how much was done. */
+  poll(): number;
+  close?(): void | Promise<void>;
+}
+
+/**
+ * Runs a worker task: attaches the rings, reports RUNNING (the start-up handshake), polls
+ * `loop` with the configured idle strategy until the main thread sets the stop flag, then
+ * drains the command ring (bounded by `drainTimeoutMs`), closes the loop and reports
+ * STOPPED. A task module's default export calls this:
+ *
+ * ```ts
+ * export default (start: WorkerStart) => runWorkerLoop(start, (ctx) => new MyGatewayLoop(ctx));
+ * ```
+ *
+ * Worker-only code: nothing here touches `parentPort` (piscina owns the messaging), and
+ * no order ever travels by message, only through the rings.
+ */
+export async function runWorkerLoop(start: WorkerStart, create: (ctx: WorkerContext) => WorkerLoop | Promise<WorkerLoop>): Promise<WorkerSummary> {
+  const control = new Int32Array(start.control);
+  const doorbell = Doorbell.attach(start.workerDoorbell);
+  const mainDoorbell = Doorbell.attach(start.mainDoorbell);
+  const commands = start.commandKind === 'many-to-one' ? ManyToOneRingBuffer.attach(start.commands) : OneToOneRingBuffer.attach(start.commands);
+  const events = OneToOneRingBuffer.attach(start.events, mainDoorbell);
+  const context: WorkerContext = {
+    index: start.index,
+    commands,
+    events,
+    doorbell,
+    data: start.data,
+    get stopping() {
+      return control[C_STOP] !== 0;
+    },
+    handlerFailed() {
+      control[C_HANDLER_ERRORS] = (control[C_HANDLER_ERRORS] + 1) | 0;
+    },
+  };
+  const loop = await create(context);
+  Atomics.store(control, C_THREAD_ID, threadId);
+  Atomics.store(control, C_STATE, WorkerState.RUNNING);
+  mainDoorbell.wake();
+
+  let loops = 0;
+  if (start.idle === 'async') {
+    const idle = new AsyncBackoffIdleStrategy(doorbell);
+    while (control[C_STOP] === 0) {
+      const work = loop.poll();
+      control[C_HEARTBEAT] = ++loops | 0;
+      const wait = idle.idle(work);
+      if (wait !== undefined) await wait;
+    }
+    idle.reset();
+  } else {
+    const idle = createIdleStrategy(start.idle, doorbell);
+    // The stop flag is a plain read: every poll performs an atomic load of a ring
+    // position first, which V8 does not move loads across.
+    while (control[C_STOP] === 0) {
+      const work = loop.poll();
+      control[C_HEARTBEAT] = ++loops | 0;
+      idle.idle(work);
+    }
+    idle.reset();
+  }
+
+  // Stop: intake is already closed by the main thread; finish what is in the ring.
+  Atomics.store(control, C_STATE, WorkerState.DRAINING);
+  const deadline = nanoTime() + start.drainTimeoutMs * 1e6;
+  let drained = false;
+  while (nanoTime() < deadline) {
+    const work = loop.poll();
+    if (work === 0 && commands.size() === 0) {
+      drained = true;
+      break;
+    }
+    if (work === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+  await loop.close?.();
+  Atomics.store(control, C_STATE, WorkerState.STOPPED);
+  mainDoorbell.wake();
+  return { index: start.index, loops, handlerErrors: control[C_HANDLER_ERRORS], drained };
+}
