@@ -153,8 +153,11 @@ export class ManyToOneRingBuffer extends RingBuffer {
     const start = this.headLocal;
     let head = start;
     let count = 0;
+    const capacity = this.capacity;
     try {
-      while (count < limit) {
+      // At most one lap per batch: consumed bytes are zeroed only when the batch ends,
+      // so past one lap the loop would meet its own, still non-zero, records again.
+      while (count < limit && ((head - start) | 0) < capacity) {
         const at = DATA + (head & mask);
         const w = at >> 2;
         const length = Atomics.load(i32, w);

@@ -169,14 +169,23 @@ export class WorkerPool {
       idleTimeout: Number.MAX_SAFE_INTEGER,
       maxQueue: count,
     });
+    // Errors piscina cannot pin on a task (a worker that fails while loading the task
+    // module) arrive as 'error' events on the pool.
+    let poolError: Error | null = null;
+    piscina.on('error', (error: unknown) => {
+      poolError = error instanceof Error ? error : new Error(String(error));
+    });
     const pool = new WorkerPool(options, piscina, workers, mainDoorbell, starts);
     const deadline = nanoTime() + (options.startTimeoutMs ?? 10_000) * 1e6;
-    while (workers.some((w) => w.state === WorkerState.STARTING)) {
-      if (pool.failures.length > 0 || nanoTime() > deadline) {
-        const reason = pool.failures[0]?.error?.message ?? 'timed out';
+    for (;;) {
+      const failed = pool.failures[0]?.error ?? poolError;
+      const timedOut = nanoTime() > deadline;
+      if (failed !== null || timedOut) {
         await pool.destroy();
+        const reason = failed?.message ?? `timed out after ${options.startTimeoutMs ?? 10_000} ms`;
         throw new ConfigurationError('ERR_WORKER_START', `gateway workers did not start: ${reason}`, options.task.toString());
       }
+      if (workers.every((w) => w.state === WorkerState.RUNNING)) break;
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
     for (const w of workers) w.lastProgressNs = nanoTime();
