@@ -29,7 +29,11 @@ async function main(argv: string[]): Promise<number> {
   }
   // Selected scenarios plus their references, in registry order.
   const wanted = new Set(registry.filter((s) => matchesFilter(s.name, args.filters)).map((s) => s.name));
-  for (const s of registry) if (wanted.has(s.name) && s.reference) wanted.add(s.reference);
+  for (const s of registry) {
+    if (!wanted.has(s.name)) continue;
+    if (s.reference) wanted.add(s.reference);
+    for (const t of s.targets ?? []) if (t.versus) wanted.add(t.versus);
+  }
   const selected = registry.filter((s) => wanted.has(s.name));
   if (selected.length === 0) {
     process.stderr.write(`no scenario matches ${args.filters.join(', ')} (try --list)\n`);

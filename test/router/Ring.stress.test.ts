@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Worker } from 'node:worker_threads';
 import { nanoTime } from '@ringroute/core';
 import { BackoffIdleStrategy, Doorbell, ManyToOneRingBuffer, OneToOneRingBuffer, type RecordHandler, type RingBuffer } from '@ringroute/router';
-import { fixtureWorker, nextMessage } from '../support/threads.js';
+import { benchWorker, fixtureWorker, nextMessage } from '../support/threads.js';
 
 /** Checks that every producer's sequence arrives complete and in order. */
 class SequenceChecker implements RecordHandler {
@@ -43,7 +43,7 @@ describe('rings across threads', () => {
     const started: Worker[] = [];
     for (let p = 1; p <= producers; p++) {
       started.push(
-        fixtureWorker('ringProducer', { ring: ring.buffer, kind, doorbell: doorbell.buffer, start: start.buffer, producerId: p, count, maxBatch: 32 }),
+        benchWorker('ringProducer', { ring: ring.buffer, kind, doorbell: doorbell.buffer, start: start.buffer, producerId: p, count, batch: 32, randomBatch: true }),
       );
     }
     workers.push(...started);

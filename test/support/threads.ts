@@ -5,6 +5,11 @@ export function fixtureWorker(name: string, workerData: unknown): Worker {
   return new Worker(new URL(`../dist/fixtures/${name}.js`, import.meta.url), { workerData });
 }
 
+/** A worker started from the compiled benchmark workers (bench/dist/workers), shared with the tests. */
+export function benchWorker(name: string, workerData: unknown): Worker {
+  return new Worker(new URL(`../../bench/dist/workers/${name}.js`, import.meta.url), { workerData });
+}
+
 /** Resolve with the next message of a worker; reject if it errors or exits first. */
 export function nextMessage<T>(worker: Worker): Promise<T> {
   return new Promise<T>((resolve, reject) => {

@@ -1,5 +1,5 @@
 import { cpus } from 'node:os';
-import type { ScenarioResult } from './Runner.js';
+import { pairedRatio, type ScenarioResult } from './Runner.js';
 
 /** The machine-readable result of one `pnpm bench` run. */
 export interface BenchReport {
@@ -57,8 +57,10 @@ export function renderTable(report: BenchReport): string {
     let versus = '';
     if (ref) {
       const parts: string[] = [];
-      if (s.median.p50 !== null && ref.median.p50) parts.push(`p50 ${(s.median.p50 / ref.median.p50).toFixed(2)}x`);
-      if (s.median.opsPerSec !== null && ref.median.opsPerSec) parts.push(`rate ${(s.median.opsPerSec / ref.median.opsPerSec).toFixed(2)}x`);
+      const p50 = pairedRatio(s, ref, 'p50');
+      const rate = pairedRatio(s, ref, 'opsPerSec');
+      if (p50 !== null) parts.push(`p50 ${p50.toFixed(2)}x`);
+      if (rate !== null) parts.push(`rate ${rate.toFixed(2)}x`);
       versus = `${parts.join(', ')} of ${ref.name}`;
     }
     return [
@@ -82,14 +84,21 @@ export function renderTable(report: BenchReport): string {
   out.push('');
   out.push(
     `${report.scenarios.length} scenarios, ${[...runs].join('/')} run(s) each, node ${report.node}, ${report.cpus} x ${report.cpuModel}.`,
-    'Percentiles: merged histograms of all runs. ops/s, ratios and targets: medians over runs. Sub-µs scenarios record per-op means of batches (see opsPerSample in the JSON).',
+    'Percentiles: merged histograms of all runs. ops/s: median over runs. Ratios: median of per-run ratios (each pair measured back to back). Sub-µs scenarios record per-op means of batches (opsPerSample in the JSON).',
   );
   const targets = report.scenarios.flatMap((s) => s.targets.map((t) => ({ s, t })));
   if (targets.length > 0) {
     out.push('', 'Targets (informational):');
     for (const { s, t } of targets) {
       const mark = t.pass === null ? '?' : t.pass ? 'ok  ' : 'MISS';
-      const actual = t.actual === null ? 'n/a' : t.metric === 'p50' || t.metric === 'p99' ? formatNs(t.actual) : String(t.actual);
+      const actual =
+        t.actual === null
+          ? 'n/a'
+          : t.metric === 'p50' || t.metric === 'p99'
+            ? formatNs(t.actual)
+            : t.metric === 'opsPerSec'
+              ? formatRate(t.actual)
+              : `${t.actual}${t.metric.endsWith('Ratio') || t.metric === 'speedupVsReference' ? 'x' : ''}`;
       out.push(`  ${mark} ${s.name}: ${t.label} (measured ${actual})`);
     }
   }

@@ -27,7 +27,7 @@ export interface ScenarioResult {
   heapBytesPerOp: number | null;
   gcCount: number | null;
   opsPerSample: number;
-  /** Medians over runs (what ratios and targets use); percentiles above are from merged histograms. */
+  /** Medians over runs (targets use them; ratios use medians of per-run ratios); percentiles above are from merged histograms. */
   median: PerRun;
   perRun: PerRun[];
   histogram: string | null;
@@ -115,6 +115,22 @@ function summarise(s: Scenario, runs: RunSample[]): ScenarioResult {
   };
 }
 
+/**
+ * The median over runs of `mine / theirs` for one metric, pairing run i with run i (both
+ * measured back to back in the same run, so drift of the machine cancels out). Null if a
+ * side has no value.
+ */
+export function pairedRatio(mine: ScenarioResult, theirs: ScenarioResult, key: keyof PerRun): number | null {
+  const ratios: number[] = [];
+  const n = Math.min(mine.perRun.length, theirs.perRun.length);
+  for (let i = 0; i < n; i++) {
+    const a = mine.perRun[i][key];
+    const b = theirs.perRun[i][key];
+    if (a !== null && b !== null && b !== 0) ratios.push(a / b);
+  }
+  return ratios.length > 0 ? round3(median(ratios)) : null;
+}
+
 function checkTargets(s: Scenario, r: ScenarioResult, byName: Map<string, ScenarioResult>): ScenarioResult['targets'] {
   return (s.targets ?? []).map((t) => {
     let actual: number | null;
@@ -131,11 +147,15 @@ function checkTargets(s: Scenario, r: ScenarioResult, byName: Map<string, Scenar
       case 'opsPerSec':
         actual = r.median.opsPerSec;
         break;
+      case 'p50Ratio':
+      case 'p99Ratio': {
+        const other = byName.get(t.versus ?? r.reference ?? '');
+        actual = other ? pairedRatio(r, other, t.metric === 'p50Ratio' ? 'p50' : 'p99') : null;
+        break;
+      }
       case 'speedupVsReference': {
         const ref = r.reference ? byName.get(r.reference) : undefined;
-        const mine = r.median.opsPerSec;
-        const theirs = ref?.median.opsPerSec ?? null;
-        actual = mine !== null && theirs ? round3(mine / theirs) : null;
+        actual = ref ? pairedRatio(r, ref, 'opsPerSec') : null;
         break;
       }
     }

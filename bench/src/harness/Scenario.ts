@@ -20,11 +20,18 @@ export interface RunContext {
 
 /** A target from an issue, checked and printed after the run (informational, not a gate). */
 export interface Target {
-  metric: 'p50' | 'p99' | 'heapBytesPerOp' | 'opsPerSec' | 'speedupVsReference';
-  /** `<=` for latencies and bytes, `>=` for rates and speedups. */
+  /**
+   * `p50`, `p99`: median over runs, in ns. `p50Ratio`, `p99Ratio`: this scenario's median
+   * over `versus`'s (default: the reference). `speedupVsReference`: median rate over the
+   * reference's median rate.
+   */
+  metric: 'p50' | 'p99' | 'heapBytesPerOp' | 'opsPerSec' | 'speedupVsReference' | 'p50Ratio' | 'p99Ratio';
+  /** `<=` for latencies, ratios and bytes, `>=` for rates and speedups. */
   op: '<=' | '>=';
   value: number;
   label: string;
+  /** For ratio metrics: the scenario compared with, if not the reference. */
+  versus?: string;
 }
 
 export interface Scenario {

@@ -3,11 +3,24 @@ import { burstScenarios } from './core/burstScenarios.js';
 import { layoutScenarios } from './core/layoutScenarios.js';
 import { orderScenarios } from './core/orderScenarios.js';
 import { contendedPoolScenario, poolScenarios } from './core/poolScenarios.js';
+import { floorScenarios } from './router/floorScenarios.js';
+import { openLoopScenarios, ringRttScenarios } from './router/ringScenarios.js';
+import { throughputScenarios } from './router/throughputScenarios.js';
 
 /**
  * Every scenario of every package, in the order they run within a run. A scenario's
  * reference is listed next to it so the two are measured back to back.
  */
 export function allScenarios(): Scenario[] {
-  return [...poolScenarios(), contendedPoolScenario(), ...orderScenarios(), ...burstScenarios(), ...layoutScenarios()];
+  return [
+    ...poolScenarios(),
+    contendedPoolScenario(),
+    ...orderScenarios(),
+    ...burstScenarios(),
+    ...layoutScenarios(),
+    ...floorScenarios(),
+    ...ringRttScenarios(),
+    ...openLoopScenarios(),
+    ...throughputScenarios(),
+  ];
 }

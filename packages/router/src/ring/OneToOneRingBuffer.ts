@@ -10,28 +10,34 @@ const DATA = HEADER_BYTES;
 /**
  * Single-producer, single-consumer ring over a SharedArrayBuffer.
  *
- * The producer writes records ahead of the published tail and publishes them by storing
- * the tail (`commit`): one release store per commit, however many records it covers, so
- * publishing in batches is cheap. The consumer reads up to the tail and stores the head
- * once per `read`. A producer that dies between claim and commit has published nothing,
- * so it can never block the consumer.
+ * Publication is in the record itself: the consumer polls the length word of the next
+ * record (zero = nothing yet), so the cache line that brings it the data also brings the
+ * news, one cache-line transfer per hop (reading a separate tail word first cost a second,
+ * dependent miss: 331 vs 191 ns for the raw ping-pong, measured). The producer may claim
+ * several records and publish them with one `commit`: every header of the batch is a
+ * plain store except the batch's first, which `commit` writes last with a release store;
+ * the consumer stops at that header until the whole batch is visible. The consumer zeroes
+ * what it consumed and then stores the head (read by the producer only when the ring
+ * looks full). A producer that dies between claim and commit has published nothing, so
+ * it can never block the consumer.
  *
  * Each side keeps private state in its own object: create the ring on one thread and
  * `attach` on the other. Exactly one thread may produce and one consume.
  */
 export class OneToOneRingBuffer extends RingBuffer {
   private claimTail: number; // producer: end of claimed records (unpublished)
-  private publishedTail: number; // producer: last published tail
   private headCache: number; // producer: last head seen
+  private batchHeaderWord: number; // producer: header word of the batch's first record, -1 if none open
+  private batchHeaderLength: number; // producer: the length that header will get at commit
   private headLocal: number; // consumer: own position
 
   private constructor(buffer: SharedArrayBuffer, capacity: number, maxPayload: number, doorbell: Doorbell | null) {
     super(buffer, capacity, maxPayload, doorbell);
-    const tail = Atomics.load(this.i32, W_TAIL);
     const head = Atomics.load(this.i32, W_HEAD);
-    this.claimTail = tail;
-    this.publishedTail = tail;
+    this.claimTail = Atomics.load(this.i32, W_TAIL);
     this.headCache = head;
+    this.batchHeaderWord = -1;
+    this.batchHeaderLength = 0;
     this.headLocal = head;
   }
 
@@ -67,49 +73,53 @@ export class OneToOneRingBuffer extends RingBuffer {
     let at = index;
     if (padding !== 0) {
       const w = (DATA + index) >> 2;
-      i32[w] = padding;
       i32[w + 1] = PADDING_TYPE;
+      this.writeHeader(w, padding);
       tail = (tail + padding) | 0;
       at = 0;
     }
     const w = (DATA + at) >> 2;
-    i32[w] = recordLength;
     i32[w + 1] = typeId;
+    this.writeHeader(w, recordLength);
     this.claimTail = (tail + aligned) | 0;
     return DATA + at + 8;
   }
 
   /**
-   * Publish every record claimed so far (records commit in claim order: committing one
-   * commits the earlier ones too). OK, or NOT_CLAIMED if nothing is claimed.
+   * Publish every record claimed since the last commit (records commit in claim order:
+   * committing one commits the earlier ones too). OK, or NOT_CLAIMED if none is open.
    */
   commit(_offset: number): number {
-    if (this.claimTail === this.publishedTail) return NOT_CLAIMED;
-    this.publishedTail = this.claimTail;
-    Atomics.store(this.i32, W_TAIL, this.claimTail);
+    const w = this.batchHeaderWord;
+    if (w < 0) return NOT_CLAIMED;
+    this.batchHeaderWord = -1;
+    Atomics.store(this.i32, w, this.batchHeaderLength); // release: the whole batch is visible
+    this.i32[W_TAIL] = this.claimTail; // for size() and monitoring only
     this.doorbell?.ring();
     return OK;
   }
 
-  /** Turn a claimed record into padding the consumer skips, and publish. */
+  /** Turn the claimed record at `offset` into padding the consumer skips, and publish. */
   abort(offset: number): number {
-    if (this.claimTail === this.publishedTail) return NOT_CLAIMED;
+    if (this.batchHeaderWord < 0) return NOT_CLAIMED;
     this.i32[((offset - 8) >> 2) + 1] = PADDING_TYPE;
     return this.commit(offset);
   }
 
   read(handler: RecordHandler, limit: number): number {
-    let head = this.headLocal;
-    const tail = Atomics.load(this.i32, W_TAIL);
-    if (head === tail) return 0;
     const i32 = this.i32;
     const mask = this.mask;
+    const capacity = this.capacity;
+    const start = this.headLocal;
+    let head = start;
     let count = 0;
     try {
-      while (head !== tail && count < limit) {
+      // At most one lap: consumed headers are zeroed only when the batch ends.
+      while (count < limit && ((head - start) | 0) < capacity) {
         const at = DATA + (head & mask);
         const w = at >> 2;
-        const length = i32[w];
+        const length = Atomics.load(i32, w);
+        if (length === 0) break;
         const type = i32[w + 1];
         head = (head + ((length + 7) & ~7)) | 0; // consumed even if the handler throws
         if (type !== PADDING_TYPE) {
@@ -118,9 +128,33 @@ export class OneToOneRingBuffer extends RingBuffer {
         }
       }
     } finally {
-      this.headLocal = head;
-      Atomics.store(i32, W_HEAD, head);
+      if (head !== start) this.release(start, head);
     }
     return count;
+  }
+
+  /** The first header of a batch waits for commit; the others are plain stores. */
+  private writeHeader(w: number, length: number): void {
+    if (this.batchHeaderWord < 0) {
+      this.batchHeaderWord = w;
+      this.batchHeaderLength = length;
+    } else {
+      this.i32[w] = length;
+    }
+  }
+
+  /** Zero the consumed bytes (so the next lap reads zero lengths), then store the head. */
+  private release(start: number, head: number): void {
+    const capacity = this.capacity;
+    const from = start & this.mask;
+    const bytes = (head - start) | 0;
+    if (from + bytes <= capacity) {
+      this.u8.fill(0, DATA + from, DATA + from + bytes);
+    } else {
+      this.u8.fill(0, DATA + from, DATA + capacity);
+      this.u8.fill(0, DATA, DATA + (from + bytes - capacity));
+    }
+    this.headLocal = head;
+    Atomics.store(this.i32, W_HEAD, head);
   }
 }

@@ -1,0 +1,105 @@
+import { once } from 'node:events';
+import { Piscina } from 'piscina';
+import { nanoTime } from '@ringroute/core';
+import { newHistogram } from '../../harness/Histograms.js';
+import type { RunContext, RunSample, Scenario } from '../../harness/Scenario.js';
+import { startWorker } from './threads.js';
+
+/**
+ * The references every thread-hop scenario is judged against, each measured in the same
+ * run: what a round trip between two threads costs with nothing of ours in the way.
+ */
+export function floorScenarios(): Scenario[] {
+  return [
+    pingPong('floor.sab.spin', 'spin', 'raw SharedArrayBuffer ping-pong, both threads busy-spinning (the physical floor)', 20_000, 200_000),
+    pingPong('floor.sab.wait', 'wait', 'raw SharedArrayBuffer ping-pong, both threads in Atomics.wait / Atomics.notify', 5_000, 50_000),
+    postMessageRoundTrip(),
+    piscinaRoundTrip(),
+  ];
+}
+
+function pingPong(name: string, mode: 'spin' | 'wait', description: string, quick: number, full: number): Scenario {
+  return {
+    name,
+    description,
+    opsPerSample: 1,
+    async run(ctx: RunContext): Promise<RunSample> {
+      const control = new Int32Array(new SharedArrayBuffer(16));
+      const worker = await startWorker('floorWorker', { mode, control: control.buffer });
+      const histogram = newHistogram();
+      const samples = ctx.quick ? quick : full;
+      const warmup = samples / 10;
+      const begin = nanoTime();
+      for (let i = 1; i <= warmup + samples; i++) {
+        const t0 = nanoTime();
+        Atomics.store(control, 0, i);
+        if (mode === 'wait') Atomics.notify(control, 0);
+        let pong = Atomics.load(control, 1);
+        while (pong !== i) {
+          if (mode === 'wait') Atomics.wait(control, 1, pong);
+          pong = Atomics.load(control, 1);
+        }
+        const t1 = nanoTime();
+        if (i > warmup) histogram.recordValue(Math.max(1, Math.round(t1 - t0)));
+      }
+      const opsPerSec = ((warmup + samples) / (nanoTime() - begin)) * 1e9;
+      const stopped = once(worker, 'message');
+      Atomics.store(control, 2, 1);
+      Atomics.add(control, 0, 1);
+      Atomics.notify(control, 0);
+      await stopped;
+      await worker.terminate();
+      return { histogram, opsPerSec };
+    },
+  };
+}
+
+function postMessageRoundTrip(): Scenario {
+  return {
+    name: 'baseline.postmessage',
+    description: 'worker postMessage ping-pong (structured clone of a number each way)',
+    opsPerSample: 1,
+    async run(ctx: RunContext): Promise<RunSample> {
+      const worker = await startWorker('floorWorker', { mode: 'postmessage', control: new SharedArrayBuffer(16) });
+      const histogram = newHistogram();
+      const samples = ctx.quick ? 5_000 : 50_000;
+      const warmup = samples / 10;
+      const begin = nanoTime();
+      for (let i = 1; i <= warmup + samples; i++) {
+        const t0 = nanoTime();
+        const reply = once(worker, 'message');
+        worker.postMessage(i);
+        await reply;
+        const t1 = nanoTime();
+        if (i > warmup) histogram.recordValue(Math.max(1, Math.round(t1 - t0)));
+      }
+      const opsPerSec = ((warmup + samples) / (nanoTime() - begin)) * 1e9;
+      await worker.terminate();
+      return { histogram, opsPerSec };
+    },
+  };
+}
+
+function piscinaRoundTrip(): Scenario {
+  return {
+    name: 'baseline.piscina',
+    description: 'piscina run() of an echo task on one worker thread, awaited one at a time',
+    opsPerSample: 1,
+    async run(ctx: RunContext): Promise<RunSample> {
+      const piscina = new Piscina({ filename: new URL('../../workers/piscinaEcho.js', import.meta.url).href, minThreads: 1, maxThreads: 1 });
+      const histogram = newHistogram();
+      const samples = ctx.quick ? 5_000 : 30_000;
+      const warmup = samples / 10;
+      const begin = nanoTime();
+      for (let i = 1; i <= warmup + samples; i++) {
+        const t0 = nanoTime();
+        await piscina.run(i);
+        const t1 = nanoTime();
+        if (i > warmup) histogram.recordValue(Math.max(1, Math.round(t1 - t0)));
+      }
+      const opsPerSec = ((warmup + samples) / (nanoTime() - begin)) * 1e9;
+      await piscina.destroy();
+      return { histogram, opsPerSec };
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import { parentPort, workerData } from 'node:worker_threads';
+
+/**
+ * The other end of the reference ping-pongs. `control` words: [0] ping (main writes),
+ * [1] pong (this thread writes), [2] stop.
+ * - spin: both threads busy-wait on the words (the physical floor of a thread hop);
+ * - wait: both sleep in Atomics.wait and wake each other with Atomics.notify;
+ * - postmessage: echo every message back.
+ */
+const { mode, control } = workerData as { mode: 'spin' | 'wait' | 'postmessage'; control: SharedArrayBuffer };
+const c = new Int32Array(control);
+
+if (mode === 'postmessage') {
+  parentPort!.on('message', (m: unknown) => parentPort!.postMessage(m));
+  parentPort!.postMessage('ready');
+} else {
+  parentPort!.postMessage('ready');
+  let seen = Atomics.load(c, 0);
+  for (;;) {
+    let ping = Atomics.load(c, 0);
+    if (mode === 'spin') {
+      while (ping === seen) ping = Atomics.load(c, 0);
+    } else {
+      while (ping === seen) {
+        Atomics.wait(c, 0, seen);
+        ping = Atomics.load(c, 0);
+      }
+    }
+    if (Atomics.load(c, 2) !== 0) break;
+    seen = ping;
+    Atomics.store(c, 1, ping);
+    if (mode === 'wait') Atomics.notify(c, 1);
+  }
+  parentPort!.postMessage('stopped');
+}
