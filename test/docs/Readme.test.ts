@@ -30,6 +30,17 @@ console.log(JSON.stringify({ handle, rule, state: order.toJSON().state, filled: 
     });
   });
 
+  it('the @ringroute/router example runs as written and prints what its comment says', async () => {
+    const code = /## @ringroute\/router: the transport\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(code).toBeDefined();
+    const dir = new URL('../dist/docs/', import.meta.url);
+    mkdirSync(dir, { recursive: true });
+    const file = new URL('readme-router.mjs', dir);
+    writeFileSync(file, code!.replace(/type RecordHandler, /, '').replace(/: RecordHandler/, ''));
+    const { stdout } = await run(process.execPath, [file.pathname]);
+    expect(stdout.trim()).toBe('0 42');
+  });
+
   it('gives exactly two quick-start commands, and .ci/run runs the same test command', () => {
     const quick = /## Quick start[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
     const commands = quick.split('\n').filter((l) => l.trim() !== '').map((l) => l.replace(/\s+#.*$/, '').trim());

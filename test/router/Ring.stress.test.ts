@@ -30,6 +30,7 @@ function consume(ring: RingBuffer, doorbell: Doorbell, checker: SequenceChecker,
     if (nanoTime() > deadline) throw new Error(`stalled at ${checker.received} of ${total}`);
   }
   idle.reset();
+  ring.releaseConsumed();
 }
 
 describe('rings across threads', () => {

@@ -72,7 +72,7 @@ describe.each(KINDS)('$name', ({ create, attach }) => {
     }
   });
 
-  it('a full ring refuses with RING_FULL and overwrites nothing; space comes back when read', () => {
+  it('a full ring refuses with RING_FULL and overwrites nothing; space comes back once released', () => {
     const ring = create(256);
     const collector = new Collector();
     let n = 0;
@@ -80,6 +80,8 @@ describe.each(KINDS)('$name', ({ create, attach }) => {
     expect(n).toBe(256 / 16); // 16-byte records (8 header + 8 payload)
     expect(ring.offerPair(1, 999, 999)).toBe(RING_FULL);
     expect(ring.read(collector, 1)).toBe(1);
+    expect(ring.offerPair(1, 999, 999)).toBe(RING_FULL); // released lazily ...
+    ring.releaseConsumed(); // ... or at once
     expect(ring.offerPair(1, n, -n)).toBe(0);
     expect(ring.offerPair(1, 999, 999)).toBe(RING_FULL);
     while (ring.read(collector, 100) > 0);
@@ -115,19 +117,29 @@ describe.each(KINDS)('$name', ({ create, attach }) => {
     expect(() => ring.read(handler, 100)).toThrow('handler failed on 7');
     expect(ring.read(handler, 100)).toBe(2);
     expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]); // each exactly once
+    expect(ring.read(handler, 100)).toBe(0); // releases what the last read consumed
     expect(ring.size()).toBe(0);
     expect(ring.offerPair(1, 10, 0)).toBe(0);
   });
 
-  it('respects the batch limit and the head moves once per read', () => {
+  it('respects the batch limit and returns consumed space at the next read', () => {
     const ring = create(1024);
     for (let i = 0; i < 20; i++) ring.offerPair(1, i, 0);
     const collector = new Collector();
     expect(ring.read(collector, 8)).toBe(8);
-    expect(ring.size()).toBe(12 * 16);
+    expect(ring.size()).toBe(20 * 16); // not released yet
     expect(ring.read(collector, 8)).toBe(8);
+    expect(ring.size()).toBe(12 * 16); // the first batch was released when this read began
     expect(ring.read(collector, 8)).toBe(4);
     expect(ring.read(collector, 8)).toBe(0);
+    expect(ring.size()).toBe(0);
+  });
+
+  it('releases at once when a quarter of the ring is waiting', () => {
+    const ring = create(1024);
+    for (let i = 0; i < 32; i++) ring.offerPair(1, i, 0); // 512 bytes
+    expect(ring.read(new Collector(), 100)).toBe(32);
+    expect(ring.size()).toBe(0);
   });
 
   it('refuses bad lengths and types with statuses, and is closed for claims after close()', () => {

@@ -14,8 +14,10 @@ if (mode === 'postmessage') {
   parentPort!.on('message', (m: unknown) => parentPort!.postMessage(m));
   parentPort!.postMessage('ready');
 } else {
-  parentPort!.postMessage('ready');
+  // Read the starting ping before saying ready: the main thread pings as soon as it hears
+  // "ready", and a ping read as the starting value would never be answered.
   let seen = Atomics.load(c, 0);
+  parentPort!.postMessage('ready');
   for (;;) {
     let ping = Atomics.load(c, 0);
     if (mode === 'spin') {

@@ -44,6 +44,7 @@ export class ManyToOneRingBuffer extends RingBuffer {
   private lastClaimOffset: number; // producer: its most recent claim, to tell an aborted
   private lastClaimLength: number; // record from an offset that was never claimed
   private headLocal: number;
+  private released: number;
   private stalled: boolean;
   private stallPosition: number;
   private stallSinceNs: number;
@@ -55,6 +56,7 @@ export class ManyToOneRingBuffer extends RingBuffer {
     this.lastClaimOffset = -1;
     this.lastClaimLength = 0;
     this.headLocal = Atomics.load(this.i32, W_HEAD);
+    this.released = this.headLocal;
     this.stalled = false;
     this.stallPosition = 0;
     this.stallSinceNs = 0;
@@ -150,6 +152,7 @@ export class ManyToOneRingBuffer extends RingBuffer {
   read(handler: RecordHandler, limit: number): number {
     const i32 = this.i32;
     const mask = this.mask;
+    if (this.released !== this.headLocal) this.release(); // the previous read's records
     const start = this.headLocal;
     let head = start;
     let count = 0;
@@ -174,14 +177,23 @@ export class ManyToOneRingBuffer extends RingBuffer {
         }
       }
     } finally {
-      if (head !== start) this.release(start, head);
+      this.headLocal = head;
+      // Release now only if a lot is pending; otherwise the next read() does it, off the
+      // path between this record and whatever the handler triggered.
+      if (((head - this.released) | 0) >= this.capacity >>> 2) this.release();
     }
     if (count > 0) this.stalled = false;
     return count;
   }
 
+  releaseConsumed(): void {
+    if (this.released !== this.headLocal) this.release();
+  }
+
   /** Zero the consumed bytes, then publish the new head (producers then see zero lengths). */
-  private release(start: number, head: number): void {
+  private release(): void {
+    const start = this.released;
+    const head = this.headLocal;
     const capacity = this.capacity;
     const from = start & this.mask;
     const bytes = (head - start) | 0;
@@ -191,7 +203,9 @@ export class ManyToOneRingBuffer extends RingBuffer {
       this.u8.fill(0, DATA + from, DATA + capacity);
       this.u8.fill(0, DATA, DATA + (from + bytes - capacity));
     }
-    this.headLocal = head;
+    this.released = head;
+    // An atomic store: it orders the zeroing before it, so a producer that sees the new
+    // head can never have its next header overwritten by a late zero.
     Atomics.store(this.i32, W_HEAD, head);
   }
 

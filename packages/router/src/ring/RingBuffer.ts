@@ -12,7 +12,8 @@ import { CloseReason, RING_CLOSED } from './RingStatus.js';
  * `buffer` (or a negative status: RING_FULL, RING_CLOSED, INVALID_LENGTH, INVALID_TYPE);
  * write the payload through the views; then `commit(offset)` or `abort(offset)`.
  * Consumer API: `read(handler, limit)` delivers up to `limit` records and advances the
- * head once, in a `finally`, so a handler that throws loses no other record.
+ * head once, in a `finally`, so a handler that throws loses no other record. Consumed
+ * space returns to the producer at the next `read()` (see `releaseConsumed`).
  */
 export abstract class RingBuffer {
   readonly buffer: SharedArrayBuffer;
@@ -43,6 +44,15 @@ export abstract class RingBuffer {
   abstract abort(offset: number): number;
   abstract read(handler: RecordHandler, limit: number): number;
 
+  /**
+   * Give consumed space back to the producer now. \`read()\` does it lazily: at the start
+   * of the next \`read()\`, or at once when over a quarter of the ring is waiting, which
+   * keeps the zeroing and the head store off the path between a record and what its
+   * handler triggers. Every polling loop reads again before it parks, so producers never
+   * wait on this; call it when a consumer stops reading.
+   */
+  abstract releaseConsumed(): void;
+
   /** Copy `length` bytes of `source` from `sourceOffset` into a new record. OK or a status. */
   offer(typeId: number, source: Uint8Array, sourceOffset: number, length: number): number {
     const at = this.claim(typeId, length);
@@ -62,7 +72,7 @@ export abstract class RingBuffer {
     return this.commit(at);
   }
 
-  /** Bytes published and not yet consumed (including padding). */
+  /** Bytes the producer cannot reuse yet: published and not yet released by the consumer (including padding). */
   size(): number {
     return (Atomics.load(this.i32, W_TAIL) - Atomics.load(this.i32, W_HEAD)) | 0;
   }

@@ -31,9 +31,12 @@ class EchoLoop implements WorkerLoop, RecordHandler {
       at = events.claim(typeId, length);
     }
     if (at < 0) return; // the event ring was closed: the main thread is gone
-    const src = ring.u8;
-    const dst = events.u8;
-    for (let i = 0; i < length; i++) dst[at + i] = src[offset + i];
+    // Payloads are 8-byte aligned: copy whole Int32 words, then any tail bytes.
+    const words = length >> 2;
+    const src = ring.i32;
+    const dst = events.i32;
+    for (let i = 0; i < words; i++) dst[(at >> 2) + i] = src[(offset >> 2) + i];
+    for (let i = words << 2; i < length; i++) events.u8[at + i] = ring.u8[offset + i];
     if (events.commit(at) !== OK) this.context.handlerFailed();
   }
 }
