@@ -1,10 +1,21 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+
+/** Compile a README TypeScript example to a module file in the test package and return its path. */
+function writeExample(name: string, code: string): string {
+  const { outputText } = ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+  const dir = new URL('../dist/docs/', import.meta.url);
+  mkdirSync(dir, { recursive: true });
+  const file = new URL(name, dir);
+  writeFileSync(file, outputText);
+  return file.pathname;
+}
 
 describe('README', () => {
   it('the @ringroute/core example runs as written and does what its comments say', async () => {
@@ -14,11 +25,7 @@ describe('README', () => {
     const probe = `${code!.replace('if (handle >= 0) {', 'let rule;\nif (handle >= 0) {').replace('  const rule = ', '  rule = ')}
 console.log(JSON.stringify({ handle, rule, state: order.toJSON().state, filled: order.filledLots, leaves: order.leavesLots, px: order.priceTicks, free: orders.freeCount() }));
 `;
-    const dir = new URL('../dist/docs/', import.meta.url);
-    mkdirSync(dir, { recursive: true });
-    const file = new URL('readme-example.mjs', dir);
-    writeFileSync(file, probe);
-    const { stdout } = await run(process.execPath, [file.pathname]);
+    const { stdout } = await run(process.execPath, [writeExample('readme-example.mjs', probe)]);
     expect(JSON.parse(stdout)).toEqual({
       handle: expect.any(Number),
       rule: 0,
@@ -33,11 +40,7 @@ console.log(JSON.stringify({ handle, rule, state: order.toJSON().state, filled: 
   it('the @ringroute/router example runs as written and prints what its comment says', async () => {
     const code = /## @ringroute\/router: the transport\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(code).toBeDefined();
-    const dir = new URL('../dist/docs/', import.meta.url);
-    mkdirSync(dir, { recursive: true });
-    const file = new URL('readme-router.mjs', dir);
-    writeFileSync(file, code!.replace(/type RecordHandler, /, '').replace(/: RecordHandler/, ''));
-    const { stdout } = await run(process.execPath, [file.pathname]);
+    const { stdout } = await run(process.execPath, [writeExample('readme-router.mjs', code!)]);
     expect(stdout.trim()).toBe('0 42');
   });
 
