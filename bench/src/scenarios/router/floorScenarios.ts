@@ -15,7 +15,55 @@ export function floorScenarios(): Scenario[] {
     pingPong('floor.sab.wait', 'wait', 'raw SharedArrayBuffer ping-pong, both threads in Atomics.wait / Atomics.notify', 5_000, 50_000),
     postMessageRoundTrip(),
     piscinaRoundTrip(),
+    openLoopFloor(100_000, '100k'),
+    openLoopFloor(1_000_000, '1m'),
   ];
+}
+
+/**
+ * `floor.sab.openloop.<rate>`: the machine's own open-loop floor. The main thread
+ * publishes how many commands are due at a fixed rate; a spinning worker echoes the
+ * highest count it has seen; each command's latency runs from its intended send time to
+ * when the main thread sees it echoed. Stalls of the machine (a descheduled vCPU) show
+ * here exactly as they do in `router.ring.openloop.*`.
+ */
+function openLoopFloor(ratePerSec: number, label: string): Scenario {
+  return {
+    name: `floor.sab.openloop.${label}`,
+    description: `raw SharedArrayBuffer echo offered open-loop at ${ratePerSec.toLocaleString('en')}/s, spinning worker, latency from the intended send time`,
+    opsPerSample: 1,
+    async run(ctx: RunContext): Promise<RunSample> {
+      const control = new Int32Array(new SharedArrayBuffer(16));
+      const worker = await startWorker('floorWorker', { mode: 'counter', control: control.buffer });
+      const histogram = newHistogram();
+      const count = Math.round(ratePerSec * (ctx.quick ? 0.2 : 1));
+      const intervalNs = 1e9 / ratePerSec;
+      const t0 = nanoTime() + 1e6;
+      const deadline = t0 + count * intervalNs + 5e9;
+      let published = 0;
+      let echoed = 0;
+      while (echoed < count) {
+        const now = nanoTime();
+        if (now > deadline) break;
+        if (published < count && t0 + published * intervalNs <= now) {
+          published = Math.min(count, Math.floor((now - t0) / intervalNs) + 1);
+          Atomics.store(control, 0, published);
+        }
+        const seen = Atomics.load(control, 1);
+        if (seen > echoed) {
+          const at = nanoTime();
+          for (let j = echoed; j < seen; j++) histogram.recordValue(Math.max(1, Math.round(at - (t0 + j * intervalNs))));
+          echoed = seen;
+        }
+      }
+      const elapsed = nanoTime() - t0;
+      const stopped = once(worker, 'message');
+      Atomics.store(control, 2, 1);
+      await stopped;
+      await worker.terminate();
+      return { histogram, opsPerSec: (echoed / elapsed) * 1e9 };
+    },
+  };
 }
 
 function pingPong(name: string, mode: 'spin' | 'wait', description: string, quick: number, full: number): Scenario {

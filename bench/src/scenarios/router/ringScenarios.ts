@@ -99,7 +99,7 @@ export function openLoopScenarios(): Scenario[] {
 function openLoop(ratePerSec: number, label: string): Scenario {
   return {
     name: `router.ring.openloop.${label}`,
-    reference: 'router.ring.rtt.backoff',
+    reference: `floor.sab.openloop.${label}`,
     description: `echo round trips offered open-loop at ${ratePerSec.toLocaleString('en')}/s, latency from the intended send time (backoff worker)`,
     opsPerSample: 1,
     async run(ctx: RunContext): Promise<RunSample> {
