@@ -43,8 +43,6 @@ export class ManyToOneRingBuffer extends RingBuffer {
   private readonly claimTimeoutNs: number;
   private lastClaimOffset: number; // producer: its most recent claim, to tell an aborted
   private lastClaimLength: number; // record from an offset that was never claimed
-  private headLocal: number;
-  private released: number;
   private stalled: boolean;
   private stallPosition: number;
   private stallSinceNs: number;
@@ -55,8 +53,6 @@ export class ManyToOneRingBuffer extends RingBuffer {
     this.claimTimeoutNs = claimTimeoutNs;
     this.lastClaimOffset = -1;
     this.lastClaimLength = 0;
-    this.headLocal = Atomics.load(this.i32, W_HEAD);
-    this.released = this.headLocal;
     this.stalled = false;
     this.stallPosition = 0;
     this.stallSinceNs = 0;
@@ -186,28 +182,6 @@ export class ManyToOneRingBuffer extends RingBuffer {
     return count;
   }
 
-  releaseConsumed(): void {
-    if (this.released !== this.headLocal) this.release();
-  }
-
-  /** Zero the consumed bytes, then publish the new head (producers then see zero lengths). */
-  private release(): void {
-    const start = this.released;
-    const head = this.headLocal;
-    const capacity = this.capacity;
-    const from = start & this.mask;
-    const bytes = (head - start) | 0;
-    if (from + bytes <= capacity) {
-      this.u8.fill(0, DATA + from, DATA + from + bytes);
-    } else {
-      this.u8.fill(0, DATA + from, DATA + capacity);
-      this.u8.fill(0, DATA, DATA + (from + bytes - capacity));
-    }
-    this.released = head;
-    // An atomic store: it orders the zeroing before it, so a producer that sees the new
-    // head can never have its next header overwritten by a late zero.
-    Atomics.store(this.i32, W_HEAD, head);
-  }
 
   /** A claim stuck at `position`: unblock it once it has been stuck past the timeout. */
   private unblock(w: number, claimedLength: number, position: number): boolean {

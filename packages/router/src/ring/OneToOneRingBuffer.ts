@@ -30,8 +30,6 @@ export class OneToOneRingBuffer extends RingBuffer {
   private headCache: number; // producer: last head seen
   private batchHeaderWord: number; // producer: header word of the batch's first record, -1 if none open
   private batchHeaderLength: number; // producer: the length that header will get at commit
-  private headLocal: number; // consumer: consumed up to here
-  private released: number; // consumer: zeroed and published up to here
 
   private constructor(buffer: SharedArrayBuffer, capacity: number, maxPayload: number, doorbell: Doorbell | null) {
     super(buffer, capacity, maxPayload, doorbell);
@@ -40,8 +38,6 @@ export class OneToOneRingBuffer extends RingBuffer {
     this.headCache = head;
     this.batchHeaderWord = -1;
     this.batchHeaderLength = 0;
-    this.headLocal = head;
-    this.released = head;
   }
 
   /** A new ring. `doorbell`: the consumer's doorbell, rung on every commit. */
@@ -161,28 +157,5 @@ export class OneToOneRingBuffer extends RingBuffer {
     } else {
       this.i32[w] = length;
     }
-  }
-
-  releaseConsumed(): void {
-    if (this.released !== this.headLocal) this.release();
-  }
-
-  /** Zero the consumed bytes (so the next lap reads zero lengths), then store the head. */
-  private release(): void {
-    const start = this.released;
-    const head = this.headLocal;
-    const capacity = this.capacity;
-    const from = start & this.mask;
-    const bytes = (head - start) | 0;
-    if (from + bytes <= capacity) {
-      this.u8.fill(0, DATA + from, DATA + from + bytes);
-    } else {
-      this.u8.fill(0, DATA + from, DATA + capacity);
-      this.u8.fill(0, DATA, DATA + (from + bytes - capacity));
-    }
-    this.released = head;
-    // An atomic store: it orders the zeroing before it, so a producer that sees the new
-    // head can never have its next header overwritten by a late zero.
-    Atomics.store(this.i32, W_HEAD, head);
   }
 }

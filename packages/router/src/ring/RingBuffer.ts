@@ -1,8 +1,9 @@
-import { OK } from '@ringroute/core';
 import type { Doorbell } from '../wait/Doorbell.js';
-import { F_CONSUMER_HEARTBEAT, F_PRODUCER_HEARTBEAT, HEADER_BYTES, RECORD_HEADER_BYTES, W_CLOSED, W_HEAD, W_TAIL } from './RingLayout.js';
+import { F_CONSUMER_HEARTBEAT, F_PRODUCER_HEARTBEAT, HEADER_BYTES, W_CLOSED, W_HEAD, W_TAIL } from './RingLayout.js';
+
+const DATA = HEADER_BYTES;
 import type { RecordHandler } from './RecordHandler.js';
-import { CloseReason, RING_CLOSED } from './RingStatus.js';
+import { CloseReason } from './RingStatus.js';
 
 /**
  * What both ring kinds share: the buffer and its views, capacity, closing, heartbeats,
@@ -27,6 +28,10 @@ export abstract class RingBuffer {
   /** Rung after every commit, so a parked consumer wakes (optional). */
   readonly doorbell: Doorbell | null;
   protected readonly mask: number;
+  /** Consumer: consumed up to here. */
+  protected headLocal: number;
+  /** Consumer: zeroed and published (the shared head) up to here. */
+  protected released: number;
 
   protected constructor(buffer: SharedArrayBuffer, capacity: number, maxPayload: number, doorbell: Doorbell | null) {
     this.buffer = buffer;
@@ -37,6 +42,8 @@ export abstract class RingBuffer {
     this.u8 = new Uint8Array(buffer);
     this.doorbell = doorbell;
     this.mask = capacity - 1;
+    this.headLocal = Atomics.load(this.i32, W_HEAD);
+    this.released = this.headLocal;
   }
 
   abstract claim(typeId: number, length: number): number;
@@ -45,13 +52,15 @@ export abstract class RingBuffer {
   abstract read(handler: RecordHandler, limit: number): number;
 
   /**
-   * Give consumed space back to the producer now. \`read()\` does it lazily: at the start
-   * of the next \`read()\`, or at once when over a quarter of the ring is waiting, which
+   * Give consumed space back to the producer now. `read()` does it lazily: at the start
+   * of the next `read()`, or at once when over a quarter of the ring is waiting, which
    * keeps the zeroing and the head store off the path between a record and what its
    * handler triggers. Every polling loop reads again before it parks, so producers never
    * wait on this; call it when a consumer stops reading.
    */
-  abstract releaseConsumed(): void;
+  releaseConsumed(): void {
+    if (this.released !== this.headLocal) this.release();
+  }
 
   /** Copy `length` bytes of `source` from `sourceOffset` into a new record. OK or a status. */
   offer(typeId: number, source: Uint8Array, sourceOffset: number, length: number): number {
@@ -113,10 +122,23 @@ export abstract class RingBuffer {
     return this.f64[F_CONSUMER_HEARTBEAT];
   }
 
-  protected closedStatus(): number {
-    return this.i32[W_CLOSED] !== CloseReason.OPEN ? RING_CLOSED : OK;
+  /** Zero the consumed bytes (so the next lap reads zero lengths), then store the head. */
+  protected release(): void {
+    const start = this.released;
+    const head = this.headLocal;
+    const capacity = this.capacity;
+    const from = start & this.mask;
+    const bytes = (head - start) | 0;
+    if (from + bytes <= capacity) {
+      this.u8.fill(0, DATA + from, DATA + from + bytes);
+    } else {
+      this.u8.fill(0, DATA + from, DATA + capacity);
+      this.u8.fill(0, DATA, DATA + (from + bytes - capacity));
+    }
+    this.released = head;
+    // An atomic store: it orders the zeroing before it, so a producer that sees the new
+    // head can never have its next header overwritten by a late zero.
+    Atomics.store(this.i32, W_HEAD, head);
   }
 }
 
-export const DATA_OFFSET = HEADER_BYTES;
-export { RECORD_HEADER_BYTES };
