@@ -1,9 +1,9 @@
 import type { Doorbell } from '../wait/Doorbell.js';
 import { F_CONSUMER_HEARTBEAT, F_PRODUCER_HEARTBEAT, HEADER_BYTES, W_CLOSED, W_HEAD, W_TAIL } from './RingLayout.js';
-
-const DATA = HEADER_BYTES;
 import type { RecordHandler } from './RecordHandler.js';
 import { CloseReason } from './RingStatus.js';
+
+const DATA = HEADER_BYTES;
 
 /**
  * What both ring kinds share: the buffer and its views, capacity, closing, heartbeats,
