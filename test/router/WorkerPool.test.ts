@@ -16,6 +16,7 @@ import { fixtureWorker, nextMessage } from '../support/threads.js';
 
 const FAULTY = new URL('../dist/fixtures/faultyTask.js', import.meta.url);
 const BROKEN = new URL('../dist/fixtures/brokenTask.js', import.meta.url);
+const ASYNC = new URL('../dist/fixtures/asyncTask.js', import.meta.url);
 const ECHO = 1;
 const THROW = 100;
 const EXIT = 101;
@@ -78,6 +79,19 @@ describe('WorkerPool', () => {
     expect(w.state).toBe(WorkerState.STOPPED);
     expect(w.summary?.drained).toBe(true);
     expect(w.commands.offerPair(ECHO, 0, 0)).toBe(RING_CLOSED);
+  });
+
+  it("with the 'async' strategy a waiting worker's event loop keeps running, and commands still flow", async () => {
+    const ticks = new Int32Array(new SharedArrayBuffer(4));
+    const pool = await WorkerPool.start({ workers: 1, task: ASYNC, idle: 'async', data: () => ({ ticks: ticks.buffer }) });
+    pools.push(pool);
+    await new Promise((r) => setTimeout(r, 50));
+    const before = Atomics.load(ticks, 0);
+    await new Promise((r) => setTimeout(r, 200)); // no commands: the worker is parked in waitAsync
+    expect(Atomics.load(ticks, 0) - before).toBeGreaterThanOrEqual(10); // its 5 ms timer kept firing
+    const counter = new Counter();
+    for (let i = 0; i < 1_000; i++) send(pool.workers[0].commands, ECHO, 0, i);
+    await until(() => counter.seen.size === 1_000, 5_000, pool, counter);
   });
 
   it('refuses to start when the task module cannot load (typed error, no hang)', async () => {
