@@ -1,0 +1,11 @@
+/**
+ * @ringroute/gateways: exchange adapters and the simulated venue.
+ *
+ * - `MatchingEngine`: a deterministic price-time priority matching engine (the heart of
+ *   the simulated venue), with `MatchListener` for its events.
+ */
+export { MatchingEngine, SelfMatch } from './sim/MatchingEngine.js';
+export type { EngineOrder, MatchingEngineOptions } from './sim/MatchingEngine.js';
+export { NullMatchListener } from './sim/MatchListener.js';
+export type { MatchListener } from './sim/MatchListener.js';
+export { BookSide } from './sim/BookSide.js';

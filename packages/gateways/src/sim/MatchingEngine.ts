@@ -1,0 +1,481 @@
+import { ConfigurationError, OrderFlags, OrderType, RejectReason, Side, TimeInForce } from '@ringroute/core';
+import { BookSide } from './BookSide.js';
+import type { MatchListener } from './MatchListener.js';
+
+/** What to do when an order would trade with a resting order of the same account. */
+export const SelfMatch = { NONE: 0, CANCEL_RESTING: 1, CANCEL_INCOMING: 2, CANCEL_BOTH: 3 } as const;
+export type SelfMatch = (typeof SelfMatch)[keyof typeof SelfMatch];
+
+export interface MatchingEngineOptions {
+  /** Symbol ids are 0 .. symbols-1. */
+  symbols: number;
+  /** Orders resting (including untriggered stops) at once, across all symbols. */
+  capacity: number;
+  selfMatch?: SelfMatch;
+  /** Terminal client order ids remembered to answer a late cancel with TOO_LATE_TO_CANCEL (default 1,000,000). */
+  rememberTerminal?: number;
+}
+
+/** An order as the engine takes it (an adapter fills one reusable object per call). */
+export interface EngineOrder {
+  clientOrderId: number;
+  account: number;
+  symbolId: number;
+  side: number;
+  ordType: number;
+  tif: number;
+  flags: number;
+  priceTicks: number;
+  stopPriceTicks: number;
+  quantityLots: number;
+}
+
+const NONE = -1;
+const RESTING = 1; // in a price level
+const STOP_WAITING = 2; // in a stop list, not yet triggered
+
+/**
+ * A deterministic price-time priority matching engine: limit, market, IOC, FOK,
+ * post-only, stop and stop-limit orders, partial fills, cancel, replace and self-match
+ * prevention per account, for any number of symbols, on one thread.
+ *
+ * - Trades happen at the resting order's price; each trade reports a fill to both sides
+ *   and one `onTrade`.
+ * - Market orders trade at any price; what they cannot fill is canceled (NO_LIQUIDITY).
+ *   IOC remainders are canceled; FOK orders trade in full or not at all.
+ * - Post-only orders that would trade are rejected (POST_ONLY_WOULD_CROSS).
+ * - Stop and stop-limit orders rest out of sight until a trade prints at or through their
+ *   stop price (buy: trade >= stop, sell: trade <= stop), then enter as market or limit.
+ * - Replace keeps time priority only when it keeps the price and lowers the quantity;
+ *   otherwise the order goes to the back of its (new) level, and may trade at once.
+ * - Determinism: ids come from counters, books are arrays, no clock and no randomness,
+ *   so the same input sequence always yields the same events.
+ *
+ * Resting orders live in typed arrays indexed by slot, with a free list: no allocation
+ * per order except the client-order-id map entries.
+ */
+export class MatchingEngine {
+  private readonly listener: MatchListener;
+  private readonly symbols: number;
+  private readonly selfMatch: SelfMatch;
+  private readonly rememberTerminal: number;
+  private readonly bids: BookSide[];
+  private readonly asks: BookSide[];
+  private readonly buyStops: number[][];
+  private readonly sellStops: number[][];
+  // Slot storage.
+  private readonly coid: Float64Array;
+  private readonly venueId: Float64Array;
+  private readonly price: Float64Array;
+  private readonly stopPrice: Float64Array;
+  private readonly quantity: Float64Array;
+  private readonly leaves: Float64Array;
+  private readonly cum: Float64Array;
+  private readonly account: Int32Array;
+  private readonly symbol: Int32Array;
+  private readonly next: Int32Array;
+  private readonly prev: Int32Array;
+  private readonly side: Uint8Array;
+  private readonly type: Uint8Array;
+  private readonly where: Uint8Array;
+  private readonly freeSlots: Int32Array;
+  private freeCount: number;
+  private readonly bySlotId = new Map<number, number>(); // client order id -> slot
+  private readonly terminal = new Map<number, number>(); // client order id -> 1 (filled) / 2 (canceled)
+  private nextVenueId = 1;
+  private readonly pendingStops: number[] = [];
+  private readonly scratch: EngineOrder = emptyOrder();
+
+  constructor(options: MatchingEngineOptions, listener: MatchListener) {
+    const { symbols, capacity } = options;
+    if (!Number.isInteger(symbols) || symbols < 1 || symbols > 1 << 20) {
+      throw new ConfigurationError('ERR_INVALID_ARGUMENT', 'symbols must be from 1 to 2^20', symbols);
+    }
+    if (!Number.isInteger(capacity) || capacity < 1 || capacity > 1 << 24) {
+      throw new ConfigurationError('ERR_INVALID_CAPACITY', 'capacity must be from 1 to 2^24 resting orders', capacity);
+    }
+    this.listener = listener;
+    this.symbols = symbols;
+    this.selfMatch = options.selfMatch ?? SelfMatch.CANCEL_RESTING;
+    this.rememberTerminal = options.rememberTerminal ?? 1_000_000;
+    this.bids = Array.from({ length: symbols }, () => new BookSide(Side.BUY));
+    this.asks = Array.from({ length: symbols }, () => new BookSide(Side.SELL));
+    this.buyStops = Array.from({ length: symbols }, () => []);
+    this.sellStops = Array.from({ length: symbols }, () => []);
+    this.coid = new Float64Array(capacity);
+    this.venueId = new Float64Array(capacity);
+    this.price = new Float64Array(capacity);
+    this.stopPrice = new Float64Array(capacity);
+    this.quantity = new Float64Array(capacity);
+    this.leaves = new Float64Array(capacity);
+    this.cum = new Float64Array(capacity);
+    this.account = new Int32Array(capacity);
+    this.symbol = new Int32Array(capacity);
+    this.next = new Int32Array(capacity);
+    this.prev = new Int32Array(capacity);
+    this.side = new Uint8Array(capacity);
+    this.type = new Uint8Array(capacity);
+    this.where = new Uint8Array(capacity);
+    this.freeSlots = new Int32Array(capacity);
+    for (let i = 0; i < capacity; i++) this.freeSlots[i] = capacity - 1 - i;
+    this.freeCount = capacity;
+  }
+
+  /** Resting orders (including untriggered stops). */
+  get restingCount(): number {
+    return this.coid.length - this.freeCount;
+  }
+
+  /** Best bid/ask of a symbol: price (NaN if none) and total lots at it. */
+  bestBid(symbolId: number): number {
+    return this.bids[symbolId].bestPrice();
+  }
+  bestAsk(symbolId: number): number {
+    return this.asks[symbolId].bestPrice();
+  }
+  bestBidLots(symbolId: number): number {
+    const b = this.bids[symbolId];
+    return b.count === 0 ? 0 : b.totals[b.count - 1];
+  }
+  bestAskLots(symbolId: number): number {
+    const a = this.asks[symbolId];
+    return a.count === 0 ? 0 : a.totals[a.count - 1];
+  }
+
+  /** Levels of a side, best first, as [price, lots] (cold path: allocates). */
+  depth(symbolId: number, side: number): [number, number][] {
+    const book = side === Side.BUY ? this.bids[symbolId] : this.asks[symbolId];
+    const out: [number, number][] = [];
+    for (let i = book.count - 1; i >= 0; i--) out.push([book.prices[i], book.totals[i]]);
+    return out;
+  }
+
+  /** Resting client order ids at one level, in time priority (cold path). */
+  queueAt(symbolId: number, side: number, priceTicks: number): number[] {
+    const book = side === Side.BUY ? this.bids[symbolId] : this.asks[symbolId];
+    const level = book.find(priceTicks);
+    const out: number[] = [];
+    if (level < 0) return out;
+    for (let s = book.heads[level]; s !== NONE; s = this.next[s]) out.push(this.coid[s]);
+    return out;
+  }
+
+  /** Enter a new order. Every outcome is reported to the listener. */
+  submit(o: EngineOrder): void {
+    const reason = this.validate(o);
+    if (reason !== RejectReason.NONE) {
+      this.listener.onReject(o.clientOrderId, reason);
+      return;
+    }
+    const postOnly = (o.flags & OrderFlags.POST_ONLY) !== 0;
+    if (postOnly && this.wouldCross(o.symbolId, o.side, o.priceTicks)) {
+      this.listener.onReject(o.clientOrderId, RejectReason.POST_ONLY_WOULD_CROSS);
+      return;
+    }
+    if (this.freeCount === 0) {
+      this.listener.onReject(o.clientOrderId, RejectReason.VENUE_UNAVAILABLE);
+      return;
+    }
+    const slot = this.freeSlots[--this.freeCount];
+    this.coid[slot] = o.clientOrderId;
+    this.venueId[slot] = this.nextVenueId++;
+    this.price[slot] = o.priceTicks;
+    this.stopPrice[slot] = o.stopPriceTicks;
+    this.quantity[slot] = o.quantityLots;
+    this.leaves[slot] = o.quantityLots;
+    this.cum[slot] = 0;
+    this.account[slot] = o.account;
+    this.symbol[slot] = o.symbolId;
+    this.side[slot] = o.side;
+    this.type[slot] = o.ordType;
+    this.where[slot] = 0;
+    this.bySlotId.set(o.clientOrderId, slot);
+    this.listener.onAck(o.clientOrderId, this.venueId[slot], o.quantityLots);
+
+    if (o.ordType === OrderType.STOP || o.ordType === OrderType.STOP_LIMIT) {
+      this.where[slot] = STOP_WAITING;
+      (o.side === Side.BUY ? this.buyStops : this.sellStops)[o.symbolId].push(slot);
+      return;
+    }
+    this.snapshotTop(o.symbolId);
+    this.execute(slot, o.tif);
+    this.runTriggeredStops();
+    this.publishIfChanged(o.symbolId);
+  }
+
+  /** Cancel by client order id. */
+  cancel(clientOrderId: number): void {
+    const slot = this.bySlotId.get(clientOrderId);
+    if (slot === undefined) {
+      this.listener.onCancelReject(clientOrderId, this.terminal.has(clientOrderId) ? RejectReason.TOO_LATE_TO_CANCEL : RejectReason.UNKNOWN_ORDER);
+      return;
+    }
+    const sym = this.symbol[slot];
+    this.snapshotTop(sym);
+    this.removeResting(slot);
+    this.finish(slot, 2);
+    this.listener.onCanceled(clientOrderId, this.venueId[slot], this.cum[slot], RejectReason.NONE);
+    this.publishIfChanged(sym);
+  }
+
+  /**
+   * Change price and/or total quantity. Keeps time priority only for a quantity cut at
+   * the same price. A new quantity at or below what is filled is refused (INVALID_QUANTITY).
+   */
+  replace(clientOrderId: number, newPriceTicks: number, newQuantityLots: number): void {
+    const slot = this.bySlotId.get(clientOrderId);
+    if (slot === undefined) {
+      this.listener.onReplaceReject(clientOrderId, this.terminal.has(clientOrderId) ? RejectReason.TOO_LATE_TO_CANCEL : RejectReason.UNKNOWN_ORDER);
+      return;
+    }
+    if (!Number.isSafeInteger(newQuantityLots) || newQuantityLots <= this.cum[slot]) {
+      this.listener.onReplaceReject(clientOrderId, RejectReason.INVALID_QUANTITY);
+      return;
+    }
+    if (!Number.isSafeInteger(newPriceTicks)) {
+      this.listener.onReplaceReject(clientOrderId, RejectReason.INVALID_PRICE);
+      return;
+    }
+    const sym = this.symbol[slot];
+    this.snapshotTop(sym);
+    const newLeaves = newQuantityLots - this.cum[slot];
+    const samePrice = newPriceTicks === this.price[slot];
+    if (this.where[slot] === RESTING && samePrice && newQuantityLots <= this.quantity[slot]) {
+      // Quantity down at the same price: stay in place, keep priority.
+      const book = this.side[slot] === Side.BUY ? this.bids[sym] : this.asks[sym];
+      book.totals[book.find(this.price[slot])] -= this.leaves[slot] - newLeaves;
+      this.quantity[slot] = newQuantityLots;
+      this.leaves[slot] = newLeaves;
+      this.listener.onReplaced(clientOrderId, this.venueId[slot], newPriceTicks, newQuantityLots, this.cum[slot], newLeaves);
+      this.publishIfChanged(sym);
+      return;
+    }
+    const wasStop = this.where[slot] === STOP_WAITING;
+    this.removeResting(slot);
+    this.price[slot] = newPriceTicks;
+    this.quantity[slot] = newQuantityLots;
+    this.leaves[slot] = newLeaves;
+    this.listener.onReplaced(clientOrderId, this.venueId[slot], newPriceTicks, newQuantityLots, this.cum[slot], newLeaves);
+    if (wasStop) {
+      this.where[slot] = STOP_WAITING;
+      (this.side[slot] === Side.BUY ? this.buyStops : this.sellStops)[sym].push(slot);
+      return;
+    }
+    this.execute(slot, TimeInForce.GTC); // a replaced order that now crosses trades at once
+    this.runTriggeredStops();
+    this.publishIfChanged(sym);
+  }
+
+  /** Match `slot` against the book, then rest, cancel or expire what is left. */
+  private execute(slot: number, tif: number): void {
+    const sym = this.symbol[slot];
+    const side = this.side[slot];
+    const market = this.type[slot] === OrderType.MARKET || this.type[slot] === OrderType.STOP;
+    const limit = market ? (side === Side.BUY ? Infinity : -Infinity) : this.price[slot];
+    if (tif === TimeInForce.FOK && this.fillableLots(slot, limit) < this.leaves[slot]) {
+      this.finish(slot, 2);
+      this.listener.onCanceled(this.coid[slot], this.venueId[slot], 0, RejectReason.FOK_NOT_FILLABLE);
+      return;
+    }
+    this.match(slot, limit);
+    if (this.leaves[slot] === 0) return; // filled (finished in match)
+    if (this.bySlotId.get(this.coid[slot]) !== slot) return; // canceled by self-match prevention
+    if (market || tif === TimeInForce.IOC || tif === TimeInForce.FOK) {
+      this.finish(slot, 2);
+      this.listener.onCanceled(this.coid[slot], this.venueId[slot], this.cum[slot], market && this.cum[slot] === 0 ? RejectReason.NO_LIQUIDITY : RejectReason.NONE);
+      return;
+    }
+    this.rest(slot);
+  }
+
+  /** Trade `slot` against the opposite side while it crosses `limit`. */
+  private match(slot: number, limit: number): void {
+    const sym = this.symbol[slot];
+    const opposite = this.side[slot] === Side.BUY ? this.asks[sym] : this.bids[sym];
+    const account = this.account[slot];
+    const listener = this.listener;
+    while (this.leaves[slot] > 0 && opposite.count > 0) {
+      const level = opposite.count - 1;
+      const levelPrice = opposite.prices[level];
+      if (!opposite.crosses(levelPrice, limit)) break;
+      let resting = opposite.heads[level];
+      while (resting !== NONE && this.leaves[slot] > 0) {
+        const following = this.next[resting];
+        if (this.selfMatch !== SelfMatch.NONE && this.account[resting] === account) {
+          if (this.selfMatch !== SelfMatch.CANCEL_INCOMING) {
+            this.removeResting(resting);
+            this.finish(resting, 2);
+            listener.onCanceled(this.coid[resting], this.venueId[resting], this.cum[resting], RejectReason.SELF_TRADE);
+          }
+          if (this.selfMatch !== SelfMatch.CANCEL_RESTING) {
+            this.finish(slot, 2);
+            listener.onCanceled(this.coid[slot], this.venueId[slot], this.cum[slot], RejectReason.SELF_TRADE);
+            return;
+          }
+          resting = following;
+          continue;
+        }
+        const lots = Math.min(this.leaves[slot], this.leaves[resting]);
+        this.leaves[resting] -= lots;
+        this.cum[resting] += lots;
+        this.leaves[slot] -= lots;
+        this.cum[slot] += lots;
+        opposite.totals[level] -= lots;
+        listener.onTrade(sym, levelPrice, lots);
+        listener.onFill(this.coid[resting], this.venueId[resting], levelPrice, lots, this.cum[resting], this.leaves[resting]);
+        listener.onFill(this.coid[slot], this.venueId[slot], levelPrice, lots, this.cum[slot], this.leaves[slot]);
+        this.noteTrade(sym, levelPrice);
+        if (this.leaves[resting] === 0) {
+          this.removeResting(resting);
+          this.finish(resting, 1);
+        }
+        resting = following;
+      }
+    }
+    if (this.leaves[slot] === 0) this.finish(slot, 1);
+  }
+
+  /** Lots `slot` could trade right now up to `limit` (for FOK), skipping its own account's orders. */
+  private fillableLots(slot: number, limit: number): number {
+    const sym = this.symbol[slot];
+    const opposite = this.side[slot] === Side.BUY ? this.asks[sym] : this.bids[sym];
+    const want = this.leaves[slot];
+    let total = 0;
+    for (let level = opposite.count - 1; level >= 0 && total < want; level--) {
+      if (!opposite.crosses(opposite.prices[level], limit)) break;
+      for (let s = opposite.heads[level]; s !== NONE && total < want; s = this.next[s]) {
+        if (this.selfMatch === SelfMatch.NONE || this.account[s] !== this.account[slot]) total += this.leaves[s];
+      }
+    }
+    return total;
+  }
+
+  private wouldCross(symbolId: number, side: number, priceTicks: number): boolean {
+    const opposite = side === Side.BUY ? this.asks[symbolId] : this.bids[symbolId];
+    return opposite.count > 0 && opposite.crosses(opposite.prices[opposite.count - 1], priceTicks);
+  }
+
+  /** Append `slot` to the back of its price level. */
+  private rest(slot: number): void {
+    const sym = this.symbol[slot];
+    const book = this.side[slot] === Side.BUY ? this.bids[sym] : this.asks[sym];
+    const level = book.levelFor(this.price[slot]);
+    const tail = book.tails[level];
+    this.prev[slot] = tail;
+    this.next[slot] = NONE;
+    if (tail === NONE) book.heads[level] = slot;
+    else this.next[tail] = slot;
+    book.tails[level] = slot;
+    book.totals[level] += this.leaves[slot];
+    this.where[slot] = RESTING;
+  }
+
+  /** Take `slot` out of its level or stop list (it stays allocated). */
+  private removeResting(slot: number): void {
+    const sym = this.symbol[slot];
+    if (this.where[slot] === STOP_WAITING) {
+      const list = (this.side[slot] === Side.BUY ? this.buyStops : this.sellStops)[sym];
+      const at = list.indexOf(slot);
+      if (at >= 0) list.splice(at, 1);
+      this.where[slot] = 0;
+      return;
+    }
+    if (this.where[slot] !== RESTING) return;
+    const book = this.side[slot] === Side.BUY ? this.bids[sym] : this.asks[sym];
+    const level = book.find(this.price[slot]);
+    const p = this.prev[slot];
+    const n = this.next[slot];
+    if (p === NONE) book.heads[level] = n;
+    else this.next[p] = n;
+    if (n === NONE) book.tails[level] = p;
+    else this.prev[n] = p;
+    book.totals[level] -= this.leaves[slot];
+    if (book.heads[level] === NONE) book.removeLevel(level);
+    this.where[slot] = 0;
+  }
+
+  /** The order is done: forget its slot, remember the id for late cancels. */
+  private finish(slot: number, how: number): void {
+    const id = this.coid[slot];
+    if (this.bySlotId.get(id) !== slot) return;
+    this.bySlotId.delete(id);
+    this.freeSlots[this.freeCount++] = slot;
+    this.terminal.set(id, how);
+    if (this.terminal.size > this.rememberTerminal) {
+      const oldest = this.terminal.keys().next().value as number;
+      this.terminal.delete(oldest);
+    }
+  }
+
+  /** After a trade: collect stops it triggers (entered once the current match is over). */
+  private noteTrade(sym: number, tradePrice: number): void {
+    const buys = this.buyStops[sym];
+    for (let i = buys.length - 1; i >= 0; i--) {
+      if (tradePrice >= this.stopPrice[buys[i]]) this.pendingStops.push(buys.splice(i, 1)[0]);
+    }
+    const sells = this.sellStops[sym];
+    for (let i = sells.length - 1; i >= 0; i--) {
+      if (tradePrice <= this.stopPrice[sells[i]]) this.pendingStops.push(sells.splice(i, 1)[0]);
+    }
+  }
+
+  /** Enter triggered stops as market (STOP) or limit (STOP_LIMIT) orders, oldest first. */
+  private runTriggeredStops(): void {
+    while (this.pendingStops.length > 0) {
+      const slot = this.pendingStops.shift()!;
+      this.where[slot] = 0;
+      this.execute(slot, TimeInForce.GTC);
+    }
+  }
+
+  private validate(o: EngineOrder): number {
+    if (!Number.isInteger(o.symbolId) || o.symbolId < 0 || o.symbolId >= this.symbols) return RejectReason.UNKNOWN_SYMBOL;
+    if (!Number.isSafeInteger(o.quantityLots) || o.quantityLots <= 0) return RejectReason.INVALID_QUANTITY;
+    if (o.side !== Side.BUY && o.side !== Side.SELL) return RejectReason.UNSUPPORTED;
+    if (o.ordType < OrderType.LIMIT || o.ordType > OrderType.STOP_LIMIT) return RejectReason.UNSUPPORTED;
+    const needsPrice = o.ordType === OrderType.LIMIT || o.ordType === OrderType.STOP_LIMIT;
+    if (needsPrice && !Number.isSafeInteger(o.priceTicks)) return RejectReason.INVALID_PRICE;
+    const needsStop = o.ordType === OrderType.STOP || o.ordType === OrderType.STOP_LIMIT;
+    if (needsStop && !Number.isSafeInteger(o.stopPriceTicks)) return RejectReason.INVALID_PRICE;
+    if (this.bySlotId.has(o.clientOrderId) || this.terminal.has(o.clientOrderId)) return RejectReason.DUPLICATE_ORDER_ID;
+    if ((o.flags & OrderFlags.POST_ONLY) !== 0 && o.ordType !== OrderType.LIMIT) return RejectReason.UNSUPPORTED;
+    return RejectReason.NONE;
+  }
+
+  private topBid = 0;
+  private topBidLots = 0;
+  private topAsk = 0;
+  private topAskLots = 0;
+
+  /** Remember the top of book before a change (no allocation: four fields). */
+  private snapshotTop(sym: number): void {
+    this.topBid = this.bestBid(sym);
+    this.topBidLots = this.bestBidLots(sym);
+    this.topAsk = this.bestAsk(sym);
+    this.topAskLots = this.bestAskLots(sym);
+  }
+
+  /** Tell the listener if the top of book moved since `snapshotTop`. */
+  private publishIfChanged(sym: number): void {
+    const bid = this.bestBid(sym);
+    const bidLots = this.bestBidLots(sym);
+    const ask = this.bestAsk(sym);
+    const askLots = this.bestAskLots(sym);
+    if (!same(bid, this.topBid) || bidLots !== this.topBidLots || !same(ask, this.topAsk) || askLots !== this.topAskLots) {
+      this.listener.onTopOfBook(sym, bid, bidLots, ask, askLots);
+    }
+  }
+
+  /** A reusable order object for callers that build orders field by field. */
+  get orderScratch(): EngineOrder {
+    return this.scratch;
+  }
+}
+
+function same(a: number, b: number): boolean {
+  return a === b || (a !== a && b !== b);
+}
+
+function emptyOrder(): EngineOrder {
+  return { clientOrderId: 0, account: 0, symbolId: 0, side: Side.BUY, ordType: OrderType.LIMIT, tif: TimeInForce.GTC, flags: 0, priceTicks: 0, stopPriceTicks: 0, quantityLots: 0 };
+}
