@@ -3,6 +3,7 @@ import { burstScenarios } from './core/burstScenarios.js';
 import { layoutScenarios } from './core/layoutScenarios.js';
 import { orderScenarios } from './core/orderScenarios.js';
 import { contendedPoolScenario, poolScenarios } from './core/poolScenarios.js';
+import { matchScenarios } from './gateways/matchScenarios.js';
 import { floorScenarios } from './router/floorScenarios.js';
 import { openLoopScenarios, ringRttScenarios } from './router/ringScenarios.js';
 import { throughputScenarios } from './router/throughputScenarios.js';
@@ -22,5 +23,6 @@ export function allScenarios(): Scenario[] {
     ...ringRttScenarios(),
     ...openLoopScenarios(),
     ...throughputScenarios(),
+    ...matchScenarios(),
   ];
 }

@@ -9,3 +9,4 @@ export type { EngineOrder, MatchingEngineOptions } from './sim/MatchingEngine.js
 export { NullMatchListener } from './sim/MatchListener.js';
 export type { MatchListener } from './sim/MatchListener.js';
 export { BookSide } from './sim/BookSide.js';
+export { IdMap } from './sim/IdMap.js';

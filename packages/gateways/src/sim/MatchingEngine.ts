@@ -1,5 +1,6 @@
 import { ConfigurationError, OrderFlags, OrderType, RejectReason, Side, TimeInForce } from '@ringroute/core';
 import { BookSide } from './BookSide.js';
+import { IdMap } from './IdMap.js';
 import type { MatchListener } from './MatchListener.js';
 
 /** What to do when an order would trade with a resting order of the same account. */
@@ -80,8 +81,10 @@ export class MatchingEngine {
   private readonly where: Uint8Array;
   private readonly freeSlots: Int32Array;
   private freeCount: number;
-  private readonly bySlotId = new Map<number, number>(); // client order id -> slot
-  private readonly terminal = new Map<number, number>(); // client order id -> 1 (filled) / 2 (canceled)
+  private readonly bySlotId: IdMap; // client order id -> slot
+  private readonly terminal: IdMap; // client order id -> 1 (filled) / 2 (canceled)
+  private readonly terminalRing: Float64Array; // the same ids in arrival order, to forget the oldest
+  private terminalNext = 0;
   private nextVenueId = 1;
   private readonly pendingStops: number[] = [];
   private readonly scratch: EngineOrder = emptyOrder();
@@ -98,6 +101,9 @@ export class MatchingEngine {
     this.symbols = symbols;
     this.selfMatch = options.selfMatch ?? SelfMatch.CANCEL_RESTING;
     this.rememberTerminal = options.rememberTerminal ?? 1_000_000;
+    this.terminalRing = new Float64Array(this.rememberTerminal).fill(NaN);
+    this.bySlotId = new IdMap(Math.min(capacity, 1 << 16));
+    this.terminal = new IdMap(Math.min(this.rememberTerminal, 1 << 16));
     this.bids = Array.from({ length: symbols }, () => new BookSide(Side.BUY));
     this.asks = Array.from({ length: symbols }, () => new BookSide(Side.SELL));
     this.buyStops = Array.from({ length: symbols }, () => []);
@@ -206,7 +212,7 @@ export class MatchingEngine {
   /** Cancel by client order id. */
   cancel(clientOrderId: number): void {
     const slot = this.bySlotId.get(clientOrderId);
-    if (slot === undefined) {
+    if (slot < 0) {
       this.listener.onCancelReject(clientOrderId, this.terminal.has(clientOrderId) ? RejectReason.TOO_LATE_TO_CANCEL : RejectReason.UNKNOWN_ORDER);
       return;
     }
@@ -224,7 +230,7 @@ export class MatchingEngine {
    */
   replace(clientOrderId: number, newPriceTicks: number, newQuantityLots: number): void {
     const slot = this.bySlotId.get(clientOrderId);
-    if (slot === undefined) {
+    if (slot < 0) {
       this.listener.onReplaceReject(clientOrderId, this.terminal.has(clientOrderId) ? RejectReason.TOO_LATE_TO_CANCEL : RejectReason.UNKNOWN_ORDER);
       return;
     }
@@ -400,11 +406,14 @@ export class MatchingEngine {
     if (this.bySlotId.get(id) !== slot) return;
     this.bySlotId.delete(id);
     this.freeSlots[this.freeCount++] = slot;
+    // Forget the oldest remembered id by position in a ring: deleting the first key of a
+    // Map over and over makes V8 skip a growing run of tombstones on every lookup of
+    // "the first key" (measured: 65k orders/s instead of millions).
+    const forgotten = this.terminalRing[this.terminalNext];
+    if (forgotten === forgotten) this.terminal.delete(forgotten);
+    this.terminalRing[this.terminalNext] = id;
+    this.terminalNext = this.terminalNext + 1 === this.rememberTerminal ? 0 : this.terminalNext + 1;
     this.terminal.set(id, how);
-    if (this.terminal.size > this.rememberTerminal) {
-      const oldest = this.terminal.keys().next().value as number;
-      this.terminal.delete(oldest);
-    }
   }
 
   /** After a trade: collect stops it triggers (entered once the current match is over). */
