@@ -64,21 +64,15 @@ export class MatchingEngine {
   private readonly asks: BookSide[];
   private readonly buyStops: number[][];
   private readonly sellStops: number[][];
-  // Slot storage.
-  private readonly coid: Float64Array;
-  private readonly venueId: Float64Array;
-  private readonly price: Float64Array;
-  private readonly stopPrice: Float64Array;
-  private readonly quantity: Float64Array;
-  private readonly leaves: Float64Array;
-  private readonly cum: Float64Array;
-  private readonly account: Int32Array;
-  private readonly symbol: Int32Array;
-  private readonly next: Int32Array;
-  private readonly prev: Int32Array;
-  private readonly side: Uint8Array;
-  private readonly type: Uint8Array;
-  private readonly where: Uint8Array;
+  // Resting orders: one 64-byte record per slot (array of structs: an order's fields
+  // share one cache line; separate arrays per field cost a miss per field on a cold order).
+  //   f64[0] clientOrderId  f64[1] venueOrderId  f64[2] price  f64[3] leaves  f64[4] cum
+  //   i32[10] account  i32[11] symbol  i32[12] next  i32[13] prev
+  //   u8[56] side  u8[57] ordType  u8[58] where     (quantity = cum + leaves)
+  private readonly f: Float64Array;
+  private readonly w: Int32Array;
+  private readonly b: Uint8Array;
+  private readonly stopPrice: Float64Array; // cold: stop orders only
   private readonly freeSlots: Int32Array;
   private freeCount: number;
   private readonly bySlotId: IdMap; // client order id -> slot
@@ -108,20 +102,11 @@ export class MatchingEngine {
     this.asks = Array.from({ length: symbols }, () => new BookSide(Side.SELL));
     this.buyStops = Array.from({ length: symbols }, () => []);
     this.sellStops = Array.from({ length: symbols }, () => []);
-    this.coid = new Float64Array(capacity);
-    this.venueId = new Float64Array(capacity);
-    this.price = new Float64Array(capacity);
+    const records = new ArrayBuffer(capacity * 64);
+    this.f = new Float64Array(records);
+    this.w = new Int32Array(records);
+    this.b = new Uint8Array(records);
     this.stopPrice = new Float64Array(capacity);
-    this.quantity = new Float64Array(capacity);
-    this.leaves = new Float64Array(capacity);
-    this.cum = new Float64Array(capacity);
-    this.account = new Int32Array(capacity);
-    this.symbol = new Int32Array(capacity);
-    this.next = new Int32Array(capacity);
-    this.prev = new Int32Array(capacity);
-    this.side = new Uint8Array(capacity);
-    this.type = new Uint8Array(capacity);
-    this.where = new Uint8Array(capacity);
     this.freeSlots = new Int32Array(capacity);
     for (let i = 0; i < capacity; i++) this.freeSlots[i] = capacity - 1 - i;
     this.freeCount = capacity;
@@ -129,7 +114,7 @@ export class MatchingEngine {
 
   /** Resting orders (including untriggered stops). */
   get restingCount(): number {
-    return this.coid.length - this.freeCount;
+    return this.freeSlots.length - this.freeCount;
   }
 
   /** Best bid/ask of a symbol: price (NaN if none) and total lots at it. */
@@ -162,7 +147,7 @@ export class MatchingEngine {
     const level = book.find(priceTicks);
     const out: number[] = [];
     if (level < 0) return out;
-    for (let s = book.heads[level]; s !== NONE; s = this.next[s]) out.push(this.coid[s]);
+    for (let s = book.heads[level]; s !== NONE; s = this.w[(s << 4) + 12]) out.push(this.f[s << 3]);
     return out;
   }
 
@@ -183,23 +168,22 @@ export class MatchingEngine {
       return;
     }
     const slot = this.freeSlots[--this.freeCount];
-    this.coid[slot] = o.clientOrderId;
-    this.venueId[slot] = this.nextVenueId++;
-    this.price[slot] = o.priceTicks;
+    this.f[slot << 3] = o.clientOrderId;
+    this.f[(slot << 3) + 1] = this.nextVenueId++;
+    this.f[(slot << 3) + 2] = o.priceTicks;
     this.stopPrice[slot] = o.stopPriceTicks;
-    this.quantity[slot] = o.quantityLots;
-    this.leaves[slot] = o.quantityLots;
-    this.cum[slot] = 0;
-    this.account[slot] = o.account;
-    this.symbol[slot] = o.symbolId;
-    this.side[slot] = o.side;
-    this.type[slot] = o.ordType;
-    this.where[slot] = 0;
+    this.f[(slot << 3) + 3] = o.quantityLots;
+    this.f[(slot << 3) + 4] = 0;
+    this.w[(slot << 4) + 10] = o.account;
+    this.w[(slot << 4) + 11] = o.symbolId;
+    this.b[(slot << 6) + 56] = o.side;
+    this.b[(slot << 6) + 57] = o.ordType;
+    this.b[(slot << 6) + 58] = 0;
     this.bySlotId.set(o.clientOrderId, slot);
-    this.listener.onAck(o.clientOrderId, this.venueId[slot], o.quantityLots);
+    this.listener.onAck(o.clientOrderId, this.f[(slot << 3) + 1], o.quantityLots);
 
     if (o.ordType === OrderType.STOP || o.ordType === OrderType.STOP_LIMIT) {
-      this.where[slot] = STOP_WAITING;
+      this.b[(slot << 6) + 58] = STOP_WAITING;
       (o.side === Side.BUY ? this.buyStops : this.sellStops)[o.symbolId].push(slot);
       return;
     }
@@ -216,11 +200,11 @@ export class MatchingEngine {
       this.listener.onCancelReject(clientOrderId, this.terminal.has(clientOrderId) ? RejectReason.TOO_LATE_TO_CANCEL : RejectReason.UNKNOWN_ORDER);
       return;
     }
-    const sym = this.symbol[slot];
+    const sym = this.w[(slot << 4) + 11];
     this.snapshotTop(sym);
     this.removeResting(slot);
     this.finish(slot, 2);
-    this.listener.onCanceled(clientOrderId, this.venueId[slot], this.cum[slot], RejectReason.NONE);
+    this.listener.onCanceled(clientOrderId, this.f[(slot << 3) + 1], this.f[(slot << 3) + 4], RejectReason.NONE);
     this.publishIfChanged(sym);
   }
 
@@ -234,7 +218,7 @@ export class MatchingEngine {
       this.listener.onReplaceReject(clientOrderId, this.terminal.has(clientOrderId) ? RejectReason.TOO_LATE_TO_CANCEL : RejectReason.UNKNOWN_ORDER);
       return;
     }
-    if (!Number.isSafeInteger(newQuantityLots) || newQuantityLots <= this.cum[slot]) {
+    if (!Number.isSafeInteger(newQuantityLots) || newQuantityLots <= this.f[(slot << 3) + 4]) {
       this.listener.onReplaceReject(clientOrderId, RejectReason.INVALID_QUANTITY);
       return;
     }
@@ -242,29 +226,27 @@ export class MatchingEngine {
       this.listener.onReplaceReject(clientOrderId, RejectReason.INVALID_PRICE);
       return;
     }
-    const sym = this.symbol[slot];
+    const sym = this.w[(slot << 4) + 11];
     this.snapshotTop(sym);
-    const newLeaves = newQuantityLots - this.cum[slot];
-    const samePrice = newPriceTicks === this.price[slot];
-    if (this.where[slot] === RESTING && samePrice && newQuantityLots <= this.quantity[slot]) {
+    const newLeaves = newQuantityLots - this.f[(slot << 3) + 4];
+    const samePrice = newPriceTicks === this.f[(slot << 3) + 2];
+    if (this.b[(slot << 6) + 58] === RESTING && samePrice && newQuantityLots <= this.f[(slot << 3) + 4] + this.f[(slot << 3) + 3]) {
       // Quantity down at the same price: stay in place, keep priority.
-      const book = this.side[slot] === Side.BUY ? this.bids[sym] : this.asks[sym];
-      book.totals[book.find(this.price[slot])] -= this.leaves[slot] - newLeaves;
-      this.quantity[slot] = newQuantityLots;
-      this.leaves[slot] = newLeaves;
-      this.listener.onReplaced(clientOrderId, this.venueId[slot], newPriceTicks, newQuantityLots, this.cum[slot], newLeaves);
+      const book = this.b[(slot << 6) + 56] === Side.BUY ? this.bids[sym] : this.asks[sym];
+      book.totals[book.find(this.f[(slot << 3) + 2])] -= this.f[(slot << 3) + 3] - newLeaves;
+      this.f[(slot << 3) + 3] = newLeaves;
+      this.listener.onReplaced(clientOrderId, this.f[(slot << 3) + 1], newPriceTicks, newQuantityLots, this.f[(slot << 3) + 4], newLeaves);
       this.publishIfChanged(sym);
       return;
     }
-    const wasStop = this.where[slot] === STOP_WAITING;
+    const wasStop = this.b[(slot << 6) + 58] === STOP_WAITING;
     this.removeResting(slot);
-    this.price[slot] = newPriceTicks;
-    this.quantity[slot] = newQuantityLots;
-    this.leaves[slot] = newLeaves;
-    this.listener.onReplaced(clientOrderId, this.venueId[slot], newPriceTicks, newQuantityLots, this.cum[slot], newLeaves);
+    this.f[(slot << 3) + 2] = newPriceTicks;
+    this.f[(slot << 3) + 3] = newLeaves;
+    this.listener.onReplaced(clientOrderId, this.f[(slot << 3) + 1], newPriceTicks, newQuantityLots, this.f[(slot << 3) + 4], newLeaves);
     if (wasStop) {
-      this.where[slot] = STOP_WAITING;
-      (this.side[slot] === Side.BUY ? this.buyStops : this.sellStops)[sym].push(slot);
+      this.b[(slot << 6) + 58] = STOP_WAITING;
+      (this.b[(slot << 6) + 56] === Side.BUY ? this.buyStops : this.sellStops)[sym].push(slot);
       return;
     }
     this.execute(slot, TimeInForce.GTC); // a replaced order that now crosses trades at once
@@ -274,21 +256,21 @@ export class MatchingEngine {
 
   /** Match `slot` against the book, then rest, cancel or expire what is left. */
   private execute(slot: number, tif: number): void {
-    const sym = this.symbol[slot];
-    const side = this.side[slot];
-    const market = this.type[slot] === OrderType.MARKET || this.type[slot] === OrderType.STOP;
-    const limit = market ? (side === Side.BUY ? Infinity : -Infinity) : this.price[slot];
-    if (tif === TimeInForce.FOK && this.fillableLots(slot, limit) < this.leaves[slot]) {
+    const sym = this.w[(slot << 4) + 11];
+    const side = this.b[(slot << 6) + 56];
+    const market = this.b[(slot << 6) + 57] === OrderType.MARKET || this.b[(slot << 6) + 57] === OrderType.STOP;
+    const limit = market ? (side === Side.BUY ? Infinity : -Infinity) : this.f[(slot << 3) + 2];
+    if (tif === TimeInForce.FOK && this.fillableLots(slot, limit) < this.f[(slot << 3) + 3]) {
       this.finish(slot, 2);
-      this.listener.onCanceled(this.coid[slot], this.venueId[slot], 0, RejectReason.FOK_NOT_FILLABLE);
+      this.listener.onCanceled(this.f[slot << 3], this.f[(slot << 3) + 1], 0, RejectReason.FOK_NOT_FILLABLE);
       return;
     }
     this.match(slot, limit);
-    if (this.leaves[slot] === 0) return; // filled (finished in match)
-    if (this.bySlotId.get(this.coid[slot]) !== slot) return; // canceled by self-match prevention
+    if (this.f[(slot << 3) + 3] === 0) return; // filled (finished in match)
+    if (this.bySlotId.get(this.f[slot << 3]) !== slot) return; // canceled by self-match prevention
     if (market || tif === TimeInForce.IOC || tif === TimeInForce.FOK) {
       this.finish(slot, 2);
-      this.listener.onCanceled(this.coid[slot], this.venueId[slot], this.cum[slot], market && this.cum[slot] === 0 ? RejectReason.NO_LIQUIDITY : RejectReason.NONE);
+      this.listener.onCanceled(this.f[slot << 3], this.f[(slot << 3) + 1], this.f[(slot << 3) + 4], market && this.f[(slot << 3) + 4] === 0 ? RejectReason.NO_LIQUIDITY : RejectReason.NONE);
       return;
     }
     this.rest(slot);
@@ -296,61 +278,61 @@ export class MatchingEngine {
 
   /** Trade `slot` against the opposite side while it crosses `limit`. */
   private match(slot: number, limit: number): void {
-    const sym = this.symbol[slot];
-    const opposite = this.side[slot] === Side.BUY ? this.asks[sym] : this.bids[sym];
-    const account = this.account[slot];
+    const sym = this.w[(slot << 4) + 11];
+    const opposite = this.b[(slot << 6) + 56] === Side.BUY ? this.asks[sym] : this.bids[sym];
+    const account = this.w[(slot << 4) + 10];
     const listener = this.listener;
-    while (this.leaves[slot] > 0 && opposite.count > 0) {
+    while (this.f[(slot << 3) + 3] > 0 && opposite.count > 0) {
       const level = opposite.count - 1;
       const levelPrice = opposite.prices[level];
       if (!opposite.crosses(levelPrice, limit)) break;
       let resting = opposite.heads[level];
-      while (resting !== NONE && this.leaves[slot] > 0) {
-        const following = this.next[resting];
-        if (this.selfMatch !== SelfMatch.NONE && this.account[resting] === account) {
+      while (resting !== NONE && this.f[(slot << 3) + 3] > 0) {
+        const following = this.w[(resting << 4) + 12];
+        if (this.selfMatch !== SelfMatch.NONE && this.w[(resting << 4) + 10] === account) {
           if (this.selfMatch !== SelfMatch.CANCEL_INCOMING) {
             this.removeResting(resting);
             this.finish(resting, 2);
-            listener.onCanceled(this.coid[resting], this.venueId[resting], this.cum[resting], RejectReason.SELF_TRADE);
+            listener.onCanceled(this.f[resting << 3], this.f[(resting << 3) + 1], this.f[(resting << 3) + 4], RejectReason.SELF_TRADE);
           }
           if (this.selfMatch !== SelfMatch.CANCEL_RESTING) {
             this.finish(slot, 2);
-            listener.onCanceled(this.coid[slot], this.venueId[slot], this.cum[slot], RejectReason.SELF_TRADE);
+            listener.onCanceled(this.f[slot << 3], this.f[(slot << 3) + 1], this.f[(slot << 3) + 4], RejectReason.SELF_TRADE);
             return;
           }
           resting = following;
           continue;
         }
-        const lots = Math.min(this.leaves[slot], this.leaves[resting]);
-        this.leaves[resting] -= lots;
-        this.cum[resting] += lots;
-        this.leaves[slot] -= lots;
-        this.cum[slot] += lots;
+        const lots = Math.min(this.f[(slot << 3) + 3], this.f[(resting << 3) + 3]);
+        this.f[(resting << 3) + 3] -= lots;
+        this.f[(resting << 3) + 4] += lots;
+        this.f[(slot << 3) + 3] -= lots;
+        this.f[(slot << 3) + 4] += lots;
         opposite.totals[level] -= lots;
         listener.onTrade(sym, levelPrice, lots);
-        listener.onFill(this.coid[resting], this.venueId[resting], levelPrice, lots, this.cum[resting], this.leaves[resting]);
-        listener.onFill(this.coid[slot], this.venueId[slot], levelPrice, lots, this.cum[slot], this.leaves[slot]);
+        listener.onFill(this.f[resting << 3], this.f[(resting << 3) + 1], levelPrice, lots, this.f[(resting << 3) + 4], this.f[(resting << 3) + 3]);
+        listener.onFill(this.f[slot << 3], this.f[(slot << 3) + 1], levelPrice, lots, this.f[(slot << 3) + 4], this.f[(slot << 3) + 3]);
         this.noteTrade(sym, levelPrice);
-        if (this.leaves[resting] === 0) {
+        if (this.f[(resting << 3) + 3] === 0) {
           this.removeResting(resting);
           this.finish(resting, 1);
         }
         resting = following;
       }
     }
-    if (this.leaves[slot] === 0) this.finish(slot, 1);
+    if (this.f[(slot << 3) + 3] === 0) this.finish(slot, 1);
   }
 
   /** Lots `slot` could trade right now up to `limit` (for FOK), skipping its own account's orders. */
   private fillableLots(slot: number, limit: number): number {
-    const sym = this.symbol[slot];
-    const opposite = this.side[slot] === Side.BUY ? this.asks[sym] : this.bids[sym];
-    const want = this.leaves[slot];
+    const sym = this.w[(slot << 4) + 11];
+    const opposite = this.b[(slot << 6) + 56] === Side.BUY ? this.asks[sym] : this.bids[sym];
+    const want = this.f[(slot << 3) + 3];
     let total = 0;
     for (let level = opposite.count - 1; level >= 0 && total < want; level--) {
       if (!opposite.crosses(opposite.prices[level], limit)) break;
-      for (let s = opposite.heads[level]; s !== NONE && total < want; s = this.next[s]) {
-        if (this.selfMatch === SelfMatch.NONE || this.account[s] !== this.account[slot]) total += this.leaves[s];
+      for (let s = opposite.heads[level]; s !== NONE && total < want; s = this.w[(s << 4) + 12]) {
+        if (this.selfMatch === SelfMatch.NONE || this.w[(s << 4) + 10] !== this.w[(slot << 4) + 10]) total += this.f[(s << 3) + 3];
       }
     }
     return total;
@@ -363,46 +345,46 @@ export class MatchingEngine {
 
   /** Append `slot` to the back of its price level. */
   private rest(slot: number): void {
-    const sym = this.symbol[slot];
-    const book = this.side[slot] === Side.BUY ? this.bids[sym] : this.asks[sym];
-    const level = book.levelFor(this.price[slot]);
+    const sym = this.w[(slot << 4) + 11];
+    const book = this.b[(slot << 6) + 56] === Side.BUY ? this.bids[sym] : this.asks[sym];
+    const level = book.levelFor(this.f[(slot << 3) + 2]);
     const tail = book.tails[level];
-    this.prev[slot] = tail;
-    this.next[slot] = NONE;
+    this.w[(slot << 4) + 13] = tail;
+    this.w[(slot << 4) + 12] = NONE;
     if (tail === NONE) book.heads[level] = slot;
-    else this.next[tail] = slot;
+    else this.w[(tail << 4) + 12] = slot;
     book.tails[level] = slot;
-    book.totals[level] += this.leaves[slot];
-    this.where[slot] = RESTING;
+    book.totals[level] += this.f[(slot << 3) + 3];
+    this.b[(slot << 6) + 58] = RESTING;
   }
 
   /** Take `slot` out of its level or stop list (it stays allocated). */
   private removeResting(slot: number): void {
-    const sym = this.symbol[slot];
-    if (this.where[slot] === STOP_WAITING) {
-      const list = (this.side[slot] === Side.BUY ? this.buyStops : this.sellStops)[sym];
+    const sym = this.w[(slot << 4) + 11];
+    if (this.b[(slot << 6) + 58] === STOP_WAITING) {
+      const list = (this.b[(slot << 6) + 56] === Side.BUY ? this.buyStops : this.sellStops)[sym];
       const at = list.indexOf(slot);
       if (at >= 0) list.splice(at, 1);
-      this.where[slot] = 0;
+      this.b[(slot << 6) + 58] = 0;
       return;
     }
-    if (this.where[slot] !== RESTING) return;
-    const book = this.side[slot] === Side.BUY ? this.bids[sym] : this.asks[sym];
-    const level = book.find(this.price[slot]);
-    const p = this.prev[slot];
-    const n = this.next[slot];
+    if (this.b[(slot << 6) + 58] !== RESTING) return;
+    const book = this.b[(slot << 6) + 56] === Side.BUY ? this.bids[sym] : this.asks[sym];
+    const level = book.find(this.f[(slot << 3) + 2]);
+    const p = this.w[(slot << 4) + 13];
+    const n = this.w[(slot << 4) + 12];
     if (p === NONE) book.heads[level] = n;
-    else this.next[p] = n;
+    else this.w[(p << 4) + 12] = n;
     if (n === NONE) book.tails[level] = p;
-    else this.prev[n] = p;
-    book.totals[level] -= this.leaves[slot];
+    else this.w[(n << 4) + 13] = p;
+    book.totals[level] -= this.f[(slot << 3) + 3];
     if (book.heads[level] === NONE) book.removeLevel(level);
-    this.where[slot] = 0;
+    this.b[(slot << 6) + 58] = 0;
   }
 
   /** The order is done: forget its slot, remember the id for late cancels. */
   private finish(slot: number, how: number): void {
-    const id = this.coid[slot];
+    const id = this.f[slot << 3];
     if (this.bySlotId.get(id) !== slot) return;
     this.bySlotId.delete(id);
     this.freeSlots[this.freeCount++] = slot;
@@ -432,7 +414,7 @@ export class MatchingEngine {
   private runTriggeredStops(): void {
     while (this.pendingStops.length > 0) {
       const slot = this.pendingStops.shift()!;
-      this.where[slot] = 0;
+      this.b[(slot << 6) + 58] = 0;
       this.execute(slot, TimeInForce.GTC);
     }
   }
