@@ -1,0 +1,93 @@
+import { OrderType, TimeInForce, type OrderFlyweight } from '@ringroute/core';
+
+/** Bit for an OrderType or TimeInForce value in a capability mask: `bit(OrderType.LIMIT)`. */
+export function bit(value: number): number {
+  return 1 << value;
+}
+
+/** Masks for the common cases. */
+export const ALL_ORDER_TYPES = bit(OrderType.LIMIT) | bit(OrderType.MARKET) | bit(OrderType.STOP) | bit(OrderType.STOP_LIMIT);
+export const ALL_TIME_IN_FORCE = bit(TimeInForce.GTC) | bit(TimeInForce.IOC) | bit(TimeInForce.FOK) | bit(TimeInForce.DAY) | bit(TimeInForce.GTD);
+
+/** What a venue accepts; the router refuses anything else before it reaches the adapter. */
+export interface GatewayCapabilities {
+  /** Mask of `bit(OrderType.*)`. */
+  readonly orderTypes: number;
+  /** Mask of `bit(TimeInForce.*)`. */
+  readonly timeInForce: number;
+  /** Native replace (amend); without it the router cancels and resubmits. */
+  readonly amend: boolean;
+  readonly postOnly: boolean;
+  readonly reduceOnly: boolean;
+}
+
+/** A rate limit the router honours for this venue (token bucket). */
+export interface RateLimitRule {
+  /** What the rule counts. */
+  readonly kind: 'orders' | 'cancels' | 'all';
+  /** Per venue session, or per symbol on it. */
+  readonly scope: 'venue' | 'symbol';
+  /** Sustained rate. */
+  readonly perSecond: number;
+  /** Bucket size: how many may go at once after a quiet spell. */
+  readonly burst: number;
+}
+
+/**
+ * How an adapter reports. Every method takes the order's pool handle (as received with the
+ * command; -1 if the venue reports an order the adapter cannot map) and its client order
+ * id, and only primitives, so implementations write straight into the event ring.
+ * Quantities are lots, prices ticks, reasons `RejectReason` values.
+ */
+export interface GatewayEvents {
+  ack(handle: number, clientOrderId: number, venueOrderId: number): void;
+  fill(handle: number, clientOrderId: number, venueOrderId: number, priceTicks: number, lastLots: number, cumLots: number, leavesLots: number): void;
+  reject(handle: number, clientOrderId: number, reason: number): void;
+  canceled(handle: number, clientOrderId: number, venueOrderId: number, cumLots: number, reason: number): void;
+  replaced(handle: number, clientOrderId: number, venueOrderId: number, priceTicks: number, quantityLots: number, cumLots: number, leavesLots: number): void;
+  expired(handle: number, clientOrderId: number, venueOrderId: number, cumLots: number): void;
+  cancelReject(handle: number, clientOrderId: number, reason: number): void;
+  replaceReject(handle: number, clientOrderId: number, reason: number): void;
+  /** The adapter lost track of an order (a disconnect with the order in flight). */
+  unknown(handle: number, clientOrderId: number): void;
+  /** Best bid and ask for a symbol (NaN price: that side is empty). */
+  topOfBook(symbolId: number, bidTicks: number, bidLots: number, askTicks: number, askLots: number): void;
+}
+
+/** An order as the venue knows it, for reconciliation after a reconnect. */
+export interface VenueOrderState {
+  clientOrderId: number;
+  venueOrderId: number;
+  /** OrderState as the venue sees it (ACCEPTED, PARTIALLY_FILLED, FILLED, CANCELED, ...). */
+  state: number;
+  priceTicks: number;
+  quantityLots: number;
+  cumLots: number;
+  leavesLots: number;
+}
+
+/**
+ * An exchange adapter. It runs on a gateway worker thread, inside the gateway host loop:
+ * - `connect(events)` once; every report goes to `events`, which writes execution events
+ *   into the worker's event ring (and top-of-book into shared memory);
+ * - `submit` / `cancel` / `replace` get the order as a flyweight over the shared order
+ *   pool, already wrapped at the order's slot: read what you need, do not keep it;
+ * - `poll(nowNs)` is called on every loop turn: adapters with timers or in-process venues
+ *   do their work there and return how much they did (0 lets the host idle);
+ * - `openOrders()` answers what the venue believes is open, so the router can reconcile
+ *   orders whose fate is unknown after a reconnect.
+ * Methods must not throw for bad orders: report `reject` with a reason. If one throws
+ * anyway, the host catches it and reports the order as rejected or UNKNOWN.
+ */
+export interface GatewayAdapter {
+  readonly name: string;
+  readonly capabilities: GatewayCapabilities;
+  readonly rateLimits: readonly RateLimitRule[];
+  connect(events: GatewayEvents): Promise<void>;
+  disconnect(): Promise<void>;
+  submit(handle: number, order: OrderFlyweight): void;
+  cancel(handle: number, order: OrderFlyweight): void;
+  replace(handle: number, order: OrderFlyweight, newPriceTicks: number, newQuantityLots: number): void;
+  poll(nowNs: number): number;
+  openOrders(): Promise<VenueOrderState[]>;
+}

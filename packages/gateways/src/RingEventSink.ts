@@ -1,0 +1,121 @@
+import {
+  ExecType,
+  EXEC_CLIENT_ORDER_ID_OFFSET,
+  EXEC_CUM_QTY_LOTS_OFFSET,
+  EXEC_EVENT_TIME_NS_OFFSET,
+  EXEC_FLAGS_OFFSET,
+  EXEC_LAST_PRICE_TICKS_OFFSET,
+  EXEC_LAST_QTY_LOTS_OFFSET,
+  EXEC_LEAVES_LOTS_OFFSET,
+  EXEC_ORDER_HANDLE_OFFSET,
+  EXEC_RECORD_BYTES,
+  EXEC_REJECT_REASON_OFFSET,
+  EXEC_TYPE_OFFSET,
+  EXEC_VENUE_ORDER_ID_OFFSET,
+  nanoTime,
+  RejectReason,
+} from '@ringroute/core';
+import { RING_FULL, type RingBuffer } from '@ringroute/router/worker';
+import type { GatewayEvents } from './GatewayAdapter.js';
+import type { TopOfBook } from './TopOfBook.js';
+
+/** Ring record type of an execution event (payload: one ExecutionEvent record, 64 bytes). */
+export const EXECUTION_EVENT_RECORD = 2;
+
+/**
+ * The worker-side `GatewayEvents`: every report becomes one execution-event record in
+ * the worker's event ring, laid out exactly as core's ExecutionEvent (so the router reads
+ * it with the same offsets), and top-of-book goes to shared memory for this venue.
+ *
+ * Events are never dropped: if the event ring is full, the sink waits for the router to
+ * make room (50 µs sleeps, never a hot spin) and counts the wait; only a closed ring
+ * (the router is gone) makes it give up, counted in `dropped`.
+ */
+export class RingEventSink implements GatewayEvents {
+  /** Times an event had to wait for space. */
+  fullWaits = 0;
+  /** Events lost because the ring was closed. */
+  dropped = 0;
+  private readonly ring: RingBuffer;
+  private readonly book: TopOfBook | null;
+  private readonly venueId: number;
+  private readonly scratch = new Int32Array(new SharedArrayBuffer(4));
+
+  constructor(ring: RingBuffer, venueId: number, book: TopOfBook | null) {
+    this.ring = ring;
+    this.venueId = venueId;
+    this.book = book;
+  }
+
+  ack(handle: number, clientOrderId: number, venueOrderId: number): void {
+    this.write(ExecType.ACK, handle, clientOrderId, venueOrderId, 0, 0, 0, 0, RejectReason.NONE);
+  }
+  fill(handle: number, clientOrderId: number, venueOrderId: number, priceTicks: number, lastLots: number, cumLots: number, leavesLots: number): void {
+    this.write(ExecType.FILL, handle, clientOrderId, venueOrderId, priceTicks, lastLots, cumLots, leavesLots, RejectReason.NONE);
+  }
+  reject(handle: number, clientOrderId: number, reason: number): void {
+    this.write(ExecType.REJECT, handle, clientOrderId, 0, 0, 0, 0, 0, reason);
+  }
+  canceled(handle: number, clientOrderId: number, venueOrderId: number, cumLots: number, reason: number): void {
+    this.write(ExecType.CANCELED, handle, clientOrderId, venueOrderId, 0, 0, cumLots, 0, reason);
+  }
+  replaced(handle: number, clientOrderId: number, venueOrderId: number, priceTicks: number, _quantityLots: number, cumLots: number, leavesLots: number): void {
+    // The new quantity travels as cum + leaves (see ExecutionEventLayout).
+    this.write(ExecType.REPLACED, handle, clientOrderId, venueOrderId, priceTicks, 0, cumLots, leavesLots, RejectReason.NONE);
+  }
+  expired(handle: number, clientOrderId: number, venueOrderId: number, cumLots: number): void {
+    this.write(ExecType.EXPIRED, handle, clientOrderId, venueOrderId, 0, 0, cumLots, 0, RejectReason.NONE);
+  }
+  cancelReject(handle: number, clientOrderId: number, reason: number): void {
+    this.write(ExecType.CANCEL_REJECT, handle, clientOrderId, 0, 0, 0, 0, 0, reason);
+  }
+  replaceReject(handle: number, clientOrderId: number, reason: number): void {
+    this.write(ExecType.REPLACE_REJECT, handle, clientOrderId, 0, 0, 0, 0, 0, reason);
+  }
+  unknown(handle: number, clientOrderId: number): void {
+    this.write(ExecType.UNKNOWN, handle, clientOrderId, 0, 0, 0, 0, 0, RejectReason.NONE);
+  }
+  topOfBook(symbolId: number, bidTicks: number, bidLots: number, askTicks: number, askLots: number): void {
+    this.book?.publish(this.venueId, symbolId, bidTicks, bidLots, askTicks, askLots, nanoTime());
+  }
+
+  private write(
+    type: number,
+    handle: number,
+    clientOrderId: number,
+    venueOrderId: number,
+    priceTicks: number,
+    lastLots: number,
+    cumLots: number,
+    leavesLots: number,
+    reason: number,
+  ): void {
+    const ring = this.ring;
+    let at = ring.claim(EXECUTION_EVENT_RECORD, EXEC_RECORD_BYTES);
+    while (at === RING_FULL) {
+      this.fullWaits++;
+      Atomics.wait(this.scratch, 0, 0, 0.05);
+      at = ring.claim(EXECUTION_EVENT_RECORD, EXEC_RECORD_BYTES);
+    }
+    if (at < 0) {
+      this.dropped++;
+      return;
+    }
+    const f64 = ring.f64;
+    const i32 = ring.i32;
+    const u8 = ring.u8;
+    f64[(at + EXEC_CLIENT_ORDER_ID_OFFSET) >> 3] = clientOrderId;
+    f64[(at + EXEC_VENUE_ORDER_ID_OFFSET) >> 3] = venueOrderId;
+    f64[(at + EXEC_LAST_PRICE_TICKS_OFFSET) >> 3] = priceTicks;
+    f64[(at + EXEC_LAST_QTY_LOTS_OFFSET) >> 3] = lastLots;
+    f64[(at + EXEC_CUM_QTY_LOTS_OFFSET) >> 3] = cumLots;
+    f64[(at + EXEC_LEAVES_LOTS_OFFSET) >> 3] = leavesLots;
+    f64[(at + EXEC_EVENT_TIME_NS_OFFSET) >> 3] = nanoTime();
+    i32[(at + EXEC_ORDER_HANDLE_OFFSET) >> 2] = handle;
+    u8[at + EXEC_REJECT_REASON_OFFSET] = reason & 0xff;
+    u8[at + EXEC_REJECT_REASON_OFFSET + 1] = reason >>> 8;
+    u8[at + EXEC_TYPE_OFFSET] = type;
+    u8[at + EXEC_FLAGS_OFFSET] = 0;
+    ring.commit(at);
+  }
+}
