@@ -5,11 +5,18 @@
  *   the simulated venue), with `MatchListener` for its events.
  * - `TopOfBook`: best bid/ask per venue and symbol in shared memory (seqlock per slot).
  * - `GatewayAdapter`: the adapter interface; `RingEventSink`: its events into an event ring.
+ * - `runGatewayHost`: a gateway worker's loop (commands -> adapter -> events).
+ * - `SimulatedVenue`: the matching engine as an adapter.
  */
 export { TopOfBook, Quote } from './TopOfBook.js';
 export { ALL_ORDER_TYPES, ALL_TIME_IN_FORCE, bit } from './GatewayAdapter.js';
 export type { GatewayAdapter, GatewayCapabilities, GatewayEvents, RateLimitRule, VenueOrderState } from './GatewayAdapter.js';
 export { EXECUTION_EVENT_RECORD, RingEventSink } from './RingEventSink.js';
+export { COMMAND_BYTES, GatewayCommand, REPLACE_COMMAND_BYTES } from './GatewayCommand.js';
+export { runGatewayHost } from './GatewayHost.js';
+export type { GatewayStartData } from './GatewayHost.js';
+export { SimulatedVenue } from './sim/SimulatedVenue.js';
+export type { SimulatedVenueOptions } from './sim/SimulatedVenue.js';
 export { MatchingEngine, SelfMatch } from './sim/MatchingEngine.js';
 export type { EngineOrder, MatchingEngineOptions } from './sim/MatchingEngine.js';
 export { NullMatchListener } from './sim/MatchListener.js';

@@ -1,0 +1,13 @@
+/**
+ * Command records the router sends to a gateway worker (ring record type = the command).
+ * Payload, 8-byte aligned:
+ *   NEW, CANCEL: int32 order handle, int32 reserved                        (8 bytes)
+ *   REPLACE:     int32 order handle, int32 reserved, f64 new price ticks,
+ *                f64 new quantity lots                                     (24 bytes)
+ * The order itself is never copied: the worker reads it from the shared order pool.
+ */
+export const GatewayCommand = { NEW: 1, CANCEL: 2, REPLACE: 3 } as const;
+export type GatewayCommand = (typeof GatewayCommand)[keyof typeof GatewayCommand];
+
+export const COMMAND_BYTES = 8;
+export const REPLACE_COMMAND_BYTES = 24;

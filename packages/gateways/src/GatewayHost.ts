@@ -1,0 +1,104 @@
+import { OrderFlyweight, RecordClass, RejectReason, SlabPool, nanoTime } from '@ringroute/core';
+import { runWorkerLoop, type RecordHandler, type RingBuffer, type WorkerContext, type WorkerLoop, type WorkerStart, type WorkerSummary } from '@ringroute/router/worker';
+import type { GatewayAdapter } from './GatewayAdapter.js';
+import { GatewayCommand } from './GatewayCommand.js';
+import { RingEventSink } from './RingEventSink.js';
+import { TopOfBook } from './TopOfBook.js';
+
+/** Start data a gateway worker needs besides its rings (`WorkerPoolOptions.data`). */
+export interface GatewayStartData {
+  /** The shared order pool (`SlabPool.buffer`). */
+  orders: SharedArrayBuffer;
+  /** The shared top-of-book (`TopOfBook.buffer`), or null. */
+  topOfBook: SharedArrayBuffer | null;
+  /** This worker's venue id (its row in the top-of-book). */
+  venueId: number;
+  /** Anything the adapter needs (symbols, credentials reference, models). */
+  adapter?: unknown;
+}
+
+/**
+ * The gateway worker's loop: drains the command ring into the adapter, lets the adapter
+ * work (`poll`), and turns what the adapter reports into execution events in the event
+ * ring. An adapter that throws is caught here: the order gets a reject (or a cancel /
+ * replace reject) with INTERNAL_ERROR, the failure is counted, and the loop keeps running.
+ * A command whose handle is stale gets a reject with STALE_HANDLE.
+ */
+class GatewayHostLoop implements WorkerLoop, RecordHandler {
+  private readonly context: WorkerContext;
+  private readonly adapter: GatewayAdapter;
+  private readonly events: RingEventSink;
+  private readonly order: OrderFlyweight;
+
+  constructor(context: WorkerContext, adapter: GatewayAdapter, events: RingEventSink, orders: SlabPool) {
+    this.context = context;
+    this.adapter = adapter;
+    this.events = events;
+    this.order = new OrderFlyweight(orders);
+  }
+
+  poll(): number {
+    const commands = this.context.commands.read(this, 64);
+    return commands + this.adapter.poll(nanoTime());
+  }
+
+  onRecord(typeId: number, ring: RingBuffer, offset: number, length: number): void {
+    const handle = ring.i32[offset >> 2];
+    const order = this.order;
+    if (order.wrap(handle) !== 0) {
+      this.events.reject(handle, -1, RejectReason.STALE_HANDLE);
+      return;
+    }
+    try {
+      switch (typeId) {
+        case GatewayCommand.NEW:
+          this.adapter.submit(handle, order);
+          return;
+        case GatewayCommand.CANCEL:
+          this.adapter.cancel(handle, order);
+          return;
+        case GatewayCommand.REPLACE:
+          if (length < 24) {
+            this.events.replaceReject(handle, order.clientOrderId, RejectReason.UNSUPPORTED);
+            return;
+          }
+          this.adapter.replace(handle, order, ring.f64[(offset >> 3) + 1], ring.f64[(offset >> 3) + 2]);
+          return;
+        default:
+          this.events.reject(handle, order.clientOrderId, RejectReason.UNSUPPORTED);
+      }
+    } catch {
+      this.context.handlerFailed();
+      const id = order.clientOrderId;
+      if (typeId === GatewayCommand.CANCEL) this.events.cancelReject(handle, id, RejectReason.INTERNAL_ERROR);
+      else if (typeId === GatewayCommand.REPLACE) this.events.replaceReject(handle, id, RejectReason.INTERNAL_ERROR);
+      else this.events.reject(handle, id, RejectReason.INTERNAL_ERROR);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.adapter.disconnect();
+  }
+}
+
+/**
+ * Run a gateway worker: the default export of a gateway task module.
+ *
+ * ```ts
+ * export default (start: WorkerStart) => runGatewayHost(start, (data) => new SimulatedVenue(...));
+ * ```
+ */
+export async function runGatewayHost(
+  start: WorkerStart,
+  createAdapter: (data: GatewayStartData) => GatewayAdapter | Promise<GatewayAdapter>,
+): Promise<WorkerSummary> {
+  const data = start.data as GatewayStartData;
+  return runWorkerLoop(start, async (context) => {
+    const orders = SlabPool.attach(data.orders, RecordClass.ORDER);
+    const book = data.topOfBook === null ? null : TopOfBook.attach(data.topOfBook);
+    const events = new RingEventSink(context.events, data.venueId, book);
+    const adapter = await createAdapter(data);
+    await adapter.connect(events);
+    return new GatewayHostLoop(context, adapter, events, orders);
+  });
+}
