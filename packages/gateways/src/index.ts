@@ -17,6 +17,8 @@ export { runGatewayHost } from './GatewayHost.js';
 export type { GatewayStartData } from './GatewayHost.js';
 export { SimulatedVenue } from './sim/SimulatedVenue.js';
 export type { SimulatedVenueOptions } from './sim/SimulatedVenue.js';
+export { SeededRandom } from './sim/VenueModels.js';
+export type { VenueFaults, VenueModels } from './sim/VenueModels.js';
 export { MatchingEngine, SelfMatch } from './sim/MatchingEngine.js';
 export type { EngineOrder, MatchingEngineOptions } from './sim/MatchingEngine.js';
 export { NullMatchListener } from './sim/MatchListener.js';

@@ -151,6 +151,29 @@ export class MatchingEngine {
     return out;
   }
 
+  /**
+   * Live orders (resting or waiting stops) as the venue sees them, for reconciliation
+   * (cold path: scans every slot).
+   */
+  liveOrders(): { clientOrderId: number; venueOrderId: number; symbolId: number; side: number; priceTicks: number; cumLots: number; leavesLots: number }[] {
+    const out = [];
+    for (let slot = 0; slot < this.freeSlots.length; slot++) {
+      const where = this.b[(slot << 6) + 58];
+      if (where !== RESTING && where !== STOP_WAITING) continue;
+      if (this.bySlotId.get(this.f[slot << 3]) !== slot) continue;
+      out.push({
+        clientOrderId: this.f[slot << 3],
+        venueOrderId: this.f[(slot << 3) + 1],
+        symbolId: this.w[(slot << 4) + 11],
+        side: this.b[(slot << 6) + 56],
+        priceTicks: this.f[(slot << 3) + 2],
+        cumLots: this.f[(slot << 3) + 4],
+        leavesLots: this.f[(slot << 3) + 3],
+      });
+    }
+    return out;
+  }
+
   /** Enter a new order. Every outcome is reported to the listener. */
   submit(o: EngineOrder): void {
     const reason = this.validate(o);

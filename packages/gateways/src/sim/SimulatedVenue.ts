@@ -3,6 +3,28 @@ import { ALL_ORDER_TYPES, ALL_TIME_IN_FORCE, type GatewayAdapter, type GatewayCa
 import { IdMap } from './IdMap.js';
 import type { MatchListener } from './MatchListener.js';
 import { MatchingEngine, SelfMatch, type EngineOrder } from './MatchingEngine.js';
+import { SeededRandom, type VenueModels } from './VenueModels.js';
+
+/** A report waiting for delivery (only used when a latency or fault model is on). */
+interface PendingReport {
+  dueNs: number;
+  kind: number;
+  handle: number;
+  id: number;
+  venueOrderId: number;
+  a: number;
+  b: number;
+  c: number;
+  d: number;
+}
+
+const R_ACK = 1;
+const R_FILL = 2;
+const R_REJECT = 3;
+const R_CANCELED = 4;
+const R_REPLACED = 5;
+const R_CANCEL_REJECT = 6;
+const R_REPLACE_REJECT = 7;
 
 export interface SimulatedVenueOptions {
   name?: string;
@@ -11,6 +33,8 @@ export interface SimulatedVenueOptions {
   /** Resting orders at once (default 65,536). */
   capacity?: number;
   selfMatch?: SelfMatch;
+  /** Latency, reject and fault models (default: none, every report delivered at once). */
+  models?: VenueModels;
 }
 
 /**
@@ -18,8 +42,14 @@ export interface SimulatedVenueOptions {
  * into gateway events for the order's handle. Runs on a gateway worker (through
  * `runGatewayHost`) or in-process on the strategy thread for backtests.
  *
- * Deterministic: same commands in, same events out. (Latency and fill models and the
- * fault-injecting mode are still to come; see the gateways issue.)
+ * Deterministic: same commands in (and the same seed), same events out.
+ *
+ * With no models, every report is delivered synchronously from submit/cancel/replace.
+ * With models, reports are queued with a due time (a fixed delay plus seeded jitter) and
+ * delivered by `poll(nowNs)`, which is where the fault-injecting mode works: duplicate
+ * reports, a fill before its ack, reports out of order, bursts of rejects. `dropInFlight()`
+ * loses every undelivered report, as a disconnect does; `openOrders()` then tells the truth
+ * for reconciliation.
  */
 export class SimulatedVenue implements GatewayAdapter, MatchListener {
   readonly name: string;
@@ -29,12 +59,33 @@ export class SimulatedVenue implements GatewayAdapter, MatchListener {
   private readonly handles: IdMap; // client order id -> order handle
   private readonly incoming: EngineOrder;
   private events: GatewayEvents | null = null;
+  private readonly models: VenueModels | null;
+  private readonly random: SeededRandom;
+  private readonly pending: PendingReport[] = [];
+  private now = 0;
+  private newOrders = 0;
 
   constructor(options: SimulatedVenueOptions) {
     this.name = options.name ?? 'sim';
     this.engine = new MatchingEngine({ symbols: options.symbols, capacity: options.capacity ?? 65_536, selfMatch: options.selfMatch }, this);
     this.handles = new IdMap(1024);
     this.incoming = this.engine.orderScratch;
+    const m = options.models;
+    const active = m !== undefined && ((m.reportDelayNs ?? 0) > 0 || (m.reportJitterNs ?? 0) > 0 || (m.rejectProbability ?? 0) > 0 || m.faults !== undefined);
+    this.models = active ? m : null;
+    this.random = new SeededRandom(m?.seed ?? 1);
+  }
+
+  /** Reports not yet delivered (models on). */
+  get pendingReports(): number {
+    return this.pending.length;
+  }
+
+  /** Lose every undelivered report, as a dropped connection does. Returns how many. */
+  dropInFlight(): number {
+    const lost = this.pending.length;
+    this.pending.length = 0;
+    return lost;
   }
 
   /** The engine, for inspection in tests and backtests. */
@@ -63,6 +114,10 @@ export class SimulatedVenue implements GatewayAdapter, MatchListener {
     o.stopPriceTicks = order.stopPriceTicks;
     o.quantityLots = order.quantityLots;
     if (this.handles.get(o.clientOrderId) < 0) this.handles.set(o.clientOrderId, handle);
+    if (this.models !== null && this.refuseNew()) {
+      this.onReject(o.clientOrderId, RejectReason.VENUE_UNAVAILABLE);
+      return;
+    }
     this.engine.submit(o);
   }
 
@@ -74,38 +129,63 @@ export class SimulatedVenue implements GatewayAdapter, MatchListener {
     this.engine.replace(order.clientOrderId, newPriceTicks, newQuantityLots);
   }
 
-  poll(): number {
-    return 0;
+  /** Deliver the reports that are due (models on); returns how many. */
+  poll(nowNs: number): number {
+    this.now = nowNs;
+    if (this.pending.length === 0) return 0;
+    const faults = this.models?.faults;
+    let delivered = 0;
+    while (this.pending.length > 0 && this.pending[0].dueNs <= nowNs) {
+      if (faults?.reorderProbability && this.pending.length > 1 && this.random.next() < faults.reorderProbability) {
+        const first = this.pending[0];
+        this.pending[0] = this.pending[1];
+        this.pending[1] = first;
+      }
+      const report = this.pending.shift()!;
+      this.deliverPending(report);
+      delivered++;
+      if (faults?.duplicateProbability && (report.kind === R_FILL || report.kind === R_ACK) && this.random.next() < faults.duplicateProbability) {
+        this.deliverPending(report);
+        delivered++;
+      }
+    }
+    return delivered;
   }
 
+  /** What the venue holds open right now, for reconciliation after a reconnect. */
   async openOrders(): Promise<VenueOrderState[]> {
-    return []; // reconciliation arrives with the fault-injecting mode
+    return this.engine.liveOrders().map((o) => ({
+      clientOrderId: o.clientOrderId,
+      venueOrderId: o.venueOrderId,
+      state: o.cumLots > 0 ? 3 : 2, // PARTIALLY_FILLED : ACCEPTED
+      priceTicks: o.priceTicks,
+      quantityLots: o.cumLots + o.leavesLots,
+      cumLots: o.cumLots,
+      leavesLots: o.leavesLots,
+    }));
   }
 
   // MatchListener: engine events -> gateway events for the order's handle.
   onAck(id: number, venueOrderId: number): void {
-    this.events?.ack(this.handleOf(id), id, venueOrderId);
+    this.emit(R_ACK, id, venueOrderId, 0, 0, 0, 0);
   }
   onFill(id: number, venueOrderId: number, price: number, last: number, cum: number, leaves: number): void {
-    this.events?.fill(this.handleOf(id), id, venueOrderId, price, last, cum, leaves);
-    if (leaves === 0) this.handles.delete(id);
+    this.emit(R_FILL, id, venueOrderId, price, last, cum, leaves);
   }
   onReject(id: number, reason: number): void {
-    this.events?.reject(this.handleOf(id), id, reason);
-    if (reason !== RejectReason.DUPLICATE_ORDER_ID) this.handles.delete(id);
+    this.emit(R_REJECT, id, 0, reason, 0, 0, 0);
   }
   onCanceled(id: number, venueOrderId: number, cum: number, reason: number): void {
-    this.events?.canceled(this.handleOf(id), id, venueOrderId, cum, reason);
-    this.handles.delete(id);
+    this.emit(R_CANCELED, id, venueOrderId, cum, reason, 0, 0);
   }
   onReplaced(id: number, venueOrderId: number, price: number, qty: number, cum: number, leaves: number): void {
-    this.events?.replaced(this.handleOf(id), id, venueOrderId, price, qty, cum, leaves);
+    this.emit(R_REPLACED, id, venueOrderId, price, qty, cum, leaves);
   }
   onCancelReject(id: number, reason: number): void {
-    this.events?.cancelReject(this.handleOf(id), id, reason);
+    this.emit(R_CANCEL_REJECT, id, 0, reason, 0, 0, 0);
   }
   onReplaceReject(id: number, reason: number): void {
-    this.events?.replaceReject(this.handleOf(id), id, reason);
+    this.emit(R_REPLACE_REJECT, id, 0, reason, 0, 0, 0);
   }
   onTrade(): void {}
   onTopOfBook(symbolId: number, bid: number, bidLots: number, ask: number, askLots: number): void {
@@ -114,5 +194,62 @@ export class SimulatedVenue implements GatewayAdapter, MatchListener {
 
   private handleOf(clientOrderId: number): number {
     return this.handles.get(clientOrderId);
+  }
+
+  /** Deliver now (no models) or queue with a due time. */
+  private emit(kind: number, id: number, venueOrderId: number, a: number, b: number, c: number, d: number): void {
+    const handle = this.handleOf(id);
+    const terminal =
+      (kind === R_FILL && d === 0) || kind === R_CANCELED || (kind === R_REJECT && a !== RejectReason.DUPLICATE_ORDER_ID);
+    if (terminal) this.handles.delete(id);
+    if (this.models === null) {
+      this.deliver(kind, handle, id, venueOrderId, a, b, c, d); // no allocation on this path
+      return;
+    }
+    const m = this.models;
+    const dueNs = this.now + (m.reportDelayNs ?? 0) + Math.floor(this.random.next() * (m.reportJitterNs ?? 0));
+    const report: PendingReport = { dueNs, kind, handle, id, venueOrderId, a, b, c, d };
+    // Keep the queue ordered by due time (stable for equal times).
+    let at = this.pending.length;
+    while (at > 0 && this.pending[at - 1].dueNs > report.dueNs) at--;
+    if (m.faults?.fillBeforeAck && kind === R_FILL) {
+      const ack = this.pending.findIndex((p) => p.kind === R_ACK && p.id === id);
+      if (ack >= 0 && ack < at) at = ack; // the fill overtakes its order's ack
+    }
+    this.pending.splice(at, 0, report);
+  }
+
+  private deliverPending(r: PendingReport): void {
+    this.deliver(r.kind, r.handle, r.id, r.venueOrderId, r.a, r.b, r.c, r.d);
+  }
+
+  private deliver(kind: number, handle: number, id: number, venueOrderId: number, a: number, b: number, c: number, d: number): void {
+    const events = this.events;
+    if (events === null) return;
+    switch (kind) {
+      case R_ACK:
+        return events.ack(handle, id, venueOrderId);
+      case R_FILL:
+        return events.fill(handle, id, venueOrderId, a, b, c, d);
+      case R_REJECT:
+        return events.reject(handle, id, a);
+      case R_CANCELED:
+        return events.canceled(handle, id, venueOrderId, a, b);
+      case R_REPLACED:
+        return events.replaced(handle, id, venueOrderId, a, b, c, d);
+      case R_CANCEL_REJECT:
+        return events.cancelReject(handle, id, a);
+      case R_REPLACE_REJECT:
+        return events.replaceReject(handle, id, a);
+    }
+  }
+
+  /** Seeded reject model and reject bursts for a new order. */
+  private refuseNew(): boolean {
+    const m = this.models!;
+    const n = this.newOrders++;
+    const burst = m.faults?.rejectBurst;
+    if (burst !== undefined && burst.every > 0 && n % burst.every < burst.length && n >= burst.every) return true;
+    return (m.rejectProbability ?? 0) > 0 && this.random.next() < m.rejectProbability!;
   }
 }
