@@ -116,6 +116,17 @@ describe('OrderStateMachine', () => {
     release(o);
   });
 
+  it('a cancel reject that overtakes the ack is ignored, not illegal', () => {
+    const sm = new OrderStateMachine();
+    const o = freshOrder(2);
+    sm.apply(o, OrderEvent.SUBMIT, 1);
+    expect(sm.apply(o, OrderEvent.CANCEL_REJECT, 2)).toBe(IGNORED_EVENT);
+    expect(sm.apply(o, OrderEvent.REPLACE_REJECT, 2)).toBe(IGNORED_EVENT);
+    expect(o.state).toBe(OrderState.PENDING_NEW);
+    expect(sm.illegalCount).toBe(0);
+    release(o);
+  });
+
   it('UNKNOWN is resolved by whatever reconciliation reports', () => {
     const sm = new OrderStateMachine();
     const o = freshOrder(4);

@@ -45,6 +45,9 @@ const {
  * Rows: current state. Columns, in OrderEvent order:
  *              SUBMIT ACK  REJECT FILL_P FILL_F CXL_REQ CXLD  CXL_REJ RPL_REQ RPLD RPL_REJ EXPIRE LOST
  * Fills may arrive before the ack (PENDING_NEW) or while a cancel or replace is pending.
+ * A cancel or replace reject never changes an order's state; one that overtakes the ack
+ * (PENDING_NEW) is a late report like any other (found by the gateway conformance kit
+ * with reordered reports).
  * A cancel or replace outcome sends a working order back to ACCEPTED, PARTIALLY_FILLED
  * or FILLED according to its quantities (R). UNKNOWN is not terminal: reconciliation
  * resolves it with whatever the venue reports. Terminal states accept only harmless
@@ -53,7 +56,7 @@ const {
 // prettier-ignore
 const TABLE_ROWS: readonly (readonly number[])[] = [
   /* NEW      */ [PNEW, X, REJ, X,    X,      X,    X,   X, X,    X, X, X,   X],
-  /* PEND_NEW */ [X,    ACC, REJ, PF, FILLED, X,    CXL, X, X,    X, X, EXP, UNK],
+  /* PEND_NEW */ [X,    ACC, REJ, PF, FILLED, X,    CXL, G, X,    X, G, EXP, UNK],
   /* ACCEPTED */ [X,    G, X,   PF,   FILLED, PCXL, CXL, G, PRPL, X, G, EXP, UNK],
   /* PART_FILL*/ [X,    G, X,   PF,   FILLED, PCXL, CXL, G, PRPL, X, G, EXP, UNK],
   /* FILLED   */ [X,    G, X,   X,    X,      X,    X,   G, X,    X, G, X,   G],

@@ -1,0 +1,12 @@
+/**
+ * @ringroute/gateways/conformance: the suite every gateway adapter must pass.
+ *
+ * ```ts
+ * // my-adapter.conformance.test.ts (run by vitest)
+ * import { registerGatewayConformance } from '@ringroute/gateways/conformance';
+ * registerGatewayConformance('my venue', async () => ({ adapter, seed, settle, close }));
+ * ```
+ */
+export { registerGatewayConformance } from './registerGatewayConformance.js';
+export type { ConformanceTarget } from './registerGatewayConformance.js';
+export { ConsistencyCheck } from './ConsistencyCheck.js';
