@@ -66,6 +66,17 @@ export interface VenueOrderState {
   leavesLots: number;
 }
 
+/** One execution (fill) as the venue logged it, with the venue's sequence number. */
+export interface VenueExecution {
+  sequence: number;
+  clientOrderId: number;
+  venueOrderId: number;
+  priceTicks: number;
+  lastLots: number;
+  cumLots: number;
+  leavesLots: number;
+}
+
 /**
  * An exchange adapter. It runs on a gateway worker thread, inside the gateway host loop:
  * - `connect(events)` once; every report goes to `events`, which writes execution events
@@ -74,8 +85,9 @@ export interface VenueOrderState {
  *   pool, already wrapped at the order's slot: read what you need, do not keep it;
  * - `poll(nowNs)` is called on every loop turn: adapters with timers or in-process venues
  *   do their work there and return how much they did (0 lets the host idle);
- * - `openOrders()` answers what the venue believes is open, so the router can reconcile
- *   orders whose fate is unknown after a reconnect.
+ * - `openOrders()` answers what the venue believes is open, and `executionsSince(seq)`
+ *   the fills it logged after a sequence number, so the router can reconcile orders whose
+ *   fate is unknown after a reconnect (fills missed while disconnected included).
  * Methods must not throw for bad orders: report `reject` with a reason. If one throws
  * anyway, the host catches it and reports the order as rejected or UNKNOWN.
  */
@@ -90,4 +102,5 @@ export interface GatewayAdapter {
   replace(handle: number, order: OrderFlyweight, newPriceTicks: number, newQuantityLots: number): void;
   poll(nowNs: number): number;
   openOrders(): Promise<VenueOrderState[]>;
+  executionsSince(sequence: number): Promise<VenueExecution[]>;
 }

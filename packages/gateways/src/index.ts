@@ -10,7 +10,7 @@
  */
 export { TopOfBook, Quote } from './TopOfBook.js';
 export { ALL_ORDER_TYPES, ALL_TIME_IN_FORCE, bit } from './GatewayAdapter.js';
-export type { GatewayAdapter, GatewayCapabilities, GatewayEvents, RateLimitRule, VenueOrderState } from './GatewayAdapter.js';
+export type { GatewayAdapter, GatewayCapabilities, GatewayEvents, RateLimitRule, VenueExecution, VenueOrderState } from './GatewayAdapter.js';
 export { EXECUTION_EVENT_RECORD, RingEventSink } from './RingEventSink.js';
 export { COMMAND_BYTES, GatewayCommand, REPLACE_COMMAND_BYTES } from './GatewayCommand.js';
 export { runGatewayHost } from './GatewayHost.js';

@@ -216,18 +216,25 @@ export function registerGatewayConformance(name: string, factory: () => Promise<
       await s.done();
     });
 
-    it('after a lost connection, reconciliation finds every order the venue holds', async () => {
+    it('after a lost connection, reconciliation finds every open order and every missed fill', async () => {
       const s = await session();
       if (s.target.reconnect === undefined) {
         await s.target.close();
         return; // the target cannot drop its connection: nothing to check
       }
+      await s.target.settle();
+      const mark = (await s.target.adapter.executionsSince(0)).reduce((m, e) => Math.max(m, e.sequence), 0);
       const a = s.send(Side.BUY, s.p - 4, 2);
       const b = s.send(Side.BUY, s.p - 5, 3);
-      await s.target.reconnect(); // reports in flight are lost
+      await s.target.seed(Side.SELL, s.p - 4, 1); // a fills 1 lot while the reports are in flight
+      await s.target.reconnect(); // ... and the reports are lost
       const open = await s.target.adapter.openOrders();
       expect(open.map((o) => o.clientOrderId).sort()).toEqual([a.id, b.id].sort());
-      expect(open.every((o) => o.cumLots === 0 && o.leavesLots > 0)).toBe(true);
+      expect(open.find((o) => o.clientOrderId === a.id)).toMatchObject({ cumLots: 1, leavesLots: 1 });
+      expect(open.find((o) => o.clientOrderId === b.id)).toMatchObject({ cumLots: 0, leavesLots: 3 });
+      // The missed fill is recoverable from the venue's execution log.
+      const missed = (await s.target.adapter.executionsSince(mark)).filter((e) => e.clientOrderId === a.id);
+      expect(missed).toEqual([expect.objectContaining({ priceTicks: s.p - 4, lastLots: 1, cumLots: 1, leavesLots: 1 })]);
       await s.target.close();
     });
   });

@@ -1,5 +1,14 @@
 import { OrderFlags, RejectReason, type OrderFlyweight } from '@ringroute/core';
-import { ALL_ORDER_TYPES, ALL_TIME_IN_FORCE, type GatewayAdapter, type GatewayCapabilities, type GatewayEvents, type RateLimitRule, type VenueOrderState } from '../GatewayAdapter.js';
+import {
+  ALL_ORDER_TYPES,
+  ALL_TIME_IN_FORCE,
+  type GatewayAdapter,
+  type GatewayCapabilities,
+  type GatewayEvents,
+  type RateLimitRule,
+  type VenueExecution,
+  type VenueOrderState,
+} from '../GatewayAdapter.js';
 import { IdMap } from './IdMap.js';
 import type { MatchListener } from './MatchListener.js';
 import { MatchingEngine, SelfMatch, type EngineOrder } from './MatchingEngine.js';
@@ -33,6 +42,8 @@ export interface SimulatedVenueOptions {
   /** Resting orders at once (default 65,536). */
   capacity?: number;
   selfMatch?: SelfMatch;
+  /** Fills kept for `executionsSince` (default 100,000; the oldest are forgotten). */
+  executionLog?: number;
   /** Latency, reject and fault models (default: none, every report delivered at once). */
   models?: VenueModels;
 }
@@ -64,6 +75,9 @@ export class SimulatedVenue implements GatewayAdapter, MatchListener {
   private readonly pending: PendingReport[] = [];
   private now = 0;
   private newOrders = 0;
+  private readonly log: VenueExecution[] = [];
+  private readonly logLimit: number;
+  private sequence = 0;
 
   constructor(options: SimulatedVenueOptions) {
     this.name = options.name ?? 'sim';
@@ -74,6 +88,7 @@ export class SimulatedVenue implements GatewayAdapter, MatchListener {
     const active = m !== undefined && ((m.reportDelayNs ?? 0) > 0 || (m.reportJitterNs ?? 0) > 0 || (m.rejectProbability ?? 0) > 0 || m.faults !== undefined);
     this.models = active ? m : null;
     this.random = new SeededRandom(m?.seed ?? 1);
+    this.logLimit = options.executionLog ?? 100_000;
   }
 
   /** Reports not yet delivered (models on). */
@@ -152,6 +167,16 @@ export class SimulatedVenue implements GatewayAdapter, MatchListener {
     return delivered;
   }
 
+  /** Fills logged after `sequence` (the venue's own numbering, from 1), oldest first. */
+  async executionsSince(sequence: number): Promise<VenueExecution[]> {
+    return this.log.filter((e) => e.sequence > sequence);
+  }
+
+  /** Sequence number of the latest logged fill (0 if none). */
+  get lastSequence(): number {
+    return this.sequence;
+  }
+
   /** What the venue holds open right now, for reconciliation after a reconnect. */
   async openOrders(): Promise<VenueOrderState[]> {
     return this.engine.liveOrders().map((o) => ({
@@ -170,6 +195,9 @@ export class SimulatedVenue implements GatewayAdapter, MatchListener {
     this.emit(R_ACK, id, venueOrderId, 0, 0, 0, 0);
   }
   onFill(id: number, venueOrderId: number, price: number, last: number, cum: number, leaves: number): void {
+    // The venue's own record, kept whether or not the report reaches the client.
+    this.log.push({ sequence: ++this.sequence, clientOrderId: id, venueOrderId, priceTicks: price, lastLots: last, cumLots: cum, leavesLots: leaves });
+    if (this.log.length > this.logLimit) this.log.shift();
     this.emit(R_FILL, id, venueOrderId, price, last, cum, leaves);
   }
   onReject(id: number, reason: number): void {
