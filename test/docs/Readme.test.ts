@@ -44,6 +44,29 @@ console.log(JSON.stringify({ handle, rule, state: order.toJSON().state, filled: 
     expect(stdout.trim()).toBe('0 42');
   });
 
+  it('the adapter example in the README compiles, runs, and reports through its events', async () => {
+    const code = /### Writing an adapter[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(code).toBeDefined();
+    const probe = `${code}
+const reports = [];
+const events = new Proxy({}, { get: (_t, name) => (...args) => reports.push([name, ...args]) });
+const venue = new EchoVenue();
+await venue.connect(events);
+const { OrderFlyweight, SlabPool, ORDER_RECORD_BYTES } = await import('@ringroute/core');
+const pool = SlabPool.create({ slotBytes: ORDER_RECORD_BYTES, capacity: 4 });
+const order = new OrderFlyweight(pool);
+const h = pool.allocate(); order.wrap(h); order.clear(); order.clientOrderId = 7; order.quantityLots = 2;
+venue.submit(h, order);
+order.quantityLots = 0; venue.submit(h, order);
+console.log(JSON.stringify(reports));
+`;
+    const { stdout } = await run(process.execPath, [writeExample('readme-adapter.mjs', probe)]);
+    expect(JSON.parse(stdout)).toEqual([
+      ['ack', expect.any(Number), 7, 1],
+      ['reject', expect.any(Number), 7, 4],
+    ]);
+  });
+
   it('gives exactly two quick-start commands, and .ci/run runs the same test command', () => {
     const quick = /## Quick start[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
     const commands = quick.split('\n').filter((l) => l.trim() !== '').map((l) => l.replace(/\s+#.*$/, '').trim());
