@@ -48,7 +48,8 @@ export function registerGatewayConformance(name: string, factory: () => Promise<
       const pool = SlabPool.create({ slotBytes: ORDER_RECORD_BYTES, capacity: 1024, recordClass: RecordClass.ORDER });
       const order = new OrderFlyweight(pool);
       let nextId = ++sessions * 1_000_000; // unique client order ids across sessions
-      const send = (side: number, priceTicks: number, quantityLots: number, fields: { ordType?: number; tif?: number; flags?: number; symbolId?: number } = {}) => {
+      /** Fill a new order in the pool (not sent yet). */
+      const prepare = (side: number, priceTicks: number, quantityLots: number, fields: { ordType?: number; tif?: number; flags?: number; symbolId?: number } = {}) => {
         const handle = pool.allocate();
         order.wrap(handle);
         order.clear();
@@ -62,21 +63,15 @@ export function registerGatewayConformance(name: string, factory: () => Promise<
         order.priceTicks = priceTicks;
         order.quantityLots = quantityLots;
         order.leavesLots = quantityLots;
-        check.track(order.clientOrderId, quantityLots, priceTicks);
-        target.adapter.submit(handle, order);
         return { handle, id: order.clientOrderId };
       };
       /** An order prepared in the pool but never sent to the venue. */
-      const unsent = (side: number, priceTicks: number, quantityLots: number) => {
-        const handle = pool.allocate();
-        order.wrap(handle);
-        order.clear();
-        order.clientOrderId = nextId++;
-        order.symbolId = target.symbolId;
-        order.side = side;
-        order.priceTicks = priceTicks;
-        order.quantityLots = quantityLots;
-        return { handle, id: order.clientOrderId };
+      const unsent = (side: number, priceTicks: number, quantityLots: number) => prepare(side, priceTicks, quantityLots);
+      const send = (side: number, priceTicks: number, quantityLots: number, fields: { ordType?: number; tif?: number; flags?: number; symbolId?: number } = {}) => {
+        const o = prepare(side, priceTicks, quantityLots, fields);
+        check.track(o.id, quantityLots, priceTicks);
+        target.adapter.submit(o.handle, order);
+        return o;
       };
       const cancel = (o: { handle: number; id: number }) => {
         order.wrap(o.handle);
