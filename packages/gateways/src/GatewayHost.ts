@@ -1,9 +1,17 @@
 import { OrderFlyweight, RecordClass, RejectReason, SlabPool, nanoTime } from '@ringroute/core';
-import { runWorkerLoop, type RecordHandler, type RingBuffer, type WorkerContext, type WorkerLoop, type WorkerStart, type WorkerSummary } from '@ringroute/router/worker';
+import {
+  GatewayCommand,
+  runWorkerLoop,
+  TopOfBook,
+  type RecordHandler,
+  type RingBuffer,
+  type WorkerContext,
+  type WorkerLoop,
+  type WorkerStart,
+  type WorkerSummary,
+} from '@ringroute/router/worker';
 import type { GatewayAdapter } from './GatewayAdapter.js';
-import { GatewayCommand } from './GatewayCommand.js';
 import { RingEventSink } from './RingEventSink.js';
-import { TopOfBook } from './TopOfBook.js';
 
 /** Start data a gateway worker needs besides its rings (`WorkerPoolOptions.data`). */
 export interface GatewayStartData {

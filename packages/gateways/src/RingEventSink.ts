@@ -15,12 +15,8 @@ import {
   nanoTime,
   RejectReason,
 } from '@ringroute/core';
-import { RING_FULL, type RingBuffer } from '@ringroute/router/worker';
+import { EXECUTION_EVENT_RECORD, RING_FULL, type RingBuffer, type TopOfBook } from '@ringroute/router/worker';
 import type { GatewayEvents } from './GatewayAdapter.js';
-import type { TopOfBook } from './TopOfBook.js';
-
-/** Ring record type of an execution event (payload: one ExecutionEvent record, 64 bytes). */
-export const EXECUTION_EVENT_RECORD = 2;
 
 /**
  * The worker-side `GatewayEvents`: every report becomes one execution-event record in

@@ -8,11 +8,11 @@
  * - `runGatewayHost`: a gateway worker's loop (commands -> adapter -> events).
  * - `SimulatedVenue`: the matching engine as an adapter.
  */
-export { TopOfBook, Quote } from './TopOfBook.js';
+// Transport protocol shared with the router, re-exported for adapter authors.
+export { COMMAND_BYTES, EXECUTION_EVENT_RECORD, GatewayCommand, Quote, REPLACE_COMMAND_BYTES, TopOfBook } from '@ringroute/router';
 export { ALL_ORDER_TYPES, ALL_TIME_IN_FORCE, bit } from './GatewayAdapter.js';
 export type { GatewayAdapter, GatewayCapabilities, GatewayEvents, RateLimitRule, VenueExecution, VenueOrderState } from './GatewayAdapter.js';
-export { EXECUTION_EVENT_RECORD, RingEventSink } from './RingEventSink.js';
-export { COMMAND_BYTES, GatewayCommand, REPLACE_COMMAND_BYTES } from './GatewayCommand.js';
+export { RingEventSink } from './RingEventSink.js';
 export { runGatewayHost } from './GatewayHost.js';
 export type { GatewayStartData } from './GatewayHost.js';
 export { SimulatedVenue } from './sim/SimulatedVenue.js';

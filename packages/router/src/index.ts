@@ -30,3 +30,7 @@ export type { CommandRingKind, WorkerStart, WorkerSummary } from './workers/prot
 
 /** The built-in echo task: returns every command as an event (tests, benchmarks, template). */
 export const ECHO_TASK = new URL('./workers/echoTask.js', import.meta.url);
+
+// Protocol between the router and gateway workers (command records, event records, top of book).
+export { COMMAND_BYTES, EXECUTION_EVENT_RECORD, GatewayCommand, REPLACE_COMMAND_BYTES } from './protocol/GatewayCommand.js';
+export { Quote, TopOfBook } from './protocol/TopOfBook.js';

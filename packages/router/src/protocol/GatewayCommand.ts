@@ -11,3 +11,6 @@ export type GatewayCommand = (typeof GatewayCommand)[keyof typeof GatewayCommand
 
 export const COMMAND_BYTES = 8;
 export const REPLACE_COMMAND_BYTES = 24;
+
+/** Ring record type of an execution event in an event ring (payload: one ExecutionEvent record, 64 bytes). */
+export const EXECUTION_EVENT_RECORD = 2;
