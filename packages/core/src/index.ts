@@ -8,6 +8,7 @@
  * - `InstrumentTable`, `InstrumentSpec`, `DecimalGrid`: symbols, trading rules, exact
  *   decimal <-> ticks/lots.
  * - `OrderStateMachine`: table-driven transitions applied by compare-and-set.
+ * - `IdMap`: integer id -> int32 map on typed arrays (order ids to handles).
  * - Status codes for the hot path, `RingrouteError` classes for the cold path.
  */
 export * from './Status.js';
@@ -31,3 +32,4 @@ export { InstrumentSpec } from './InstrumentSpec.js';
 export type { InstrumentConfig } from './InstrumentSpec.js';
 export { InstrumentTable } from './InstrumentTable.js';
 export { OrderStateMachine, OrderEvent, ORDER_EVENT_COUNT } from './OrderStateMachine.js';
+export { IdMap } from './IdMap.js';

@@ -24,4 +24,7 @@ export type { EngineOrder, MatchingEngineOptions } from './sim/MatchingEngine.js
 export { NullMatchListener } from './sim/MatchListener.js';
 export type { MatchListener } from './sim/MatchListener.js';
 export { BookSide } from './sim/BookSide.js';
-export { IdMap } from './sim/IdMap.js';
+export { IdMap } from '@ringroute/core';
+
+/** Gateway task module running a SimulatedVenue (for `VenueConfig.task`). */
+export const SIM_VENUE_TASK = new URL('./sim/simVenueTask.js', import.meta.url);

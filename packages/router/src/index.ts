@@ -34,3 +34,9 @@ export const ECHO_TASK = new URL('./workers/echoTask.js', import.meta.url);
 // Protocol between the router and gateway workers (command records, event records, top of book).
 export { COMMAND_BYTES, EXECUTION_EVENT_RECORD, GatewayCommand, REPLACE_COMMAND_BYTES } from './protocol/GatewayCommand.js';
 export { Quote, TopOfBook } from './protocol/TopOfBook.js';
+
+// The router a strategy embeds.
+export { Router } from './api/Router.js';
+export type { OrderRequest, RouterConfig, VenueConfig } from './api/Router.js';
+export type { OrderEventHandler } from './api/OrderEventHandler.js';
+export { INVALID_REQUEST, NOT_WORKING, UNKNOWN_ORDER, UNKNOWN_VENUE } from './api/RouterStatus.js';

@@ -1,6 +1,5 @@
-import { ConfigurationError, OrderFlags, OrderType, RejectReason, Side, TimeInForce } from '@ringroute/core';
+import { ConfigurationError, IdMap, OrderFlags, OrderType, RejectReason, Side, TimeInForce } from '@ringroute/core';
 import { BookSide } from './BookSide.js';
-import { IdMap } from './IdMap.js';
 import type { MatchListener } from './MatchListener.js';
 
 /** What to do when an order would trade with a resting order of the same account. */

@@ -1,4 +1,4 @@
-import { OrderFlags, RejectReason, type OrderFlyweight } from '@ringroute/core';
+import { IdMap, OrderFlags, type OrderFlyweight, RejectReason } from '@ringroute/core';
 import {
   ALL_ORDER_TYPES,
   ALL_TIME_IN_FORCE,
@@ -9,7 +9,6 @@ import {
   type VenueExecution,
   type VenueOrderState,
 } from '../GatewayAdapter.js';
-import { IdMap } from './IdMap.js';
 import type { MatchListener } from './MatchListener.js';
 import { MatchingEngine, SelfMatch, type EngineOrder } from './MatchingEngine.js';
 import { SeededRandom, type VenueModels } from './VenueModels.js';

@@ -25,6 +25,8 @@ export interface WorkerPoolOptions {
   workers: number;
   /** The task module (a file URL): its default export calls `runWorkerLoop`. */
   task: URL | string;
+  /** A different task module per worker (worker i runs `tasks[i]`); overrides `task`. */
+  tasks?: (URL | string)[];
   /** How workers wait for commands: 'backoff' (default, laptop-safe), 'blocking', 'busy-spin' (opt-in), or 'async' (event loop keeps running). */
   idle?: IdleStrategyName | 'async';
   commandRing?: { capacityBytes?: number; maxPayloadBytes?: number; kind?: CommandRingKind };
@@ -114,8 +116,9 @@ export class WorkerPool {
     this.piscina = piscina;
     this.workers = workers;
     this.mainDoorbell = mainDoorbell;
+    const filenames = options.tasks?.map((t) => (t instanceof URL ? t.href : t));
     this.tasks = starts.map((start, i) =>
-      piscina.run(start).then(
+      piscina.run(start, filenames === undefined ? undefined : { filename: filenames[i] }).then(
         (summary: WorkerSummary) => {
           workers[i].summary = summary;
           if (!this.stopping) this.fail(workers[i], 'exited', null);
@@ -133,6 +136,9 @@ export class WorkerPool {
     const count = options.workers;
     if (!Number.isInteger(count) || count < 1 || count > 64) {
       throw new ConfigurationError('ERR_INVALID_ARGUMENT', 'workers must be an integer from 1 to 64', count);
+    }
+    if (options.tasks !== undefined && options.tasks.length !== count) {
+      throw new ConfigurationError('ERR_INVALID_ARGUMENT', `tasks must name one module per worker (${count})`, options.tasks.length);
     }
     const mainDoorbell = Doorbell.create();
     const commandKind = options.commandRing?.kind ?? 'one-to-one';

@@ -5,9 +5,9 @@
  * early however much the map churns. No allocation except when it grows (doubling at
  * half full).
  *
- * Why not a `Map`: a matching engine inserts and deletes an id per order; with ~10^5
- * live ids under constant churn, V8's ordered hash maps spent over half the engine's
- * time in `has`/`set`/`delete` (measured, see gateways.sim.match).
+ * Why not a `Map`: a router or a matching engine inserts and deletes an id per order;
+ * with ~10^5 live ids under constant churn, V8's ordered hash maps spent over half the
+ * matching engine's time in `has`/`set`/`delete` (measured, see gateways.sim.match).
  */
 export class IdMap {
   private keys: Float64Array;

@@ -1,0 +1,409 @@
+import {
+  ConfigurationError,
+  ExecType,
+  EXEC_CLIENT_ORDER_ID_OFFSET,
+  EXEC_CUM_QTY_LOTS_OFFSET,
+  EXEC_LAST_PRICE_TICKS_OFFSET,
+  EXEC_LEAVES_LOTS_OFFSET,
+  EXEC_ORDER_HANDLE_OFFSET,
+  EXEC_REJECT_REASON_OFFSET,
+  EXEC_TYPE_OFFSET,
+  EXEC_VENUE_ORDER_ID_OFFSET,
+  IdMap,
+  InstrumentTable,
+  isTerminalState,
+  nanoTime,
+  OrderEvent,
+  OrderFlags,
+  OrderFlyweight,
+  OrderState,
+  OrderStateMachine,
+  OrderType,
+  ORDER_RECORD_BYTES,
+  OK,
+  POOL_EXHAUSTED,
+  RecordClass,
+  Side,
+  SlabPool,
+  TimeInForce,
+  UNKNOWN_SYMBOL,
+  type InstrumentConfig,
+} from '@ringroute/core';
+import { GatewayCommand } from '../protocol/GatewayCommand.js';
+import { TopOfBook } from '../protocol/TopOfBook.js';
+import type { RecordHandler } from '../ring/RecordHandler.js';
+import type { RingBuffer } from '../ring/RingBuffer.js';
+import type { IdleStrategyName } from '../wait/IdleStrategy.js';
+import { WorkerPool, type WorkerFailure } from '../workers/WorkerPool.js';
+import type { OrderEventHandler } from './OrderEventHandler.js';
+import { INVALID_REQUEST, NOT_WORKING, UNKNOWN_ORDER, UNKNOWN_VENUE } from './RouterStatus.js';
+
+/** One venue: a gateway worker running `task` (a module whose default export runs `runGatewayHost`). */
+export interface VenueConfig {
+  name: string;
+  task: URL | string;
+  /** Passed to the adapter factory as `GatewayStartData.adapter`. */
+  adapter?: unknown;
+}
+
+export interface RouterConfig {
+  instruments: InstrumentConfig[];
+  venues: VenueConfig[];
+  /** Venue for orders that name none: one venue name, or per symbol. Default: the first venue. */
+  defaultVenue?: string | Record<string, string>;
+  /** Orders live at once (a power of two, default 65,536). */
+  orderCapacity?: number;
+  /** How gateway workers wait for commands (default 'backoff'). */
+  idle?: IdleStrategyName | 'async';
+  /** Written into every order (default 1). */
+  strategyId?: number;
+  accountId?: number;
+  /** Called once per gateway failure, after its in-flight orders were marked UNKNOWN. */
+  onGatewayFailure?: (failure: WorkerFailure) => void;
+}
+
+/** A convenience order request, with decimals (strings are exact, numbers snap to the grid). */
+export interface OrderRequest {
+  symbol: string;
+  side: 'buy' | 'sell';
+  type?: 'limit' | 'market' | 'stop' | 'stop-limit';
+  price?: string | number;
+  stopPrice?: string | number;
+  quantity: string | number;
+  tif?: 'GTC' | 'IOC' | 'FOK' | 'DAY' | 'GTD';
+  venue?: string;
+  postOnly?: boolean;
+  /** Account for this order (default: the router's `accountId`); venues prevent self-matches per account. */
+  account?: number;
+}
+
+const TYPES: Record<string, number> = { limit: OrderType.LIMIT, market: OrderType.MARKET, stop: OrderType.STOP, 'stop-limit': OrderType.STOP_LIMIT };
+const TIFS: Record<string, number> = { GTC: TimeInForce.GTC, IOC: TimeInForce.IOC, FOK: TimeInForce.FOK, DAY: TimeInForce.DAY, GTD: TimeInForce.GTD };
+
+/**
+ * The router a strategy embeds: validates an order against its instrument, puts it in the
+ * shared order pool, hands its handle to the gateway worker of its venue, and turns the
+ * execution events that come back into state changes and calls on the strategy's handler.
+ *
+ * Nothing on the request path throws: `submit`, `cancel` and `replace` return a client
+ * order id or OK, or a negative status (`statusName` / `ringStatusName` name them):
+ * instrument statuses (UNKNOWN_SYMBOL, PRICE_OFF_TICK, NOTIONAL_BELOW_MIN, ...),
+ * POOL_EXHAUSTED, RING_FULL (back-pressure: try again), RING_CLOSED (the venue's gateway
+ * is down), UNKNOWN_VENUE, UNKNOWN_ORDER, NOT_WORKING, INVALID_REQUEST.
+ *
+ * Single-threaded: one Router per strategy thread. (Pre-trade risk limits, smart routing
+ * and several strategy threads sharing gateways come with the rest of the router issue.)
+ */
+export class Router implements RecordHandler {
+  readonly instruments: InstrumentTable;
+  readonly orders: SlabPool;
+  readonly topOfBook: TopOfBook;
+  /** Counts of everything the router has seen (for reports and the demo). */
+  readonly stats = { submitted: 0, accepted: 0, filled: 0, canceled: 0, rejected: 0, unknown: 0, duplicates: 0, staleEvents: 0 };
+  private readonly pool: WorkerPool;
+  private readonly venueIndex = new Map<string, number>();
+  private readonly defaultVenue: (symbolId: number) => number;
+  private readonly order: OrderFlyweight;
+  private readonly machine = new OrderStateMachine();
+  private readonly byId: IdMap;
+  private readonly venueOfSlot: Int32Array;
+  private readonly strategyId: number;
+  private readonly accountId: number;
+  private nextClientOrderId = 1;
+  private handler: OrderEventHandler = {};
+  /** Orders whose gateway failed: onUnknown is delivered on the next poll. */
+  private readonly unknownQueue: number[] = [];
+
+  private constructor(config: RouterConfig, instruments: InstrumentTable, orders: SlabPool, topOfBook: TopOfBook, pool: WorkerPool) {
+    this.instruments = instruments;
+    this.orders = orders;
+    this.topOfBook = topOfBook;
+    this.pool = pool;
+    config.venues.forEach((v, i) => this.venueIndex.set(v.name, i));
+    const fallback = config.defaultVenue;
+    if (fallback === undefined) this.defaultVenue = () => 0;
+    else if (typeof fallback === 'string') {
+      const i = this.venueIndex.get(fallback) ?? UNKNOWN_VENUE;
+      this.defaultVenue = () => i;
+    } else {
+      const bySymbol = new Int32Array(instruments.capacity).fill(0);
+      for (const [symbol, venue] of Object.entries(fallback)) bySymbol[instruments.idOf(symbol)] = this.venueIndex.get(venue) ?? UNKNOWN_VENUE;
+      this.defaultVenue = (symbolId) => bySymbol[symbolId];
+    }
+    this.order = new OrderFlyweight(orders);
+    this.byId = new IdMap(1024);
+    this.venueOfSlot = new Int32Array(orders.capacity).fill(-1);
+    this.strategyId = config.strategyId ?? 1;
+    this.accountId = config.accountId ?? 1;
+  }
+
+  /** Start a router: instruments, the order pool, and one gateway worker per venue. */
+  static async create(config: RouterConfig): Promise<Router> {
+    if (config.venues.length === 0) throw new ConfigurationError('ERR_INVALID_ARGUMENT', 'a router needs at least one venue', config.venues);
+    const names = new Set(config.venues.map((v) => v.name));
+    if (names.size !== config.venues.length) throw new ConfigurationError('ERR_INVALID_ARGUMENT', 'venue names must be unique', [...names]);
+    const instruments = InstrumentTable.create(Math.max(16, config.instruments.length));
+    for (const i of config.instruments) instruments.define(i);
+    const orders = SlabPool.create({ slotBytes: ORDER_RECORD_BYTES, capacity: config.orderCapacity ?? 65_536, recordClass: RecordClass.ORDER });
+    const topOfBook = TopOfBook.create(config.venues.length, instruments.capacity);
+    let router: Router | null = null;
+    const pool = await WorkerPool.start({
+      workers: config.venues.length,
+      task: config.venues[0].task,
+      tasks: config.venues.map((v) => v.task),
+      idle: config.idle ?? 'backoff',
+      data: (i) => ({
+        orders: orders.buffer,
+        topOfBook: topOfBook.buffer,
+        venueId: i,
+        adapter: { symbols: instruments.capacity, ...(config.venues[i].adapter as object | undefined) },
+      }),
+      onFailure: (failure) => {
+        router?.markVenueUnknown(failure.index);
+        config.onGatewayFailure?.(failure);
+      },
+    });
+    router = new Router(config, instruments, orders, topOfBook, pool);
+    return router;
+  }
+
+  /** Send an order. Returns its client order id (> 0) or a negative status; never throws. */
+  submit(request: OrderRequest): number {
+    const symbolId = this.instruments.idOf(request.symbol);
+    if (symbolId < 0) return UNKNOWN_SYMBOL;
+    const spec = this.instruments.spec(symbolId);
+    if (spec === undefined) return UNKNOWN_SYMBOL;
+    const side = request.side === 'buy' ? Side.BUY : request.side === 'sell' ? Side.SELL : 0;
+    const type = TYPES[request.type ?? 'limit'];
+    const tif = TIFS[request.tif ?? 'GTC'];
+    if (side === 0 || type === undefined || tif === undefined) return INVALID_REQUEST;
+    const lots = spec.lot.tryToUnits(request.quantity);
+    if (lots !== lots) return spec.lot.lastStatus;
+    const needsPrice = type === OrderType.LIMIT || type === OrderType.STOP_LIMIT;
+    const ticks = needsPrice ? spec.tick.tryToUnits(request.price ?? NaN) : NaN;
+    if (needsPrice && ticks !== ticks) return spec.tick.lastStatus;
+    const needsStop = type === OrderType.STOP || type === OrderType.STOP_LIMIT;
+    const stopTicks = needsStop ? spec.tick.tryToUnits(request.stopPrice ?? NaN) : 0;
+    if (needsStop && stopTicks !== stopTicks) return spec.tick.lastStatus;
+    const rule = spec.checkOrder(ticks, lots);
+    if (rule !== OK) return rule;
+    const venue = request.venue === undefined ? this.defaultVenue(symbolId) : (this.venueIndex.get(request.venue) ?? UNKNOWN_VENUE);
+    if (venue < 0) return UNKNOWN_VENUE;
+    const account = request.account ?? this.accountId;
+    return this.send(symbolId, side, type, tif, request.postOnly === true ? OrderFlags.POST_ONLY : 0, needsPrice ? ticks : 0, stopTicks, lots, venue, account);
+  }
+
+  /** Ask to cancel a working order. OK or a status. */
+  cancel(clientOrderId: number): number {
+    const handle = this.byId.get(clientOrderId);
+    if (handle < 0) return UNKNOWN_ORDER;
+    const o = this.order;
+    if (o.wrap(handle) !== OK) return UNKNOWN_ORDER;
+    if (OrderStateMachine.next(o.state, OrderEvent.CANCEL_REQUEST, o.state) < 0) return NOT_WORKING;
+    const status = this.pool.workers[this.venueOfSlot[this.orders.indexOf(handle)]].commands.offerPair(GatewayCommand.CANCEL, handle, 0);
+    if (status !== OK) return status;
+    this.machine.apply(o, OrderEvent.CANCEL_REQUEST, nanoTime());
+    return OK;
+  }
+
+  /** Ask to change a working order's price and/or quantity (decimals). OK or a status. */
+  replace(clientOrderId: number, price: string | number, quantity: string | number): number {
+    const handle = this.byId.get(clientOrderId);
+    if (handle < 0) return UNKNOWN_ORDER;
+    const o = this.order;
+    if (o.wrap(handle) !== OK) return UNKNOWN_ORDER;
+    const spec = this.instruments.spec(o.symbolId)!;
+    const ticks = spec.tick.tryToUnits(price);
+    if (ticks !== ticks) return spec.tick.lastStatus;
+    const lots = spec.lot.tryToUnits(quantity);
+    if (lots !== lots) return spec.lot.lastStatus;
+    const rule = spec.checkOrder(ticks, lots);
+    if (rule !== OK) return rule;
+    if (OrderStateMachine.next(o.state, OrderEvent.REPLACE_REQUEST, o.state) < 0) return NOT_WORKING;
+    const ring = this.pool.workers[this.venueOfSlot[this.orders.indexOf(handle)]].commands;
+    const at = ring.claim(GatewayCommand.REPLACE, 24);
+    if (at < 0) return at;
+    ring.i32[at >> 2] = handle;
+    ring.f64[(at >> 3) + 1] = ticks;
+    ring.f64[(at >> 3) + 2] = lots;
+    ring.commit(at);
+    this.machine.apply(o, OrderEvent.REPLACE_REQUEST, nanoTime());
+    return OK;
+  }
+
+  /** Deliver pending execution events to `handler`. Returns how many events were read. */
+  poll(handler: OrderEventHandler, limitPerVenue = 256): number {
+    this.handler = handler;
+    let delivered = 0;
+    while (this.unknownQueue.length > 0) {
+      const handle = this.unknownQueue.shift()!;
+      if (this.order.wrap(handle) === OK && this.order.state === OrderState.UNKNOWN) {
+        handler.onUnknown?.(this.order);
+        delivered++;
+      }
+    }
+    return delivered + this.pool.poll(this, limitPerVenue);
+  }
+
+  /** The order with this client order id, positioned (or null if not live). Valid until the next router call. */
+  orderOf(clientOrderId: number): OrderFlyweight | null {
+    const handle = this.byId.get(clientOrderId);
+    return handle >= 0 && this.order.wrap(handle) === OK ? this.order : null;
+  }
+
+  /** The gateway workers (supervision: `failures`, `workers[i].state`; fault injection: `terminateWorker`). */
+  get gateways(): WorkerPool {
+    return this.pool;
+  }
+
+  /** Index of a venue by name, or UNKNOWN_VENUE. */
+  venueId(name: string): number {
+    return this.venueIndex.get(name) ?? UNKNOWN_VENUE;
+  }
+
+  /** Live orders (submitted, not yet terminal). */
+  get liveOrders(): number {
+    return this.byId.size;
+  }
+
+  /** Stop: close intake, let gateways drain, deliver their last events to `handler`, end the threads. */
+  async stop(handler: OrderEventHandler = {}): Promise<void> {
+    this.handler = handler;
+    await this.pool.stop({ handler: this });
+  }
+
+  /** @internal RecordHandler: one execution event from a gateway. */
+  onRecord(_typeId: number, ring: RingBuffer, at: number): void {
+    const handle = ring.i32[(at + EXEC_ORDER_HANDLE_OFFSET) >> 2];
+    const o = this.order;
+    if (o.wrap(handle) !== OK || o.clientOrderId !== ring.f64[(at + EXEC_CLIENT_ORDER_ID_OFFSET) >> 3]) {
+      this.stats.staleEvents++; // a late copy about an order already finished
+      return;
+    }
+    const now = nanoTime();
+    const h = this.handler;
+    const reason = ring.u8[at + EXEC_REJECT_REASON_OFFSET] | (ring.u8[at + EXEC_REJECT_REASON_OFFSET + 1] << 8);
+    switch (ring.u8[at + EXEC_TYPE_OFFSET]) {
+      case ExecType.ACK:
+        if (this.machine.apply(o, OrderEvent.ACK, now) >= 0) {
+          o.venueOrderId = ring.f64[(at + EXEC_VENUE_ORDER_ID_OFFSET) >> 3];
+          o.ackNs = now;
+          this.stats.accepted++;
+          h.onAccepted?.(o);
+        }
+        break;
+      case ExecType.FILL: {
+        // The venue's cum is authoritative: a report not above what we have is a duplicate.
+        const cum = ring.f64[(at + EXEC_CUM_QTY_LOTS_OFFSET) >> 3];
+        const known = o.filledLots;
+        if (cum <= known) {
+          this.stats.duplicates++;
+          break;
+        }
+        const price = ring.f64[(at + EXEC_LAST_PRICE_TICKS_OFFSET) >> 3];
+        if (this.machine.applyFill(o, cum - known, price, now) >= 0) {
+          if (o.state === OrderState.FILLED) this.stats.filled++;
+          h.onFill?.(o, price, cum - known);
+        }
+        break;
+      }
+      case ExecType.REJECT:
+        o.rejectReason = reason;
+        if (this.machine.apply(o, OrderEvent.REJECT, now) >= 0) {
+          this.stats.rejected++;
+          h.onRejected?.(o, reason);
+        }
+        break;
+      case ExecType.CANCELED: {
+        const cum = ring.f64[(at + EXEC_CUM_QTY_LOTS_OFFSET) >> 3];
+        if (cum > o.filledLots) this.machine.applyFill(o, cum - o.filledLots, o.priceTicks, now);
+        if (this.machine.apply(o, OrderEvent.CANCELED, now) >= 0) {
+          this.stats.canceled++;
+          h.onCanceled?.(o, reason);
+        }
+        break;
+      }
+      case ExecType.REPLACED: {
+        const cum = ring.f64[(at + EXEC_CUM_QTY_LOTS_OFFSET) >> 3];
+        const leaves = ring.f64[(at + EXEC_LEAVES_LOTS_OFFSET) >> 3];
+        if (this.machine.applyReplaced(o, cum + leaves, ring.f64[(at + EXEC_LAST_PRICE_TICKS_OFFSET) >> 3], now) >= 0) h.onReplaced?.(o);
+        break;
+      }
+      case ExecType.EXPIRED:
+        if (this.machine.apply(o, OrderEvent.EXPIRE, now) >= 0) h.onExpired?.(o);
+        break;
+      case ExecType.CANCEL_REJECT:
+      case ExecType.REPLACE_REJECT: {
+        const event = ring.u8[at + EXEC_TYPE_OFFSET] === ExecType.CANCEL_REJECT ? OrderEvent.CANCEL_REJECT : OrderEvent.REPLACE_REJECT;
+        if (this.machine.apply(o, event, now) >= 0) h.onRequestRejected?.(o, reason);
+        break;
+      }
+      case ExecType.UNKNOWN:
+        if (this.machine.apply(o, OrderEvent.LOST, now) >= 0) {
+          this.stats.unknown++;
+          h.onUnknown?.(o);
+        }
+        break;
+    }
+    if (isTerminalState(o.state)) this.release(handle);
+  }
+
+  private send(symbolId: number, side: number, type: number, tif: number, flags: number, ticks: number, stopTicks: number, lots: number, venue: number, account: number): number {
+    const handle = this.orders.allocate();
+    if (handle < 0) return POOL_EXHAUSTED;
+    const o = this.order;
+    o.wrapIndex(this.orders.indexOf(handle));
+    o.clear();
+    const id = this.nextClientOrderId++;
+    const now = nanoTime();
+    o.clientOrderId = id;
+    o.symbolId = symbolId;
+    o.venueId = venue;
+    o.strategyId = this.strategyId;
+    o.accountId = account;
+    o.side = side;
+    o.ordType = type;
+    o.tif = tif;
+    o.flags = flags;
+    o.priceTicks = ticks;
+    o.stopPriceTicks = stopTicks;
+    o.quantityLots = lots;
+    o.leavesLots = lots;
+    o.createdNs = now;
+    o.sentNs = now;
+    this.machine.apply(o, OrderEvent.SUBMIT, now);
+    const status = this.pool.workers[venue].commands.offerPair(GatewayCommand.NEW, handle, 0);
+    if (status !== OK) {
+      this.orders.free(handle); // never left: nothing to reconcile
+      return status;
+    }
+    this.byId.set(id, handle);
+    this.venueOfSlot[this.orders.indexOf(handle)] = venue;
+    this.stats.submitted++;
+    return id;
+  }
+
+  private handleOfIndex(index: number): number {
+    return this.byId.get(this.order.wrapIndex(index).clientOrderId);
+  }
+
+  private release(handle: number): void {
+    const o = this.order;
+    this.byId.delete(o.clientOrderId);
+    this.venueOfSlot[this.orders.indexOf(handle)] = -1;
+    this.orders.free(handle);
+  }
+
+  /** A gateway failed: every order it held is now UNKNOWN (reported on the next poll). */
+  private markVenueUnknown(venue: number): void {
+    const o = this.order;
+    for (let index = 0; index < this.venueOfSlot.length; index++) {
+      if (this.venueOfSlot[index] !== venue) continue;
+      o.wrapIndex(index);
+      if (!isTerminalState(o.state) && this.machine.apply(o, OrderEvent.LOST, nanoTime()) >= 0) {
+        this.stats.unknown++;
+        this.unknownQueue.push(this.handleOfIndex(index));
+      }
+    }
+  }
+}

@@ -1,0 +1,122 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { INVALID_QUANTITY, NOTIONAL_BELOW_MIN, OrderState, PRICE_OFF_TICK, UNKNOWN_SYMBOL, type OrderFlyweight } from '@ringroute/core';
+import { SIM_VENUE_TASK } from '@ringroute/gateways';
+import { NOT_WORKING, Quote, RING_CLOSED, Router, UNKNOWN_ORDER, UNKNOWN_VENUE, type OrderEventHandler } from '@ringroute/router';
+
+class Events implements OrderEventHandler {
+  log: string[] = [];
+  onAccepted(o: OrderFlyweight) {
+    this.log.push(`accepted ${o.clientOrderId} v${o.venueId}`);
+  }
+  onFill(o: OrderFlyweight, price: number, lots: number) {
+    this.log.push(`fill ${o.clientOrderId} ${lots}@${price} filled=${o.filledLots} leaves=${o.leavesLots}`);
+  }
+  onRejected(o: OrderFlyweight, reason: number) {
+    this.log.push(`rejected ${o.clientOrderId} ${reason}`);
+  }
+  onCanceled(o: OrderFlyweight) {
+    this.log.push(`canceled ${o.clientOrderId} filled=${o.filledLots}`);
+  }
+  onReplaced(o: OrderFlyweight) {
+    this.log.push(`replaced ${o.clientOrderId} ${o.quantityLots}@${o.priceTicks}`);
+  }
+  onUnknown(o: OrderFlyweight) {
+    this.log.push(`unknown ${o.clientOrderId}`);
+  }
+}
+
+async function pollUntil(router: Router, events: Events, count: number): Promise<string[]> {
+  const deadline = Date.now() + 5_000;
+  while (events.log.length < count && Date.now() < deadline) {
+    if (router.poll(events) === 0) await new Promise((r) => setTimeout(r, 1));
+  }
+  expect(events.log.length, events.log.join('\n')).toBe(count);
+  return events.log.splice(0);
+}
+
+const BTC = { symbol: 'BTC-USD', tickSize: '0.01', lotSize: '0.001', minNotional: '1' };
+
+describe('Router with two simulated venues on gateway workers', () => {
+  const routers: Router[] = [];
+  const start = async () => {
+    const router = await Router.create({
+      instruments: [BTC],
+      venues: [
+        { name: 'alpha', task: SIM_VENUE_TASK },
+        { name: 'beta', task: SIM_VENUE_TASK },
+      ],
+      defaultVenue: 'alpha',
+    });
+    routers.push(router);
+    return { router, events: new Events() };
+  };
+  afterEach(async () => {
+    await Promise.all(routers.splice(0).map((r) => r.stop()));
+  });
+
+  it('submits, matches and frees: accepted, fills, and slots released when filled', async () => {
+    const { router, events } = await start();
+    const sell = router.submit({ symbol: 'BTC-USD', side: 'sell', price: '65000.00', quantity: '0.005', account: 2 });
+    const buy = router.submit({ symbol: 'BTC-USD', side: 'buy', price: '65000.00', quantity: '0.005', account: 3 });
+    expect(sell).toBeGreaterThan(0);
+    expect(buy).toBe(sell + 1);
+    const log = await pollUntil(router, events, 4);
+    expect(log).toEqual([
+      `accepted ${sell} v0`,
+      `accepted ${buy} v0`,
+      `fill ${sell} 5@6500000 filled=5 leaves=0`,
+      `fill ${buy} 5@6500000 filled=5 leaves=0`,
+    ]);
+    expect(router.liveOrders).toBe(0);
+    expect(router.orders.freeCount()).toBe(router.orders.capacity);
+    expect(router.stats).toMatchObject({ submitted: 2, accepted: 2, filled: 2 });
+  });
+
+  it('refuses bad requests with statuses before anything reaches a venue', async () => {
+    const { router } = await start();
+    expect(router.submit({ symbol: 'NOPE', side: 'buy', price: 1, quantity: 1 })).toBe(UNKNOWN_SYMBOL);
+    expect(router.submit({ symbol: 'BTC-USD', side: 'buy', price: '65000.005', quantity: '1' })).toBe(PRICE_OFF_TICK);
+    expect(router.submit({ symbol: 'BTC-USD', side: 'buy', price: '65000', quantity: NaN })).toBe(INVALID_QUANTITY);
+    expect(router.submit({ symbol: 'BTC-USD', side: 'buy', price: '0.01', quantity: '0.001' })).toBe(NOTIONAL_BELOW_MIN);
+    expect(router.submit({ symbol: 'BTC-USD', side: 'buy', price: '65000', quantity: '1', venue: 'gamma' })).toBe(UNKNOWN_VENUE);
+    expect(router.cancel(123_456)).toBe(UNKNOWN_ORDER);
+    expect(router.stats.submitted).toBe(0);
+    expect(router.orders.freeCount()).toBe(router.orders.capacity);
+  });
+
+  it('cancel and replace a working order; a second cancel finds nothing', async () => {
+    const { router, events } = await start();
+    const id = router.submit({ symbol: 'BTC-USD', side: 'buy', price: '64000', quantity: '0.010' });
+    expect(router.replace(id, '64000', '0.010')).toBe(NOT_WORKING); // not acknowledged yet
+    await pollUntil(router, events, 1);
+    expect(router.replace(id, '64100.50', '0.020')).toBe(0);
+    expect(await pollUntil(router, events, 1)).toEqual([`replaced ${id} 20@6410050`]);
+    expect(router.cancel(id)).toBe(0);
+    expect(await pollUntil(router, events, 1)).toEqual([`canceled ${id} filled=0`]);
+    expect(router.cancel(id)).toBe(UNKNOWN_ORDER);
+    expect(router.liveOrders).toBe(0);
+  });
+
+  it('routes to the named venue, and each venue publishes its own top of book', async () => {
+    const { router, events } = await start();
+    const id = router.submit({ symbol: 'BTC-USD', side: 'sell', price: '65010', quantity: '0.002', venue: 'beta' });
+    expect(await pollUntil(router, events, 1)).toEqual([`accepted ${id} v1`]);
+    const q = new Quote();
+    const deadline = Date.now() + 5_000;
+    while (!(router.topOfBook.read(router.venueId('beta'), 0, q) && q.version > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1));
+    expect([q.askTicks, q.askLots]).toEqual([6_501_000, 2]);
+    expect(router.topOfBook.read(router.venueId('alpha'), 0, q) && q.version).toBe(0);
+  });
+
+  it('a gateway that dies turns its working orders into UNKNOWN events; the other venue works on', async () => {
+    const { router, events } = await start();
+    const resting = router.submit({ symbol: 'BTC-USD', side: 'buy', price: '60000', quantity: '0.003', venue: 'beta' });
+    await pollUntil(router, events, 1);
+    await router.gateways.terminateWorker(router.venueId('beta'));
+    expect(await pollUntil(router, events, 1)).toEqual([`unknown ${resting}`]);
+    expect(router.orderOf(resting)?.state).toBe(OrderState.UNKNOWN);
+    const other = router.submit({ symbol: 'BTC-USD', side: 'buy', price: '60000', quantity: '0.003', venue: 'alpha' });
+    expect(await pollUntil(router, events, 1)).toEqual([`accepted ${other} v0`]);
+    expect(router.submit({ symbol: 'BTC-USD', side: 'buy', price: '60000', quantity: '0.003', venue: 'beta' })).toBe(RING_CLOSED);
+  });
+});
