@@ -1,0 +1,35 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const DEMO = new URL('../../bench/dist/demo.js', import.meta.url).pathname;
+
+describe('the demo (the README main job)', () => {
+  it('trades through two gateway workers and reports what happened, with the floor beside it', async () => {
+    const json = join(mkdtempSync(join(tmpdir(), 'rr-demo-')), 'demo.json');
+    const { stdout } = await run(process.execPath, [DEMO, '--', '--duration', '1', '--rate', '2000', '--json', json]);
+    expect(stdout).toMatch(/orders sent\s+2,000/);
+    expect(stdout).toMatch(/demo\.submit-to-ack .* of floor\.sab\.spin/);
+    const report = JSON.parse(readFileSync(json, 'utf8'));
+    expect(report.scenarios.map((s: { name: string }) => s.name)).toEqual(['floor.sab.spin', 'demo.submit-to-ack', 'demo.submit-to-first-fill']);
+    expect(report.demo.stats.accepted).toBeGreaterThan(1_900);
+    expect(report.demo.stats.unknown).toBe(0);
+    expect(report.scenarios[1].count).toBe(report.demo.stats.accepted);
+  });
+
+  it('refuses busy-spin on a host with fewer than 3 cores and explains why, and shows --help', async () => {
+    const help = await run(process.execPath, [DEMO, '--help']);
+    expect(help.stdout).toMatch(/Usage: pnpm demo/);
+    await expect(run(process.execPath, [DEMO, '--bogus'])).rejects.toMatchObject({ code: 2 });
+    if (availableParallelism() < 3) {
+      await expect(run(process.execPath, [DEMO, '--spin', '--duration', '1'])).rejects.toMatchObject({
+        code: 2,
+        stderr: expect.stringContaining('--spin needs at least 3 cores'),
+      });
+    }
+  });
+});
