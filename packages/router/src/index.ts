@@ -40,3 +40,6 @@ export { Router } from './api/Router.js';
 export type { OrderRequest, RouterConfig, VenueConfig } from './api/Router.js';
 export type { OrderEventHandler } from './api/OrderEventHandler.js';
 export { INVALID_REQUEST, NOT_WORKING, UNKNOWN_ORDER, UNKNOWN_VENUE } from './api/RouterStatus.js';
+export { RiskEngine } from './api/RiskEngine.js';
+export type { RiskLimits } from './api/RiskEngine.js';
+export * from './api/RiskStatus.js';

@@ -36,6 +36,7 @@ import type { RingBuffer } from '../ring/RingBuffer.js';
 import type { IdleStrategyName } from '../wait/IdleStrategy.js';
 import { WorkerPool, type WorkerFailure } from '../workers/WorkerPool.js';
 import type { OrderEventHandler } from './OrderEventHandler.js';
+import { RiskEngine, type RiskLimits } from './RiskEngine.js';
 import { INVALID_REQUEST, NOT_WORKING, UNKNOWN_ORDER, UNKNOWN_VENUE } from './RouterStatus.js';
 
 /** One venue: a gateway worker running `task` (a module whose default export runs `runGatewayHost`). */
@@ -58,6 +59,8 @@ export interface RouterConfig {
   /** Written into every order (default 1). */
   strategyId?: number;
   accountId?: number;
+  /** Pre-trade risk limits (default: none). */
+  risk?: RiskLimits;
   /** Called once per gateway failure, after its in-flight orders were marked UNKNOWN. */
   onGatewayFailure?: (failure: WorkerFailure) => void;
 }
@@ -98,6 +101,8 @@ export class Router implements RecordHandler {
   readonly instruments: InstrumentTable;
   readonly orders: SlabPool;
   readonly topOfBook: TopOfBook;
+  /** Pre-trade risk: limits, positions, kill switch (share `risk.buffer` with other strategy threads). */
+  readonly risk: RiskEngine;
   /** Counts of everything the router has seen (for reports and the demo). */
   readonly stats = { submitted: 0, accepted: 0, filled: 0, canceled: 0, rejected: 0, unknown: 0, duplicates: 0, staleEvents: 0 };
   private readonly pool: WorkerPool;
@@ -135,6 +140,22 @@ export class Router implements RecordHandler {
     this.venueOfSlot = new Int32Array(orders.capacity).fill(-1);
     this.strategyId = config.strategyId ?? 1;
     this.accountId = config.accountId ?? 1;
+    this.risk = new RiskEngine(instruments.capacity, config.risk ?? {});
+    for (let id = 0; id < instruments.size; id++) {
+      const spec = instruments.spec(id);
+      if (spec !== undefined) this.risk.setNotionalPerTickLot(id, spec.tick.stepValue * spec.lot.stepValue);
+    }
+  }
+
+  /** Reference price of a symbol for the risk price collar (a decimal). OK or a status. */
+  setReferencePrice(symbol: string, price: string | number): number {
+    const id = this.instruments.idOf(symbol);
+    const spec = id >= 0 ? this.instruments.spec(id) : undefined;
+    if (spec === undefined) return UNKNOWN_SYMBOL;
+    const ticks = spec.tick.tryToUnits(price);
+    if (ticks !== ticks) return spec.tick.lastStatus;
+    this.risk.setReferencePrice(id, ticks);
+    return OK;
   }
 
   /** Start a router: instruments, the order pool, and one gateway worker per venue. */
@@ -190,6 +211,8 @@ export class Router implements RecordHandler {
     const venue = request.venue === undefined ? this.defaultVenue(symbolId) : (this.venueIndex.get(request.venue) ?? UNKNOWN_VENUE);
     if (venue < 0) return UNKNOWN_VENUE;
     const account = request.account ?? this.accountId;
+    const risk = this.risk.checkNew(this.strategyId, symbolId, side, type, ticks, lots, nanoTime());
+    if (risk !== OK) return risk;
     return this.send(symbolId, side, type, tif, request.postOnly === true ? OrderFlags.POST_ONLY : 0, needsPrice ? ticks : 0, stopTicks, lots, venue, account);
   }
 
@@ -200,6 +223,8 @@ export class Router implements RecordHandler {
     const o = this.order;
     if (o.wrap(handle) !== OK) return UNKNOWN_ORDER;
     if (OrderStateMachine.next(o.state, OrderEvent.CANCEL_REQUEST, o.state) < 0) return NOT_WORKING;
+    const throttle = this.risk.checkCancel(nanoTime());
+    if (throttle !== OK) return throttle;
     const status = this.pool.workers[this.venueOfSlot[this.orders.indexOf(handle)]].commands.offerPair(GatewayCommand.CANCEL, handle, 0);
     if (status !== OK) return status;
     this.machine.apply(o, OrderEvent.CANCEL_REQUEST, nanoTime());
@@ -302,6 +327,7 @@ export class Router implements RecordHandler {
         }
         const price = ring.f64[(at + EXEC_LAST_PRICE_TICKS_OFFSET) >> 3];
         if (this.machine.applyFill(o, cum - known, price, now) >= 0) {
+          this.risk.onFill(o.symbolId, o.side, cum - known);
           if (o.state === OrderState.FILLED) this.stats.filled++;
           h.onFill?.(o, price, cum - known);
         }
@@ -311,12 +337,16 @@ export class Router implements RecordHandler {
         o.rejectReason = reason;
         if (this.machine.apply(o, OrderEvent.REJECT, now) >= 0) {
           this.stats.rejected++;
+          this.risk.onReject(now);
           h.onRejected?.(o, reason);
         }
         break;
       case ExecType.CANCELED: {
         const cum = ring.f64[(at + EXEC_CUM_QTY_LOTS_OFFSET) >> 3];
-        if (cum > o.filledLots) this.machine.applyFill(o, cum - o.filledLots, o.priceTicks, now);
+        if (cum > o.filledLots) {
+          const missed = cum - o.filledLots;
+          if (this.machine.applyFill(o, missed, o.priceTicks, now) >= 0) this.risk.onFill(o.symbolId, o.side, missed);
+        }
         if (this.machine.apply(o, OrderEvent.CANCELED, now) >= 0) {
           this.stats.canceled++;
           h.onCanceled?.(o, reason);
@@ -375,6 +405,7 @@ export class Router implements RecordHandler {
     const status = this.pool.workers[venue].commands.offerPair(GatewayCommand.NEW, handle, 0);
     if (status !== OK) {
       this.orders.free(handle); // never left: nothing to reconcile
+      this.risk.onDone(this.strategyId, symbolId, side, lots);
       return status;
     }
     this.byId.set(id, handle);
@@ -389,6 +420,7 @@ export class Router implements RecordHandler {
 
   private release(handle: number): void {
     const o = this.order;
+    this.risk.onDone(o.strategyId, o.symbolId, o.side, o.quantityLots - o.filledLots);
     this.byId.delete(o.clientOrderId);
     this.venueOfSlot[this.orders.indexOf(handle)] = -1;
     this.orders.free(handle);

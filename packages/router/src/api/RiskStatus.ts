@@ -1,0 +1,24 @@
+/** Pre-trade risk refusals (negative statuses; each names the rule that refused). */
+export const RISK_ORDER_QUANTITY = -50;
+export const RISK_ORDER_NOTIONAL = -51;
+export const RISK_PRICE_COLLAR = -52;
+export const RISK_OPEN_ORDERS = -53;
+export const RISK_POSITION = -54;
+export const RISK_ORDER_RATE = -55;
+export const RISK_CANCEL_RATE = -56;
+export const RISK_KILL_SWITCH = -57;
+
+const NAMES: Record<number, string> = {
+  [RISK_ORDER_QUANTITY]: 'RISK_ORDER_QUANTITY',
+  [RISK_ORDER_NOTIONAL]: 'RISK_ORDER_NOTIONAL',
+  [RISK_PRICE_COLLAR]: 'RISK_PRICE_COLLAR',
+  [RISK_OPEN_ORDERS]: 'RISK_OPEN_ORDERS',
+  [RISK_POSITION]: 'RISK_POSITION',
+  [RISK_ORDER_RATE]: 'RISK_ORDER_RATE',
+  [RISK_CANCEL_RATE]: 'RISK_CANCEL_RATE',
+  [RISK_KILL_SWITCH]: 'RISK_KILL_SWITCH',
+};
+
+export function riskStatusName(status: number): string {
+  return NAMES[status] ?? `STATUS(${status})`;
+}
