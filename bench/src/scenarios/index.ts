@@ -5,6 +5,7 @@ import { orderScenarios } from './core/orderScenarios.js';
 import { contendedPoolScenario, poolScenarios } from './core/poolScenarios.js';
 import { matchScenarios } from './gateways/matchScenarios.js';
 import { floorScenarios } from './router/floorScenarios.js';
+import { riskScenarios } from './router/riskScenarios.js';
 import { openLoopScenarios, ringRttScenarios } from './router/ringScenarios.js';
 import { throughputScenarios } from './router/throughputScenarios.js';
 
@@ -24,5 +25,6 @@ export function allScenarios(): Scenario[] {
     ...openLoopScenarios(),
     ...throughputScenarios(),
     ...matchScenarios(),
+    ...riskScenarios(),
   ];
 }

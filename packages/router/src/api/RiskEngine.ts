@@ -34,7 +34,8 @@ const PER_SYMBOL = 4;
  * allocates nothing, and answers OK or a RISK_* status naming the rule. Counters that
  * strategies on several threads share (open orders, positions, working quantity, the
  * kill switch) live in one SharedArrayBuffer and change with `Atomics`; pass `buffer`
- * to the other threads' RiskEngine. Token buckets are per engine (per strategy thread).
+ * to the other threads' RiskEngine. Each strategy id belongs to one thread (one engine):
+ * its own open-order count and token buckets are plain, unshared arithmetic.
  */
 export class RiskEngine {
   readonly buffer: SharedArrayBuffer;
@@ -103,35 +104,38 @@ export class RiskEngine {
     // and increment in one step), so two threads can never both take the last place;
     // a later refusal gives back what was reserved.
     const base = W_SYMBOLS + symbolId * PER_SYMBOL;
+    // The per-strategy count belongs to the strategy's own thread: plain arithmetic.
     const strategyWord = W_OPEN_STRATEGY + (strategyId & (MAX_STRATEGIES - 1));
-    if (!this.reserve(strategyWord, 1, limits.maxOpenOrdersPerStrategy)) return RISK_OPEN_ORDERS;
-    if (!this.reserve(base, 1, limits.maxOpenOrdersPerSymbol)) {
-      Atomics.sub(c, strategyWord, 1);
-      return RISK_OPEN_ORDERS;
-    }
+    if (c[strategyWord] + 1 > limits.maxOpenOrdersPerStrategy) return RISK_OPEN_ORDERS;
+    if (!this.reserve(base, 1, limits.maxOpenOrdersPerSymbol)) return RISK_OPEN_ORDERS;
     // Worst case if every working order on this side fills: position + working + this order.
+    // Plain reads; the compare-and-set validates the working value it was computed from.
     const workingWord = side === Side.BUY ? base + 2 : base + 3;
+    let working = c[workingWord];
     for (;;) {
-      const working = Atomics.load(c, workingWord);
-      const position = Atomics.load(c, base + 1);
+      const position = c[base + 1];
       const worst = side === Side.BUY ? position + working + lots : position - working - lots;
       if (Math.abs(worst) > limits.maxPositionLots) {
-        Atomics.sub(c, strategyWord, 1);
         Atomics.sub(c, base, 1);
         return RISK_POSITION;
       }
-      if (Atomics.compareExchange(c, workingWord, working, working + lots) === working) break;
+      const seen = Atomics.compareExchange(c, workingWord, working, working + lots);
+      if (seen === working) break;
+      working = seen;
     }
+    c[strategyWord]++;
     this.orderTokens -= 1;
     return OK;
   }
 
-  /** Add `amount` to a shared counter unless that would take it past `limit`. */
+  /** Add `amount` to a shared counter unless that would take it past `limit` (one CAS when uncontended). */
   private reserve(word: number, amount: number, limit: number): boolean {
+    let current = this.c[word];
     for (;;) {
-      const current = Atomics.load(this.c, word);
       if (current + amount > limit) return false;
-      if (Atomics.compareExchange(this.c, word, current, current + amount) === current) return true;
+      const seen = Atomics.compareExchange(this.c, word, current, current + amount);
+      if (seen === current) return true;
+      current = seen;
     }
   }
 
@@ -153,7 +157,7 @@ export class RiskEngine {
   /** An order ended (filled, canceled, rejected, expired) with `leavesLots` unfilled. */
   onDone(strategyId: number, symbolId: number, side: number, leavesLots: number): void {
     const base = W_SYMBOLS + symbolId * PER_SYMBOL;
-    Atomics.sub(this.c, W_OPEN_STRATEGY + (strategyId & (MAX_STRATEGIES - 1)), 1);
+    this.c[W_OPEN_STRATEGY + (strategyId & (MAX_STRATEGIES - 1))]--; // owned by this strategy's thread
     Atomics.sub(this.c, base, 1);
     if (leavesLots > 0) Atomics.sub(this.c, side === Side.BUY ? base + 2 : base + 3, leavesLots);
   }
