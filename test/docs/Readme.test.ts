@@ -67,6 +67,14 @@ console.log(JSON.stringify(reports));
     ]);
   });
 
+  it('the router example compiles against the packages and runs', async () => {
+    const code = /## The router a strategy embeds\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(code).toBeDefined();
+    const { stdout, stderr } = await run(process.execPath, [writeExample('readme-strategy.mjs', `${code}\nconsole.log('ok', id > 0);\n`)]);
+    expect(stderr).toBe('');
+    expect(stdout.trim()).toBe('ok true');
+  });
+
   it('gives exactly two quick-start commands, and .ci/run runs the same test command', () => {
     const quick = /## Quick start[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
     const commands = quick.split('\n').filter((l) => l.trim() !== '').map((l) => l.replace(/\s+#.*$/, '').trim());
