@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { INVALID_QUANTITY, NOTIONAL_BELOW_MIN, OrderState, PRICE_OFF_TICK, UNKNOWN_SYMBOL, type OrderFlyweight } from '@ringroute/core';
+import { INVALID_QUANTITY, NOTIONAL_BELOW_MIN, OrderState, PRICE_OFF_TICK, Side, UNKNOWN_SYMBOL, type OrderFlyweight } from '@ringroute/core';
 import { SIM_VENUE_TASK } from '@ringroute/gateways';
-import { NOT_WORKING, Quote, RING_CLOSED, Router, UNKNOWN_ORDER, UNKNOWN_VENUE, type OrderEventHandler } from '@ringroute/router';
+import { INVALID_REQUEST, NOT_WORKING, Quote, RING_CLOSED, Router, UNKNOWN_ORDER, UNKNOWN_VENUE, type OrderEventHandler } from '@ringroute/router';
 
 class Events implements OrderEventHandler {
   log: string[] = [];
@@ -70,6 +70,36 @@ describe('Router with two simulated venues on gateway workers', () => {
     expect(router.liveOrders).toBe(0);
     expect(router.orders.freeCount()).toBe(router.orders.capacity);
     expect(router.stats).toMatchObject({ submitted: 2, accepted: 2, filled: 2 });
+  });
+
+  it('fast path: claim, fill the draft in ticks and lots, send; bad drafts free their slot', async () => {
+    const { router, events } = await start();
+    const capacity = router.orders.capacity;
+    expect(router.claim()).toBeGreaterThanOrEqual(0);
+    const d = router.draft;
+    d.symbolId = router.instruments.idOf('BTC-USD');
+    d.side = Side.BUY;
+    d.priceTicks = 6_400_000;
+    d.quantityLots = 7;
+    const id = router.send();
+    expect(id).toBeGreaterThan(0);
+    expect(await pollUntil(router, events, 1)).toEqual([`accepted ${id} v0`]);
+    expect(router.orderOf(id)).toMatchObject({ quantityLots: 7, leavesLots: 7, priceTicks: 6_400_000 });
+
+    router.claim();
+    router.draft.symbolId = 0;
+    router.draft.side = Side.SELL;
+    router.draft.priceTicks = 6_500_000;
+    router.draft.quantityLots = 0;
+    expect(router.send()).toBe(INVALID_QUANTITY);
+    router.claim(); // claimed and never sent ...
+    router.claim(); // ... is given back by the next claim
+    router.claim();
+    router.draft.symbolId = 0;
+    router.draft.side = 3;
+    expect(router.send()).toBe(INVALID_REQUEST);
+    expect(router.send()).toBe(UNKNOWN_ORDER); // nothing claimed
+    expect(router.orders.freeCount()).toBe(capacity - 1); // only the working order holds a slot
   });
 
   it('refuses bad requests with statuses before anything reaches a venue', async () => {

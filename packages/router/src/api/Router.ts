@@ -109,6 +109,13 @@ export class Router implements RecordHandler {
   private readonly venueIndex = new Map<string, number>();
   private readonly defaultVenue: (symbolId: number) => number;
   private readonly order: OrderFlyweight;
+  /**
+   * The fast path's order: `claim()` positions it at a fresh, cleared order; fill it
+   * (symbolId, side, ordType, tif, flags, priceTicks, stopPriceTicks, quantityLots, and
+   * optionally accountId and venueId), then `send()`. Nothing is allocated or parsed.
+   */
+  readonly draft: OrderFlyweight;
+  private draftHandle = -1;
   private readonly machine = new OrderStateMachine();
   private readonly byId: IdMap;
   private readonly venueOfSlot: Int32Array;
@@ -136,6 +143,7 @@ export class Router implements RecordHandler {
       this.defaultVenue = (symbolId) => bySymbol[symbolId];
     }
     this.order = new OrderFlyweight(orders);
+    this.draft = new OrderFlyweight(orders);
     this.byId = new IdMap(1024);
     this.venueOfSlot = new Int32Array(orders.capacity).fill(-1);
     this.strategyId = config.strategyId ?? 1;
@@ -213,7 +221,56 @@ export class Router implements RecordHandler {
     const account = request.account ?? this.accountId;
     const risk = this.risk.checkNew(this.strategyId, symbolId, side, type, ticks, lots, nanoTime());
     if (risk !== OK) return risk;
-    return this.send(symbolId, side, type, tif, request.postOnly === true ? OrderFlags.POST_ONLY : 0, needsPrice ? ticks : 0, stopTicks, lots, venue, account);
+    return this.enter(symbolId, side, type, tif, request.postOnly === true ? OrderFlags.POST_ONLY : 0, needsPrice ? ticks : 0, stopTicks, lots, venue, account);
+  }
+
+  /**
+   * Fast path, step 1: claim an order slot. Returns its handle (`router.draft` now points
+   * at it, cleared, with the router's account and default venue filled in) or
+   * POOL_EXHAUSTED. A claimed draft that is not sent is given back by the next claim.
+   */
+  claim(): number {
+    if (this.draftHandle >= 0) this.orders.free(this.draftHandle);
+    const handle = this.orders.allocate();
+    this.draftHandle = handle;
+    if (handle < 0) return POOL_EXHAUSTED;
+    const d = this.draft;
+    d.wrapIndex(this.orders.indexOf(handle));
+    d.clear();
+    d.accountId = this.accountId;
+    d.tif = TimeInForce.GTC;
+    d.ordType = OrderType.LIMIT;
+    d.venueId = 0xffff; // "default venue for the symbol" unless the strategy sets one
+    return handle;
+  }
+
+  /**
+   * Fast path, step 2: validate the claimed draft (instrument rules, risk) and send it.
+   * Returns its client order id or a negative status; on a status the slot is freed.
+   */
+  send(): number {
+    const handle = this.draftHandle;
+    if (handle < 0) return UNKNOWN_ORDER;
+    this.draftHandle = -1;
+    const d = this.draft;
+    const symbolId = d.symbolId;
+    const spec = symbolId >= 0 && symbolId < this.instruments.capacity ? this.instruments.spec(symbolId) : undefined;
+    let status: number = OK;
+    if (spec === undefined) status = UNKNOWN_SYMBOL;
+    else if (d.side !== Side.BUY && d.side !== Side.SELL) status = INVALID_REQUEST;
+    else {
+      const type = d.ordType;
+      const priced = type === OrderType.LIMIT || type === OrderType.STOP_LIMIT;
+      status = spec.checkOrder(priced ? d.priceTicks : NaN, d.quantityLots);
+    }
+    const venue = d.venueId === 0xffff ? this.defaultVenue(symbolId) : d.venueId < this.pool.workers.length ? d.venueId : UNKNOWN_VENUE;
+    if (status === OK && venue < 0) status = UNKNOWN_VENUE;
+    if (status === OK) status = this.risk.checkNew(this.strategyId, symbolId, d.side, d.ordType, d.priceTicks, d.quantityLots, nanoTime());
+    if (status !== OK) {
+      this.orders.free(handle);
+      return status;
+    }
+    return this.dispatch(handle, d, venue);
   }
 
   /** Ask to cancel a working order. OK or a status. */
@@ -378,18 +435,17 @@ export class Router implements RecordHandler {
     if (isTerminalState(o.state)) this.release(handle);
   }
 
-  private send(symbolId: number, side: number, type: number, tif: number, flags: number, ticks: number, stopTicks: number, lots: number, venue: number, account: number): number {
+  /** Convenience path: put a checked order in a new slot and dispatch it. */
+  private enter(symbolId: number, side: number, type: number, tif: number, flags: number, ticks: number, stopTicks: number, lots: number, venue: number, account: number): number {
     const handle = this.orders.allocate();
-    if (handle < 0) return POOL_EXHAUSTED;
+    if (handle < 0) {
+      this.risk.onDone(this.strategyId, symbolId, side, lots);
+      return POOL_EXHAUSTED;
+    }
     const o = this.order;
     o.wrapIndex(this.orders.indexOf(handle));
     o.clear();
-    const id = this.nextClientOrderId++;
-    const now = nanoTime();
-    o.clientOrderId = id;
     o.symbolId = symbolId;
-    o.venueId = venue;
-    o.strategyId = this.strategyId;
     o.accountId = account;
     o.side = side;
     o.ordType = type;
@@ -398,14 +454,24 @@ export class Router implements RecordHandler {
     o.priceTicks = ticks;
     o.stopPriceTicks = stopTicks;
     o.quantityLots = lots;
-    o.leavesLots = lots;
+    return this.dispatch(handle, o, venue);
+  }
+
+  /** Give a validated, risk-checked order its id and hand it to its venue's gateway. */
+  private dispatch(handle: number, o: OrderFlyweight, venue: number): number {
+    const id = this.nextClientOrderId++;
+    const now = nanoTime();
+    o.clientOrderId = id;
+    o.venueId = venue;
+    o.strategyId = this.strategyId;
+    o.leavesLots = o.quantityLots;
     o.createdNs = now;
     o.sentNs = now;
     this.machine.apply(o, OrderEvent.SUBMIT, now);
     const status = this.pool.workers[venue].commands.offerPair(GatewayCommand.NEW, handle, 0);
     if (status !== OK) {
+      this.risk.onDone(this.strategyId, o.symbolId, o.side, o.quantityLots);
       this.orders.free(handle); // never left: nothing to reconcile
-      this.risk.onDone(this.strategyId, symbolId, side, lots);
       return status;
     }
     this.byId.set(id, handle);
