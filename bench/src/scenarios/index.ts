@@ -5,6 +5,7 @@ import { orderScenarios } from './core/orderScenarios.js';
 import { contendedPoolScenario, poolScenarios } from './core/poolScenarios.js';
 import { matchScenarios } from './gateways/matchScenarios.js';
 import { floorScenarios } from './router/floorScenarios.js';
+import { orderRttScenarios } from './router/orderRttScenarios.js';
 import { riskScenarios } from './router/riskScenarios.js';
 import { openLoopScenarios, ringRttScenarios } from './router/ringScenarios.js';
 import { throughputScenarios } from './router/throughputScenarios.js';
@@ -26,5 +27,6 @@ export function allScenarios(): Scenario[] {
     ...throughputScenarios(),
     ...matchScenarios(),
     ...riskScenarios(),
+    ...orderRttScenarios(),
   ];
 }

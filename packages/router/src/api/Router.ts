@@ -125,6 +125,8 @@ export class Router implements RecordHandler {
   private handler: OrderEventHandler = {};
   /** Orders whose gateway failed: onUnknown is delivered on the next poll. */
   private readonly unknownQueue: number[] = [];
+  /** Clock read once per poll that delivers events (NaN until needed): every read allocates in Node 20. */
+  private pollNow = NaN;
 
   private constructor(config: RouterConfig, instruments: InstrumentTable, orders: SlabPool, topOfBook: TopOfBook, pool: WorkerPool) {
     this.instruments = instruments;
@@ -219,9 +221,10 @@ export class Router implements RecordHandler {
     const venue = request.venue === undefined ? this.defaultVenue(symbolId) : (this.venueIndex.get(request.venue) ?? UNKNOWN_VENUE);
     if (venue < 0) return UNKNOWN_VENUE;
     const account = request.account ?? this.accountId;
-    const risk = this.risk.checkNew(this.strategyId, symbolId, side, type, ticks, lots, nanoTime());
+    const now = nanoTime();
+    const risk = this.risk.checkNew(this.strategyId, symbolId, side, type, ticks, lots, now);
     if (risk !== OK) return risk;
-    return this.enter(symbolId, side, type, tif, request.postOnly === true ? OrderFlags.POST_ONLY : 0, needsPrice ? ticks : 0, stopTicks, lots, venue, account);
+    return this.enter(symbolId, side, type, tif, request.postOnly === true ? OrderFlags.POST_ONLY : 0, needsPrice ? ticks : 0, stopTicks, lots, venue, account, now);
   }
 
   /**
@@ -265,12 +268,13 @@ export class Router implements RecordHandler {
     }
     const venue = d.venueId === 0xffff ? this.defaultVenue(symbolId) : d.venueId < this.pool.workers.length ? d.venueId : UNKNOWN_VENUE;
     if (status === OK && venue < 0) status = UNKNOWN_VENUE;
-    if (status === OK) status = this.risk.checkNew(this.strategyId, symbolId, d.side, d.ordType, d.priceTicks, d.quantityLots, nanoTime());
+    const now = nanoTime(); // one clock read per order: in Node 20 each read allocates a 16-byte number
+    if (status === OK) status = this.risk.checkNew(this.strategyId, symbolId, d.side, d.ordType, d.priceTicks, d.quantityLots, now);
     if (status !== OK) {
       this.orders.free(handle);
       return status;
     }
-    return this.dispatch(handle, d, venue);
+    return this.dispatch(handle, d, venue, now);
   }
 
   /** Ask to cancel a working order. OK or a status. */
@@ -280,11 +284,12 @@ export class Router implements RecordHandler {
     const o = this.order;
     if (o.wrap(handle) !== OK) return UNKNOWN_ORDER;
     if (OrderStateMachine.next(o.state, OrderEvent.CANCEL_REQUEST, o.state) < 0) return NOT_WORKING;
-    const throttle = this.risk.checkCancel(nanoTime());
+    const now = nanoTime();
+    const throttle = this.risk.checkCancel(now);
     if (throttle !== OK) return throttle;
     const status = this.pool.workers[this.venueOfSlot[this.orders.indexOf(handle)]].commands.offerPair(GatewayCommand.CANCEL, handle, 0);
     if (status !== OK) return status;
-    this.machine.apply(o, OrderEvent.CANCEL_REQUEST, nanoTime());
+    this.machine.apply(o, OrderEvent.CANCEL_REQUEST, now);
     return OK;
   }
 
@@ -316,6 +321,7 @@ export class Router implements RecordHandler {
   /** Deliver pending execution events to `handler`. Returns how many events were read. */
   poll(handler: OrderEventHandler, limitPerVenue = 256): number {
     this.handler = handler;
+    this.pollNow = NaN;
     let delivered = 0;
     while (this.unknownQueue.length > 0) {
       const handle = this.unknownQueue.shift()!;
@@ -362,7 +368,8 @@ export class Router implements RecordHandler {
       this.stats.staleEvents++; // a late copy about an order already finished
       return;
     }
-    const now = nanoTime();
+    if (this.pollNow !== this.pollNow) this.pollNow = nanoTime();
+    const now = this.pollNow;
     const h = this.handler;
     const reason = ring.u8[at + EXEC_REJECT_REASON_OFFSET] | (ring.u8[at + EXEC_REJECT_REASON_OFFSET + 1] << 8);
     switch (ring.u8[at + EXEC_TYPE_OFFSET]) {
@@ -436,7 +443,7 @@ export class Router implements RecordHandler {
   }
 
   /** Convenience path: put a checked order in a new slot and dispatch it. */
-  private enter(symbolId: number, side: number, type: number, tif: number, flags: number, ticks: number, stopTicks: number, lots: number, venue: number, account: number): number {
+  private enter(symbolId: number, side: number, type: number, tif: number, flags: number, ticks: number, stopTicks: number, lots: number, venue: number, account: number, now: number): number {
     const handle = this.orders.allocate();
     if (handle < 0) {
       this.risk.onDone(this.strategyId, symbolId, side, lots);
@@ -454,13 +461,12 @@ export class Router implements RecordHandler {
     o.priceTicks = ticks;
     o.stopPriceTicks = stopTicks;
     o.quantityLots = lots;
-    return this.dispatch(handle, o, venue);
+    return this.dispatch(handle, o, venue, now);
   }
 
   /** Give a validated, risk-checked order its id and hand it to its venue's gateway. */
-  private dispatch(handle: number, o: OrderFlyweight, venue: number): number {
+  private dispatch(handle: number, o: OrderFlyweight, venue: number, now: number): number {
     const id = this.nextClientOrderId++;
-    const now = nanoTime();
     o.clientOrderId = id;
     o.venueId = venue;
     o.strategyId = this.strategyId;

@@ -1,0 +1,95 @@
+import { nanoTime, OrderType, Side, TimeInForce } from '@ringroute/core';
+import { SIM_VENUE_TASK } from '@ringroute/gateways';
+import { BackoffIdleStrategy, BusySpinIdleStrategy, Router, type IdleStrategy, type OrderEventHandler } from '@ringroute/router';
+import { newHistogram } from '../../harness/Histograms.js';
+import { heapBytesPerOp } from '../../harness/measure.js';
+import type { RunContext, RunSample, Scenario, Target } from '../../harness/Scenario.js';
+
+/**
+ * `router.order.rtt.<strategy>`: one order through the whole product, fast path:
+ * router.claim/send (instrument rules, risk) -> command ring -> gateway worker ->
+ * simulated venue -> ack -> event ring -> router.poll (state machine) -> the strategy's
+ * onAccepted. Each order is an IOC on an empty book (acked, then canceled and freed), so
+ * the run is a steady state that never fills the pool. The router is started and stopped
+ * inside each run.
+ */
+export function orderRttScenarios(): Scenario[] {
+  return [
+    orderRtt('busy-spin', 'floor.sab.spin', [
+      { metric: 'p50', op: '<=', value: 2_000, label: 'busy-spin round trip to ack p50 <= 2 µs' },
+      { metric: 'p99', op: '<=', value: 6_000, label: 'busy-spin round trip to ack p99 <= 6 µs' },
+      { metric: 'p50Ratio', versus: 'baseline.piscina', op: '<=', value: 1 / 20, label: 'p50 at least 20x lower than baseline.piscina' },
+      { metric: 'heapBytesPerOp', op: '<=', value: 1, label: 'under 1 heap byte per order on the fast path' },
+    ]),
+    orderRtt('backoff', 'floor.sab.wait', [
+      { metric: 'p50Ratio', op: '<=', value: 1.5, label: 'default strategy p50 <= 1.5x floor.sab.wait' },
+      { metric: 'p50Ratio', versus: 'baseline.piscina', op: '<=', value: 1 / 20, label: 'p50 at least 20x lower than baseline.piscina' },
+    ]),
+  ];
+}
+
+class Acks implements OrderEventHandler {
+  acked = 0;
+  onAccepted(): void {
+    this.acked++;
+  }
+}
+
+function orderRtt(strategy: 'busy-spin' | 'backoff', reference: string, targets: Target[]): Scenario {
+  return {
+    name: `router.order.rtt.${strategy}`,
+    reference,
+    description: `submit (fast path) -> risk -> ring -> gateway worker -> simulated venue -> ack -> ring -> handler; ${strategy} on both ends`,
+    opsPerSample: 1,
+    targets,
+    async run(ctx: RunContext): Promise<RunSample> {
+      const router = await Router.create({
+        instruments: [{ symbol: 'BTC-USD', tickSize: '0.01', lotSize: '0.001' }],
+        venues: [{ name: 'sim', task: SIM_VENUE_TASK }],
+        idle: strategy,
+        orderCapacity: 4_096,
+        risk: { maxOrderLots: 1_000_000, maxOpenOrdersPerSymbol: 4_000, priceCollarBps: 10_000 },
+      });
+      router.setReferencePrice('BTC-USD', '64000');
+      const idle: IdleStrategy = strategy === 'busy-spin' ? new BusySpinIdleStrategy() : new BackoffIdleStrategy(router.gateways.mainDoorbell);
+      const acks = new Acks();
+      const histogram = newHistogram();
+      const symbol = router.instruments.idOf('BTC-USD');
+      const draft = router.draft;
+      const deadline = nanoTime() + 120e9;
+      const one = (record: boolean): void => {
+        router.claim();
+        draft.symbolId = symbol;
+        draft.side = Side.BUY;
+        draft.ordType = OrderType.LIMIT;
+        draft.tif = TimeInForce.IOC;
+        draft.priceTicks = 6_400_000;
+        draft.quantityLots = 1;
+        const before = acks.acked;
+        const t0 = record ? nanoTime() : 0; // no clock read in the heap pass: each read allocates in Node 20
+        if (router.send() < 0) throw new Error('order refused');
+        let polls = 0;
+        while (acks.acked === before) {
+          idle.idle(router.poll(acks, 16));
+          if ((++polls & 0xfffff) === 0 && nanoTime() > deadline) throw new Error('ack never arrived');
+        }
+        idle.idle(1);
+        if (record) histogram.recordValue(Math.max(1, Math.round(nanoTime() - t0)));
+      };
+      const samples = strategy === 'busy-spin' ? (ctx.quick ? 10_000 : 50_000) : ctx.quick ? 5_000 : 20_000;
+      const begin = nanoTime();
+      let heap = NaN;
+      try {
+        for (let i = 0; i < samples / 10; i++) one(false); // warm-up
+        for (let i = 0; i < samples; i++) one(true);
+        heap = heapBytesPerOp((n) => {
+          for (let i = 0; i < n; i++) one(false);
+        }, 512, 8);
+      } finally {
+        idle.reset();
+        await router.stop();
+      }
+      return { histogram, opsPerSec: (samples / ((nanoTime() - begin) / 1e9)), heapBytesPerOp: heap };
+    },
+  };
+}
