@@ -293,6 +293,32 @@ export class Router implements RecordHandler {
     return OK;
   }
 
+  /**
+   * Cancel every working order that matches all the given filters (symbol, venue name,
+   * account); with no filter, every working order. Returns how many cancels were sent.
+   * Orders not yet acknowledged are skipped (their cancel would be refused as NOT_WORKING);
+   * call again after the next poll. Scans the order slots: a cold path.
+   */
+  cancelAll(filter: { symbol?: string; venue?: string; account?: number } = {}): number {
+    const symbolId = filter.symbol === undefined ? -1 : this.instruments.idOf(filter.symbol);
+    if (filter.symbol !== undefined && symbolId < 0) return 0;
+    const venue = filter.venue === undefined ? -1 : this.venueId(filter.venue);
+    if (filter.venue !== undefined && venue < 0) return 0;
+    const o = this.order;
+    const ids: number[] = [];
+    for (let index = 0; index < this.venueOfSlot.length; index++) {
+      if (this.venueOfSlot[index] < 0) continue;
+      if (venue >= 0 && this.venueOfSlot[index] !== venue) continue;
+      o.wrapIndex(index);
+      if (symbolId >= 0 && o.symbolId !== symbolId) continue;
+      if (filter.account !== undefined && o.accountId !== filter.account) continue;
+      ids.push(o.clientOrderId);
+    }
+    let sent = 0;
+    for (const id of ids) if (this.cancel(id) === OK) sent++;
+    return sent;
+  }
+
   /** Ask to change a working order's price and/or quantity (decimals). OK or a status. */
   replace(clientOrderId: number, price: string | number, quantity: string | number): number {
     const handle = this.byId.get(clientOrderId);
