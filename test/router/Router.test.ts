@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { INVALID_QUANTITY, NOTIONAL_BELOW_MIN, OrderState, PRICE_OFF_TICK, Side, UNKNOWN_SYMBOL, type OrderFlyweight } from '@ringroute/core';
 import { SIM_VENUE_TASK } from '@ringroute/gateways';
-import { INVALID_REQUEST, NOT_WORKING, Quote, RING_CLOSED, Router, UNKNOWN_ORDER, UNKNOWN_VENUE, type OrderEventHandler } from '@ringroute/router';
+import { BreakerState, INVALID_REQUEST, NOT_WORKING, Quote, RING_CLOSED, Router, UNKNOWN_ORDER, UNKNOWN_VENUE, VENUE_UNHEALTHY, type OrderEventHandler } from '@ringroute/router';
 
 class Events implements OrderEventHandler {
   log: string[] = [];
@@ -147,6 +147,9 @@ describe('Router with two simulated venues on gateway workers', () => {
     expect(router.orderOf(resting)?.state).toBe(OrderState.UNKNOWN);
     const other = router.submit({ symbol: 'BTC-USD', side: 'buy', price: '60000', quantity: '0.003', venue: 'alpha' });
     expect(await pollUntil(router, events, 1)).toEqual([`accepted ${other} v0`]);
-    expect(router.submit({ symbol: 'BTC-USD', side: 'buy', price: '60000', quantity: '0.003', venue: 'beta' })).toBe(RING_CLOSED);
+    // Its breaker is open for good: refused before the (closed) ring, and smart routing avoids it.
+    expect(router.submit({ symbol: 'BTC-USD', side: 'buy', price: '60000', quantity: '0.003', venue: 'beta' })).toBe(VENUE_UNHEALTHY);
+    expect(router.breakers[router.venueId('beta')].state).toBe(BreakerState.OPEN);
+    expect(router.gateways.workers[router.venueId('beta')].commands.offerPair(1, 0, 0)).toBe(RING_CLOSED);
   });
 });

@@ -20,6 +20,7 @@ import {
   OrderStateMachine,
   OrderType,
   ORDER_RECORD_BYTES,
+  RejectReason,
   OK,
   POOL_EXHAUSTED,
   RecordClass,
@@ -30,14 +31,15 @@ import {
   type InstrumentConfig,
 } from '@ringroute/core';
 import { GatewayCommand } from '../protocol/GatewayCommand.js';
-import { TopOfBook } from '../protocol/TopOfBook.js';
+import { Quote, TopOfBook } from '../protocol/TopOfBook.js';
 import type { RecordHandler } from '../ring/RecordHandler.js';
 import type { RingBuffer } from '../ring/RingBuffer.js';
 import type { IdleStrategyName } from '../wait/IdleStrategy.js';
 import { WorkerPool, type WorkerFailure } from '../workers/WorkerPool.js';
 import type { OrderEventHandler } from './OrderEventHandler.js';
 import { RiskEngine, type RiskLimits } from './RiskEngine.js';
-import { INVALID_REQUEST, NOT_WORKING, UNKNOWN_ORDER, UNKNOWN_VENUE } from './RouterStatus.js';
+import { BreakerState, CircuitBreaker, type BreakerOptions } from './CircuitBreaker.js';
+import { INVALID_REQUEST, NOT_WORKING, UNKNOWN_ORDER, UNKNOWN_VENUE, VENUE_UNHEALTHY } from './RouterStatus.js';
 
 /** One venue: a gateway worker running `task` (a module whose default export runs `runGatewayHost`). */
 export interface VenueConfig {
@@ -61,6 +63,8 @@ export interface RouterConfig {
   accountId?: number;
   /** Pre-trade risk limits (default: none). */
   risk?: RiskLimits;
+  /** Venue circuit breakers (default: open after 5 consecutive unavailable rejects, 1 s cooldown). */
+  breaker?: BreakerOptions;
   /** Called once per gateway failure, after its in-flight orders were marked UNKNOWN. */
   onGatewayFailure?: (failure: WorkerFailure) => void;
 }
@@ -74,6 +78,7 @@ export interface OrderRequest {
   stopPrice?: string | number;
   quantity: string | number;
   tif?: 'GTC' | 'IOC' | 'FOK' | 'DAY' | 'GTD';
+  /** A venue name, or 'smart': the venue showing the best price this order can trade against (healthy venues only). */
   venue?: string;
   postOnly?: boolean;
   /** Account for this order (default: the router's `accountId`); venues prevent self-matches per account. */
@@ -107,6 +112,9 @@ export class Router implements RecordHandler {
   readonly stats = { submitted: 0, accepted: 0, filled: 0, canceled: 0, rejected: 0, unknown: 0, duplicates: 0, staleEvents: 0 };
   private readonly pool: WorkerPool;
   private readonly venueIndex = new Map<string, number>();
+  /** One circuit breaker per venue. */
+  readonly breakers: CircuitBreaker[];
+  private readonly quote = new Quote();
   private readonly defaultVenue: (symbolId: number) => number;
   private readonly order: OrderFlyweight;
   /**
@@ -151,6 +159,7 @@ export class Router implements RecordHandler {
     this.strategyId = config.strategyId ?? 1;
     this.accountId = config.accountId ?? 1;
     this.risk = new RiskEngine(instruments.capacity, config.risk ?? {});
+    this.breakers = config.venues.map(() => new CircuitBreaker(config.breaker));
     for (let id = 0; id < instruments.size; id++) {
       const spec = instruments.spec(id);
       if (spec !== undefined) this.risk.setNotionalPerTickLot(id, spec.tick.stepValue * spec.lot.stepValue);
@@ -218,8 +227,14 @@ export class Router implements RecordHandler {
     if (needsStop && stopTicks !== stopTicks) return spec.tick.lastStatus;
     const rule = spec.checkOrder(ticks, lots);
     if (rule !== OK) return rule;
-    const venue = request.venue === undefined ? this.defaultVenue(symbolId) : (this.venueIndex.get(request.venue) ?? UNKNOWN_VENUE);
-    if (venue < 0) return UNKNOWN_VENUE;
+    const venue =
+      request.venue === 'smart'
+        ? this.bestVenue(symbolId, side, needsPrice ? ticks : NaN)
+        : request.venue === undefined
+          ? this.defaultVenue(symbolId)
+          : (this.venueIndex.get(request.venue) ?? UNKNOWN_VENUE);
+    if (venue < 0) return venue;
+    if (!this.breakers[venue].allows(nanoTime())) return VENUE_UNHEALTHY;
     const account = request.account ?? this.accountId;
     const now = nanoTime();
     const risk = this.risk.checkNew(this.strategyId, symbolId, side, type, ticks, lots, now);
@@ -269,6 +284,7 @@ export class Router implements RecordHandler {
     const venue = d.venueId === 0xffff ? this.defaultVenue(symbolId) : d.venueId < this.pool.workers.length ? d.venueId : UNKNOWN_VENUE;
     if (status === OK && venue < 0) status = UNKNOWN_VENUE;
     const now = nanoTime(); // one clock read per order: in Node 20 each read allocates a 16-byte number
+    if (status === OK && !this.breakers[venue].allows(now)) status = VENUE_UNHEALTHY;
     if (status === OK) status = this.risk.checkNew(this.strategyId, symbolId, d.side, d.ordType, d.priceTicks, d.quantityLots, now);
     if (status !== OK) {
       this.orders.free(handle);
@@ -400,6 +416,7 @@ export class Router implements RecordHandler {
     const reason = ring.u8[at + EXEC_REJECT_REASON_OFFSET] | (ring.u8[at + EXEC_REJECT_REASON_OFFSET + 1] << 8);
     switch (ring.u8[at + EXEC_TYPE_OFFSET]) {
       case ExecType.ACK:
+        this.breakers[o.venueId]?.onSuccess();
         if (this.machine.apply(o, OrderEvent.ACK, now) >= 0) {
           o.venueOrderId = ring.f64[(at + EXEC_VENUE_ORDER_ID_OFFSET) >> 3];
           o.ackNs = now;
@@ -425,6 +442,7 @@ export class Router implements RecordHandler {
       }
       case ExecType.REJECT:
         o.rejectReason = reason;
+        if (reason === RejectReason.VENUE_UNAVAILABLE) this.breakers[o.venueId]?.onFailure(now);
         if (this.machine.apply(o, OrderEvent.REJECT, now) >= 0) {
           this.stats.rejected++;
           this.risk.onReject(now);
@@ -508,6 +526,7 @@ export class Router implements RecordHandler {
     }
     this.byId.set(id, handle);
     this.venueOfSlot[this.orders.indexOf(handle)] = venue;
+    this.breakers[venue].onSent();
     this.stats.submitted++;
     return id;
   }
@@ -524,8 +543,39 @@ export class Router implements RecordHandler {
     this.orders.free(handle);
   }
 
+  /**
+   * Smart routing: among venues whose breaker allows orders, the one whose top of book
+   * shows the best price this order can trade against (buy: lowest ask at or under the
+   * limit; sell: highest bid at or above it; any price for a market order). If none can
+   * fill it, the symbol's default venue if healthy, else the first healthy venue.
+   */
+  private bestVenue(symbolId: number, side: number, limitTicks: number): number {
+    const now = nanoTime();
+    const q = this.quote;
+    let best = -1;
+    let bestPrice = side === Side.BUY ? Infinity : -Infinity;
+    for (let v = 0; v < this.breakers.length; v++) {
+      if (this.breakers[v].state === BreakerState.OPEN && !this.breakers[v].allows(now)) continue;
+      if (!this.topOfBook.read(v, symbolId, q)) continue;
+      const price = side === Side.BUY ? q.askTicks : q.bidTicks;
+      if (price !== price) continue;
+      const tradable = limitTicks !== limitTicks || (side === Side.BUY ? price <= limitTicks : price >= limitTicks);
+      if (!tradable) continue;
+      if (side === Side.BUY ? price < bestPrice : price > bestPrice) {
+        best = v;
+        bestPrice = price;
+      }
+    }
+    if (best >= 0) return best;
+    const fallback = this.defaultVenue(symbolId);
+    if (fallback >= 0 && this.breakers[fallback].allows(now)) return fallback;
+    for (let v = 0; v < this.breakers.length; v++) if (this.breakers[v].allows(now)) return v;
+    return VENUE_UNHEALTHY;
+  }
+
   /** A gateway failed: every order it held is now UNKNOWN (reported on the next poll). */
   private markVenueUnknown(venue: number): void {
+    this.breakers[venue].trip(true);
     const o = this.order;
     for (let index = 0; index < this.venueOfSlot.length; index++) {
       if (this.venueOfSlot[index] !== venue) continue;

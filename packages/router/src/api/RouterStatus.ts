@@ -8,3 +8,5 @@ export const UNKNOWN_ORDER = -41;
 export const NOT_WORKING = -42;
 /** The side, type or time in force is not one the router knows. */
 export const INVALID_REQUEST = -43;
+/** The venue's circuit breaker is open (consecutive failures or a dead gateway); try another venue or later. */
+export const VENUE_UNHEALTHY = -44;
