@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { INVALID_QUANTITY, NOTIONAL_BELOW_MIN, OrderState, PRICE_OFF_TICK, Side, UNKNOWN_SYMBOL, type OrderFlyweight } from '@ringroute/core';
 import { SIM_VENUE_TASK } from '@ringroute/gateways';
-import { BreakerState, INVALID_REQUEST, NOT_WORKING, Quote, RING_CLOSED, Router, UNKNOWN_ORDER, UNKNOWN_VENUE, VENUE_UNHEALTHY, type OrderEventHandler } from '@ringroute/router';
+import { BreakerState, INVALID_REQUEST, NOT_WORKING, Quote, RING_CLOSED, ROUTER_STOPPED, Router, UNKNOWN_ORDER, UNKNOWN_VENUE, VENUE_UNHEALTHY, type OrderEventHandler } from '@ringroute/router';
 
 class Events implements OrderEventHandler {
   log: string[] = [];
@@ -151,5 +151,43 @@ describe('Router with two simulated venues on gateway workers', () => {
     expect(router.submit({ symbol: 'BTC-USD', side: 'buy', price: '60000', quantity: '0.003', venue: 'beta' })).toBe(VENUE_UNHEALTHY);
     expect(router.breakers[router.venueId('beta')].state).toBe(BreakerState.OPEN);
     expect(router.gateways.workers[router.venueId('beta')].commands.offerPair(1, 0, 0)).toBe(RING_CLOSED);
+  });
+});
+
+describe('Router graceful stop', () => {
+  it('refuses new orders, cancels working ones, and reports each order terminal before the threads end', async () => {
+    const router = await Router.create({
+      instruments: [BTC],
+      venues: [
+        { name: 'alpha', task: SIM_VENUE_TASK },
+        { name: 'beta', task: SIM_VENUE_TASK },
+      ],
+    });
+    const events = new Events();
+    const ids = [
+      router.submit({ symbol: 'BTC-USD', side: 'buy', price: '60000', quantity: '0.001', venue: 'alpha' }),
+      router.submit({ symbol: 'BTC-USD', side: 'sell', price: '70000', quantity: '0.002', venue: 'beta' }),
+      router.submit({ symbol: 'BTC-USD', side: 'buy', price: '60001', quantity: '0.003', venue: 'beta' }),
+    ];
+    expect(ids.every((id) => id > 0)).toBe(true);
+    const stopping = router.stop(events); // some orders are not even acknowledged yet
+    expect(router.submit({ symbol: 'BTC-USD', side: 'buy', price: '60000', quantity: '0.001' })).toBe(ROUTER_STOPPED);
+    expect(router.claim()).toBe(ROUTER_STOPPED);
+    await stopping;
+    for (const id of ids) expect(events.log).toContain(`canceled ${id} filled=0`);
+    expect(router.liveOrders).toBe(0);
+    expect(router.stats.unknown).toBe(0);
+  });
+
+  it('orders a venue never answers become UNKNOWN when the stop times out', async () => {
+    const router = await Router.create({
+      instruments: [BTC],
+      venues: [{ name: 'slow', task: SIM_VENUE_TASK, adapter: { models: { reportDelayNs: 60e9 } } }], // reports take a minute
+    });
+    const events = new Events();
+    const id = router.submit({ symbol: 'BTC-USD', side: 'buy', price: '60000', quantity: '0.001' });
+    await router.stop(events, { timeoutMs: 200 });
+    expect(events.log).toEqual([`unknown ${id}`]);
+    expect(router.stats.unknown).toBe(1);
   });
 });

@@ -39,7 +39,7 @@ export { Quote, TopOfBook } from './protocol/TopOfBook.js';
 export { Router } from './api/Router.js';
 export type { OrderRequest, RouterConfig, VenueConfig } from './api/Router.js';
 export type { OrderEventHandler } from './api/OrderEventHandler.js';
-export { INVALID_REQUEST, NOT_WORKING, UNKNOWN_ORDER, UNKNOWN_VENUE, VENUE_UNHEALTHY } from './api/RouterStatus.js';
+export { INVALID_REQUEST, NOT_WORKING, ROUTER_STOPPED, UNKNOWN_ORDER, UNKNOWN_VENUE, VENUE_UNHEALTHY } from './api/RouterStatus.js';
 export { BreakerState, CircuitBreaker } from './api/CircuitBreaker.js';
 export type { BreakerOptions } from './api/CircuitBreaker.js';
 export { RiskEngine } from './api/RiskEngine.js';

@@ -39,7 +39,7 @@ import { WorkerPool, type WorkerFailure } from '../workers/WorkerPool.js';
 import type { OrderEventHandler } from './OrderEventHandler.js';
 import { RiskEngine, type RiskLimits } from './RiskEngine.js';
 import { BreakerState, CircuitBreaker, type BreakerOptions } from './CircuitBreaker.js';
-import { INVALID_REQUEST, NOT_WORKING, UNKNOWN_ORDER, UNKNOWN_VENUE, VENUE_UNHEALTHY } from './RouterStatus.js';
+import { INVALID_REQUEST, NOT_WORKING, ROUTER_STOPPED, UNKNOWN_ORDER, UNKNOWN_VENUE, VENUE_UNHEALTHY } from './RouterStatus.js';
 
 /** One venue: a gateway worker running `task` (a module whose default export runs `runGatewayHost`). */
 export interface VenueConfig {
@@ -135,6 +135,7 @@ export class Router implements RecordHandler {
   private readonly unknownQueue: number[] = [];
   /** Clock read once per poll that delivers events (NaN until needed): every read allocates in Node 20. */
   private pollNow = NaN;
+  private stopping = false;
 
   private constructor(config: RouterConfig, instruments: InstrumentTable, orders: SlabPool, topOfBook: TopOfBook, pool: WorkerPool) {
     this.instruments = instruments;
@@ -209,6 +210,7 @@ export class Router implements RecordHandler {
 
   /** Send an order. Returns its client order id (> 0) or a negative status; never throws. */
   submit(request: OrderRequest): number {
+    if (this.stopping) return ROUTER_STOPPED;
     const symbolId = this.instruments.idOf(request.symbol);
     if (symbolId < 0) return UNKNOWN_SYMBOL;
     const spec = this.instruments.spec(symbolId);
@@ -248,6 +250,7 @@ export class Router implements RecordHandler {
    * POOL_EXHAUSTED. A claimed draft that is not sent is given back by the next claim.
    */
   claim(): number {
+    if (this.stopping) return ROUTER_STOPPED;
     if (this.draftHandle >= 0) this.orders.free(this.draftHandle);
     const handle = this.orders.allocate();
     this.draftHandle = handle;
@@ -396,10 +399,46 @@ export class Router implements RecordHandler {
     return this.byId.size;
   }
 
-  /** Stop: close intake, let gateways drain, deliver their last events to `handler`, end the threads. */
-  async stop(handler: OrderEventHandler = {}): Promise<void> {
+  /**
+   * Graceful stop: refuse new orders (ROUTER_STOPPED), cancel every working order, keep
+   * delivering events to `handler` until no order is live or `timeoutMs` passes; orders
+   * still live then become UNKNOWN (`onUnknown`). Then the gateways drain and stop.
+   */
+  async stop(handler: OrderEventHandler = {}, options: { timeoutMs?: number } = {}): Promise<void> {
+    this.stopping = true;
+    const deadline = nanoTime() + (options.timeoutMs ?? 5_000) * 1e6;
+    let lastCancelSweep = 0;
+    while (this.liveWorking() > 0 && nanoTime() < deadline) {
+      const now = nanoTime();
+      if (now - lastCancelSweep > 5e6) {
+        this.cancelAll(); // orders acknowledged since the last sweep are canceled too
+        lastCancelSweep = now;
+      }
+      if (this.poll(handler, 1_024) === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    // Whatever is still live did not resolve in time: its fate is unknown.
+    const o = this.order;
+    for (let index = 0; index < this.venueOfSlot.length; index++) {
+      if (this.venueOfSlot[index] < 0) continue;
+      o.wrapIndex(index);
+      if (!isTerminalState(o.state) && o.state !== OrderState.UNKNOWN && this.machine.apply(o, OrderEvent.LOST, nanoTime()) >= 0) {
+        this.stats.unknown++;
+        handler.onUnknown?.(o);
+      }
+    }
     this.handler = handler;
     await this.pool.stop({ handler: this });
+  }
+
+  /** Live orders that are not already UNKNOWN (those wait for reconciliation, not for a venue). */
+  private liveWorking(): number {
+    let n = 0;
+    const o = this.order;
+    for (let index = 0; index < this.venueOfSlot.length; index++) {
+      if (this.venueOfSlot[index] < 0) continue;
+      if (o.wrapIndex(index).state !== OrderState.UNKNOWN) n++;
+    }
+    return n;
   }
 
   /** @internal RecordHandler: one execution event from a gateway. */

@@ -10,3 +10,5 @@ export const NOT_WORKING = -42;
 export const INVALID_REQUEST = -43;
 /** The venue's circuit breaker is open (consecutive failures or a dead gateway); try another venue or later. */
 export const VENUE_UNHEALTHY = -44;
+/** The router is stopping or stopped: no new orders. */
+export const ROUTER_STOPPED = -45;
