@@ -15,6 +15,7 @@ import type { RunContext, RunSample, Scenario, Target } from '../../harness/Scen
  */
 export function orderRttScenarios(): Scenario[] {
   return [
+    orderThroughput(),
     orderRtt('busy-spin', 'floor.sab.spin', [
       { metric: 'p50', op: '<=', value: 2_000, label: 'busy-spin round trip to ack p50 <= 2 µs' },
       { metric: 'p99', op: '<=', value: 6_000, label: 'busy-spin round trip to ack p99 <= 6 µs' },
@@ -90,6 +91,65 @@ function orderRtt(strategy: 'busy-spin' | 'backoff', reference: string, targets:
         await router.stop();
       }
       return { histogram, opsPerSec: (samples / ((nanoTime() - begin) / 1e9)), heapBytesPerOp: heap };
+    },
+  };
+}
+
+class Accepted implements OrderEventHandler {
+  acked = 0;
+  done = 0;
+  onAccepted(): void {
+    this.acked++;
+  }
+  onCanceled(): void {
+    this.done++;
+  }
+}
+
+/**
+ * `router.order.throughput`: orders accepted per second end to end, the main thread keeping
+ * up to 1,024 orders in flight through the fast path (IOC on an empty book: acked, then
+ * canceled and freed), one gateway worker with the default strategy.
+ */
+function orderThroughput(): Scenario {
+  return {
+    name: 'router.order.throughput',
+    description: 'orders accepted per second end to end (fast path, 1,024 in flight, one gateway worker, backoff)',
+    opsPerSample: 1,
+    targets: [{ metric: 'opsPerSec', op: '>=', value: 2e6, label: '>= 2M orders/s accepted end to end' }],
+    async run(ctx: RunContext): Promise<RunSample> {
+      const router = await Router.create({
+        instruments: [{ symbol: 'BTC-USD', tickSize: '0.01', lotSize: '0.001' }],
+        venues: [{ name: 'sim', task: SIM_VENUE_TASK }],
+        orderCapacity: 4_096,
+        idle: 'backoff',
+      });
+      const events = new Accepted();
+      const symbol = router.instruments.idOf('BTC-USD');
+      const draft = router.draft;
+      const total = ctx.quick ? 200_000 : 1_000_000;
+      let sent = 0;
+      const deadline = nanoTime() + 120e9;
+      const begin = nanoTime();
+      try {
+        while (events.acked < total) {
+          while (sent < total && sent - events.done < 1_024) {
+            router.claim();
+            draft.symbolId = symbol;
+            draft.side = Side.BUY;
+            draft.tif = TimeInForce.IOC;
+            draft.priceTicks = 6_400_000;
+            draft.quantityLots = 1;
+            if (router.send() < 0) break; // ring full: poll first
+            sent++;
+          }
+          router.poll(events, 4_096);
+          if ((sent & 0xffff) === 0 && nanoTime() > deadline) throw new Error('throughput run stalled');
+        }
+      } finally {
+        await router.stop();
+      }
+      return { opsPerSec: (total / (nanoTime() - begin)) * 1e9 };
     },
   };
 }
