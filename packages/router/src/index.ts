@@ -37,7 +37,8 @@ export { Quote, TopOfBook } from './protocol/TopOfBook.js';
 
 // The router a strategy embeds.
 export { Router } from './api/Router.js';
-export type { OrderRequest, RouterConfig, VenueConfig } from './api/Router.js';
+export type { OrderRequest, RouterConfig, VenueConfig } from './api/RouterConfig.js';
+export { VenueRouting } from './api/VenueRouting.js';
 export type { OrderEventHandler } from './api/OrderEventHandler.js';
 export { INVALID_REQUEST, NOT_WORKING, ROUTER_STOPPED, UNKNOWN_ORDER, UNKNOWN_VENUE, VENUE_UNHEALTHY } from './api/RouterStatus.js';
 export { BreakerState, CircuitBreaker } from './api/CircuitBreaker.js';

@@ -31,59 +31,17 @@ import {
   type InstrumentConfig,
 } from '@ringroute/core';
 import { GatewayCommand } from '../protocol/GatewayCommand.js';
-import { Quote, TopOfBook } from '../protocol/TopOfBook.js';
+import { TopOfBook } from '../protocol/TopOfBook.js';
 import type { RecordHandler } from '../ring/RecordHandler.js';
 import type { RingBuffer } from '../ring/RingBuffer.js';
 import type { IdleStrategyName } from '../wait/IdleStrategy.js';
 import { WorkerPool, type WorkerFailure } from '../workers/WorkerPool.js';
 import type { OrderEventHandler } from './OrderEventHandler.js';
+import type { OrderRequest, RouterConfig } from './RouterConfig.js';
 import { RiskEngine, type RiskLimits } from './RiskEngine.js';
-import { BreakerState, CircuitBreaker, type BreakerOptions } from './CircuitBreaker.js';
+import type { CircuitBreaker } from './CircuitBreaker.js';
+import { VenueRouting } from './VenueRouting.js';
 import { INVALID_REQUEST, NOT_WORKING, ROUTER_STOPPED, UNKNOWN_ORDER, UNKNOWN_VENUE, VENUE_UNHEALTHY } from './RouterStatus.js';
-
-/** One venue: a gateway worker running `task` (a module whose default export runs `runGatewayHost`). */
-export interface VenueConfig {
-  name: string;
-  task: URL | string;
-  /** Passed to the adapter factory as `GatewayStartData.adapter`. */
-  adapter?: unknown;
-}
-
-export interface RouterConfig {
-  instruments: InstrumentConfig[];
-  venues: VenueConfig[];
-  /** Venue for orders that name none: one venue name, or per symbol. Default: the first venue. */
-  defaultVenue?: string | Record<string, string>;
-  /** Orders live at once (a power of two, default 65,536). */
-  orderCapacity?: number;
-  /** How gateway workers wait for commands (default 'backoff'). */
-  idle?: IdleStrategyName | 'async';
-  /** Written into every order (default 1). */
-  strategyId?: number;
-  accountId?: number;
-  /** Pre-trade risk limits (default: none). */
-  risk?: RiskLimits;
-  /** Venue circuit breakers (default: open after 5 consecutive unavailable rejects, 1 s cooldown). */
-  breaker?: BreakerOptions;
-  /** Called once per gateway failure, after its in-flight orders were marked UNKNOWN. */
-  onGatewayFailure?: (failure: WorkerFailure) => void;
-}
-
-/** A convenience order request, with decimals (strings are exact, numbers snap to the grid). */
-export interface OrderRequest {
-  symbol: string;
-  side: 'buy' | 'sell';
-  type?: 'limit' | 'market' | 'stop' | 'stop-limit';
-  price?: string | number;
-  stopPrice?: string | number;
-  quantity: string | number;
-  tif?: 'GTC' | 'IOC' | 'FOK' | 'DAY' | 'GTD';
-  /** A venue name, or 'smart': the venue showing the best price this order can trade against (healthy venues only). */
-  venue?: string;
-  postOnly?: boolean;
-  /** Account for this order (default: the router's `accountId`); venues prevent self-matches per account. */
-  account?: number;
-}
 
 const TYPES: Record<string, number> = { limit: OrderType.LIMIT, market: OrderType.MARKET, stop: OrderType.STOP, 'stop-limit': OrderType.STOP_LIMIT };
 const TIFS: Record<string, number> = { GTC: TimeInForce.GTC, IOC: TimeInForce.IOC, FOK: TimeInForce.FOK, DAY: TimeInForce.DAY, GTD: TimeInForce.GTD };
@@ -108,14 +66,11 @@ export class Router implements RecordHandler {
   readonly topOfBook: TopOfBook;
   /** Pre-trade risk: limits, positions, kill switch (share `risk.buffer` with other strategy threads). */
   readonly risk: RiskEngine;
+  /** Venue names, defaults, circuit breakers and smart routing. */
+  readonly routing: VenueRouting;
   /** Counts of everything the router has seen (for reports and the demo). */
   readonly stats = { submitted: 0, accepted: 0, filled: 0, canceled: 0, rejected: 0, unknown: 0, duplicates: 0, staleEvents: 0 };
   private readonly pool: WorkerPool;
-  private readonly venueIndex = new Map<string, number>();
-  /** One circuit breaker per venue. */
-  readonly breakers: CircuitBreaker[];
-  private readonly quote = new Quote();
-  private readonly defaultVenue: (symbolId: number) => number;
   private readonly order: OrderFlyweight;
   /**
    * The fast path's order: `claim()` positions it at a fresh, cleared order; fill it
@@ -142,17 +97,7 @@ export class Router implements RecordHandler {
     this.orders = orders;
     this.topOfBook = topOfBook;
     this.pool = pool;
-    config.venues.forEach((v, i) => this.venueIndex.set(v.name, i));
-    const fallback = config.defaultVenue;
-    if (fallback === undefined) this.defaultVenue = () => 0;
-    else if (typeof fallback === 'string') {
-      const i = this.venueIndex.get(fallback) ?? UNKNOWN_VENUE;
-      this.defaultVenue = () => i;
-    } else {
-      const bySymbol = new Int32Array(instruments.capacity).fill(0);
-      for (const [symbol, venue] of Object.entries(fallback)) bySymbol[instruments.idOf(symbol)] = this.venueIndex.get(venue) ?? UNKNOWN_VENUE;
-      this.defaultVenue = (symbolId) => bySymbol[symbolId];
-    }
+    this.routing = new VenueRouting(config, instruments, topOfBook);
     this.order = new OrderFlyweight(orders);
     this.draft = new OrderFlyweight(orders);
     this.byId = new IdMap(1024);
@@ -160,7 +105,6 @@ export class Router implements RecordHandler {
     this.strategyId = config.strategyId ?? 1;
     this.accountId = config.accountId ?? 1;
     this.risk = new RiskEngine(instruments.capacity, config.risk ?? {});
-    this.breakers = config.venues.map(() => new CircuitBreaker(config.breaker));
     for (let id = 0; id < instruments.size; id++) {
       const spec = instruments.spec(id);
       if (spec !== undefined) this.risk.setNotionalPerTickLot(id, spec.tick.stepValue * spec.lot.stepValue);
@@ -229,14 +173,8 @@ export class Router implements RecordHandler {
     if (needsStop && stopTicks !== stopTicks) return spec.tick.lastStatus;
     const rule = spec.checkOrder(ticks, lots);
     if (rule !== OK) return rule;
-    const venue =
-      request.venue === 'smart'
-        ? this.bestVenue(symbolId, side, needsPrice ? ticks : NaN)
-        : request.venue === undefined
-          ? this.defaultVenue(symbolId)
-          : (this.venueIndex.get(request.venue) ?? UNKNOWN_VENUE);
+    const venue = this.routing.select(request.venue, symbolId, side, needsPrice ? ticks : NaN);
     if (venue < 0) return venue;
-    if (!this.breakers[venue].allows(nanoTime())) return VENUE_UNHEALTHY;
     const account = request.account ?? this.accountId;
     const now = nanoTime();
     const risk = this.risk.checkNew(this.strategyId, symbolId, side, type, ticks, lots, now);
@@ -284,10 +222,9 @@ export class Router implements RecordHandler {
       const priced = type === OrderType.LIMIT || type === OrderType.STOP_LIMIT;
       status = spec.checkOrder(priced ? d.priceTicks : NaN, d.quantityLots);
     }
-    const venue = d.venueId === 0xffff ? this.defaultVenue(symbolId) : d.venueId < this.pool.workers.length ? d.venueId : UNKNOWN_VENUE;
-    if (status === OK && venue < 0) status = UNKNOWN_VENUE;
+    const venue = this.routing.selectIndex(d.venueId === 0xffff ? -1 : d.venueId, symbolId);
+    if (status === OK && venue < 0) status = venue;
     const now = nanoTime(); // one clock read per order: in Node 20 each read allocates a 16-byte number
-    if (status === OK && !this.breakers[venue].allows(now)) status = VENUE_UNHEALTHY;
     if (status === OK) status = this.risk.checkNew(this.strategyId, symbolId, d.side, d.ordType, d.priceTicks, d.quantityLots, now);
     if (status !== OK) {
       this.orders.free(handle);
@@ -389,9 +326,14 @@ export class Router implements RecordHandler {
     return this.pool;
   }
 
+  /** The circuit breaker of each venue (index = venue id). */
+  get breakers(): readonly CircuitBreaker[] {
+    return this.routing.breakers;
+  }
+
   /** Index of a venue by name, or UNKNOWN_VENUE. */
   venueId(name: string): number {
-    return this.venueIndex.get(name) ?? UNKNOWN_VENUE;
+    return this.routing.venueId(name);
   }
 
   /** Live orders (submitted, not yet terminal). */
@@ -455,7 +397,7 @@ export class Router implements RecordHandler {
     const reason = ring.u8[at + EXEC_REJECT_REASON_OFFSET] | (ring.u8[at + EXEC_REJECT_REASON_OFFSET + 1] << 8);
     switch (ring.u8[at + EXEC_TYPE_OFFSET]) {
       case ExecType.ACK:
-        this.breakers[o.venueId]?.onSuccess();
+        this.routing.breakers[o.venueId]?.onSuccess();
         if (this.machine.apply(o, OrderEvent.ACK, now) >= 0) {
           o.venueOrderId = ring.f64[(at + EXEC_VENUE_ORDER_ID_OFFSET) >> 3];
           o.ackNs = now;
@@ -481,7 +423,7 @@ export class Router implements RecordHandler {
       }
       case ExecType.REJECT:
         o.rejectReason = reason;
-        if (reason === RejectReason.VENUE_UNAVAILABLE) this.breakers[o.venueId]?.onFailure(now);
+        if (reason === RejectReason.VENUE_UNAVAILABLE) this.routing.breakers[o.venueId]?.onFailure(now);
         if (this.machine.apply(o, OrderEvent.REJECT, now) >= 0) {
           this.stats.rejected++;
           this.risk.onReject(now);
@@ -565,7 +507,7 @@ export class Router implements RecordHandler {
     }
     this.byId.set(id, handle);
     this.venueOfSlot[this.orders.indexOf(handle)] = venue;
-    this.breakers[venue].onSent();
+    this.routing.breakers[venue].onSent();
     this.stats.submitted++;
     return id;
   }
@@ -582,39 +524,9 @@ export class Router implements RecordHandler {
     this.orders.free(handle);
   }
 
-  /**
-   * Smart routing: among venues whose breaker allows orders, the one whose top of book
-   * shows the best price this order can trade against (buy: lowest ask at or under the
-   * limit; sell: highest bid at or above it; any price for a market order). If none can
-   * fill it, the symbol's default venue if healthy, else the first healthy venue.
-   */
-  private bestVenue(symbolId: number, side: number, limitTicks: number): number {
-    const now = nanoTime();
-    const q = this.quote;
-    let best = -1;
-    let bestPrice = side === Side.BUY ? Infinity : -Infinity;
-    for (let v = 0; v < this.breakers.length; v++) {
-      if (this.breakers[v].state === BreakerState.OPEN && !this.breakers[v].allows(now)) continue;
-      if (!this.topOfBook.read(v, symbolId, q)) continue;
-      const price = side === Side.BUY ? q.askTicks : q.bidTicks;
-      if (price !== price) continue;
-      const tradable = limitTicks !== limitTicks || (side === Side.BUY ? price <= limitTicks : price >= limitTicks);
-      if (!tradable) continue;
-      if (side === Side.BUY ? price < bestPrice : price > bestPrice) {
-        best = v;
-        bestPrice = price;
-      }
-    }
-    if (best >= 0) return best;
-    const fallback = this.defaultVenue(symbolId);
-    if (fallback >= 0 && this.breakers[fallback].allows(now)) return fallback;
-    for (let v = 0; v < this.breakers.length; v++) if (this.breakers[v].allows(now)) return v;
-    return VENUE_UNHEALTHY;
-  }
-
   /** A gateway failed: every order it held is now UNKNOWN (reported on the next poll). */
   private markVenueUnknown(venue: number): void {
-    this.breakers[venue].trip(true);
+    this.routing.breakers[venue].trip(true);
     const o = this.order;
     for (let index = 0; index < this.venueOfSlot.length; index++) {
       if (this.venueOfSlot[index] !== venue) continue;

@@ -1,0 +1,49 @@
+import type { InstrumentConfig } from '@ringroute/core';
+import type { IdleStrategyName } from '../wait/IdleStrategy.js';
+import type { WorkerFailure } from '../workers/WorkerPool.js';
+import type { BreakerOptions } from './CircuitBreaker.js';
+import type { RiskLimits } from './RiskEngine.js';
+
+/** One venue: a gateway worker running `task` (a module whose default export runs `runGatewayHost`). */
+export interface VenueConfig {
+  name: string;
+  task: URL | string;
+  /** Passed to the adapter factory as `GatewayStartData.adapter`. */
+  adapter?: unknown;
+}
+
+export interface RouterConfig {
+  instruments: InstrumentConfig[];
+  venues: VenueConfig[];
+  /** Venue for orders that name none: one venue name, or per symbol. Default: the first venue. */
+  defaultVenue?: string | Record<string, string>;
+  /** Orders live at once (a power of two, default 65,536). */
+  orderCapacity?: number;
+  /** How gateway workers wait for commands (default 'backoff'). */
+  idle?: IdleStrategyName | 'async';
+  /** Written into every order (default 1). */
+  strategyId?: number;
+  accountId?: number;
+  /** Pre-trade risk limits (default: none). */
+  risk?: RiskLimits;
+  /** Venue circuit breakers (default: open after 5 consecutive unavailable rejects, 1 s cooldown). */
+  breaker?: BreakerOptions;
+  /** Called once per gateway failure, after its in-flight orders were marked UNKNOWN. */
+  onGatewayFailure?: (failure: WorkerFailure) => void;
+}
+
+/** A convenience order request, with decimals (strings are exact, numbers snap to the grid). */
+export interface OrderRequest {
+  symbol: string;
+  side: 'buy' | 'sell';
+  type?: 'limit' | 'market' | 'stop' | 'stop-limit';
+  price?: string | number;
+  stopPrice?: string | number;
+  quantity: string | number;
+  tif?: 'GTC' | 'IOC' | 'FOK' | 'DAY' | 'GTD';
+  /** A venue name, or 'smart': the venue showing the best price this order can trade against (healthy venues only). */
+  venue?: string;
+  postOnly?: boolean;
+  /** Account for this order (default: the router's `accountId`); venues prevent self-matches per account. */
+  account?: number;
+}

@@ -1,0 +1,84 @@
+import { nanoTime, Side, type InstrumentTable } from '@ringroute/core';
+import { Quote, type TopOfBook } from '../protocol/TopOfBook.js';
+import { BreakerState, CircuitBreaker } from './CircuitBreaker.js';
+import type { RouterConfig } from './RouterConfig.js';
+import { UNKNOWN_VENUE, VENUE_UNHEALTHY } from './RouterStatus.js';
+
+/**
+ * Where an order goes: venue names, the default venue per symbol, a circuit breaker per
+ * venue, and smart routing to the best displayed price. Returns venue indices or a
+ * negative status (UNKNOWN_VENUE, VENUE_UNHEALTHY); allocation-free.
+ */
+export class VenueRouting {
+  /** One circuit breaker per venue (index = venue id). */
+  readonly breakers: CircuitBreaker[];
+  private readonly names = new Map<string, number>();
+  private readonly defaults: Int32Array; // per symbol
+  private readonly topOfBook: TopOfBook;
+  private readonly quote = new Quote();
+
+  constructor(config: RouterConfig, instruments: InstrumentTable, topOfBook: TopOfBook) {
+    config.venues.forEach((v, i) => this.names.set(v.name, i));
+    this.breakers = config.venues.map(() => new CircuitBreaker(config.breaker));
+    this.topOfBook = topOfBook;
+    const fallback = config.defaultVenue;
+    const everywhere = typeof fallback === 'string' ? (this.names.get(fallback) ?? UNKNOWN_VENUE) : 0;
+    this.defaults = new Int32Array(instruments.capacity).fill(everywhere);
+    if (typeof fallback === 'object') {
+      for (const [symbol, venue] of Object.entries(fallback)) this.defaults[instruments.idOf(symbol)] = this.names.get(venue) ?? UNKNOWN_VENUE;
+    }
+  }
+
+  /** Index of a venue by name, or UNKNOWN_VENUE. */
+  venueId(name: string): number {
+    return this.names.get(name) ?? UNKNOWN_VENUE;
+  }
+
+  /**
+   * The venue for an order: `name` (a venue name, 'smart', or undefined for the symbol's
+   * default). `limitTicks` is NaN for orders without a limit price.
+   */
+  select(name: string | undefined, symbolId: number, side: number, limitTicks: number): number {
+    if (name === 'smart') return this.best(symbolId, side, limitTicks);
+    if (name === undefined) return this.selectIndex(-1, symbolId);
+    const id = this.names.get(name);
+    return id === undefined ? UNKNOWN_VENUE : this.selectIndex(id, symbolId); // a misspelt name never falls back
+  }
+
+  /** Fast path: a venue index (-1 for the symbol's default), checked for existence and health. */
+  selectIndex(index: number, symbolId: number): number {
+    const venue = index < 0 ? this.defaults[symbolId] : index;
+    if (venue < 0 || venue >= this.breakers.length) return UNKNOWN_VENUE;
+    return this.breakers[venue].allows(nanoTime()) ? venue : VENUE_UNHEALTHY;
+  }
+
+  /**
+   * Smart routing: among venues whose breaker allows orders, the one whose top of book
+   * shows the best price this order can trade against (buy: lowest ask at or under the
+   * limit; sell: highest bid at or above it; any price for a market order). If none can
+   * fill it, the symbol's default venue if healthy, else the first healthy venue.
+   */
+  private best(symbolId: number, side: number, limitTicks: number): number {
+    const now = nanoTime();
+    const q = this.quote;
+    let best = -1;
+    let bestPrice = side === Side.BUY ? Infinity : -Infinity;
+    for (let v = 0; v < this.breakers.length; v++) {
+      if (this.breakers[v].state === BreakerState.OPEN && !this.breakers[v].allows(now)) continue;
+      if (!this.topOfBook.read(v, symbolId, q)) continue;
+      const price = side === Side.BUY ? q.askTicks : q.bidTicks;
+      if (price !== price) continue;
+      const tradable = limitTicks !== limitTicks || (side === Side.BUY ? price <= limitTicks : price >= limitTicks);
+      if (!tradable) continue;
+      if (side === Side.BUY ? price < bestPrice : price > bestPrice) {
+        best = v;
+        bestPrice = price;
+      }
+    }
+    if (best >= 0) return best;
+    const fallback = this.defaults[symbolId];
+    if (fallback >= 0 && this.breakers[fallback].allows(now)) return fallback;
+    for (let v = 0; v < this.breakers.length; v++) if (this.breakers[v].allows(now)) return v;
+    return VENUE_UNHEALTHY;
+  }
+}
