@@ -2,9 +2,9 @@
 import { availableParallelism } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { enumName, nanoTime, statusName, type OrderFlyweight } from '@ringroute/core';
+import { enumName, nanoTime, type OrderFlyweight } from '@ringroute/core';
 import { SIM_VENUE_TASK } from '@ringroute/gateways';
-import { ringStatusName, Router, type OrderEventHandler } from '@ringroute/router';
+import { Router, routerStatusName, type OrderEventHandler } from '@ringroute/router';
 import { encodeHistogram, initHistograms, newHistogram, percentilesOf } from './harness/Histograms.js';
 import { buildReport, formatNs, renderTable } from './harness/Report.js';
 import type { ScenarioResult } from './harness/Runner.js';
@@ -170,7 +170,7 @@ async function main(argv: string[]): Promise<number> {
   const lines = [
     `ringroute demo: ${options.durationS} s at ${options.rate.toLocaleString('en')} orders/s offered, 2 gateway workers (${options.spin ? 'busy-spin' : 'backoff'}), venues alpha and beta`,
     '',
-    `orders sent      ${sent.toLocaleString('en')}${refused > 0 ? ` (${refused.toLocaleString('en')} refused by the router: ${[...refusals].map(([s, n]) => `${statusName(s) === `STATUS(${s})` ? ringStatusName(s) : statusName(s)} ${n}`).join(', ')})` : ''}`,
+    `orders sent      ${sent.toLocaleString('en')}${refused > 0 ? ` (${refused.toLocaleString('en')} refused by the router: ${[...refusals].map(([s, n]) => `${routerStatusName(s)} ${n}`).join(', ')})` : ''}`,
     `accepted         ${stats.accepted.toLocaleString('en')}`,
     `filled           ${strategy.filledOrders.toLocaleString('en')} orders fully filled`,
     `canceled         ${stats.canceled.toLocaleString('en')} (market maker re-quotes, IOC remainders, self-match prevention)`,
@@ -198,7 +198,7 @@ async function main(argv: string[]): Promise<number> {
   process.stdout.write(`\nsubmit -> ack p50 ${formatNs(scenarios[1].p50)}, p99 ${formatNs(scenarios[1].p99)}; floor p50 ${formatNs(scenarios[0].p50)} (measured in this run; the ack path is four thread hops' worth of work plus matching).\n`);
   const path = resolve(process.env.INIT_CWD ?? process.cwd(), options.json);
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${JSON.stringify({ ...report, demo: { sent, refused, stats, rejects: Object.fromEntries([...strategy.rejects].map(([r, n]) => [enumName('rejectReason', r), n])) } }, null, 2)}\n`);
+  writeFileSync(path, `${JSON.stringify({ ...report, demo: { sent, refused, refusals: Object.fromEntries([...refusals].map(([s, n]) => [routerStatusName(s), n])), stats, rejects: Object.fromEntries([...strategy.rejects].map(([r, n]) => [enumName('rejectReason', r), n])) } }, null, 2)}\n`);
   process.stdout.write(`JSON result: ${path}\n`);
   return stats.unknown > 0 || stats.accepted === 0 ? 1 : 0;
 }

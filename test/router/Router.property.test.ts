@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isTerminalState, OrderState, Side, type OrderFlyweight } from '@ringroute/core';
 import { SIM_VENUE_TASK } from '@ringroute/gateways';
-import { Router, type OrderEventHandler } from '@ringroute/router';
+import { RISK_SELF_TRADE, Router, type OrderEventHandler } from '@ringroute/router';
 
 type Op =
   | { op: 'submit'; side: 'buy' | 'sell'; price: number; lots: number; account: number; venue: number; symbol: number; ioc: boolean }
@@ -100,6 +100,16 @@ describe('Router properties over random order flows (real gateway workers)', () 
                 venue: op.venue === 0 ? 'alpha' : 'beta',
                 tif: op.ioc ? 'IOC' : 'GTC',
               });
+              // Self-trade prevention may refuse an order that meets the same account's resting one.
+              if (id === RISK_SELF_TRADE) {
+                const crossed = ids.some((other) => {
+                  const o = router.orderOf(other);
+                  if (o === null || o.accountId !== op.account || o.venueId !== op.venue || o.symbolId !== op.symbol) return false;
+                  return op.side === 'buy' ? o.side === Side.SELL && o.priceTicks <= op.price : o.side === Side.BUY && o.priceTicks >= op.price;
+                });
+                expect(crossed, 'RISK_SELF_TRADE without a crossing order of the same account').toBe(true);
+                continue;
+              }
               expect(id, `submit refused: ${id}`).toBeGreaterThan(0);
               ids.push(id);
             } else if (ids.length > 0) {

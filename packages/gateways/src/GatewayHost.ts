@@ -43,6 +43,9 @@ class GatewayHostLoop implements WorkerLoop, RecordHandler {
     this.adapter = adapter;
     this.events = events;
     this.order = new OrderFlyweight(orders);
+    // Give the adapter the time before the first command: an adapter that keeps time from
+    // its polls (the simulated venue's report delays) would otherwise date that command 0.
+    this.adapter.poll(nanoTime());
   }
 
   poll(): number {

@@ -7,6 +7,8 @@ export const RISK_POSITION = -54;
 export const RISK_ORDER_RATE = -55;
 export const RISK_CANCEL_RATE = -56;
 export const RISK_KILL_SWITCH = -57;
+/** The order would trade against a working order of the same account on the same venue. */
+export const RISK_SELF_TRADE = -58;
 
 const NAMES: Record<number, string> = {
   [RISK_ORDER_QUANTITY]: 'RISK_ORDER_QUANTITY',
@@ -17,6 +19,7 @@ const NAMES: Record<number, string> = {
   [RISK_ORDER_RATE]: 'RISK_ORDER_RATE',
   [RISK_CANCEL_RATE]: 'RISK_CANCEL_RATE',
   [RISK_KILL_SWITCH]: 'RISK_KILL_SWITCH',
+  [RISK_SELF_TRADE]: 'RISK_SELF_TRADE',
 };
 
 export function riskStatusName(status: number): string {

@@ -41,6 +41,8 @@ import type { OrderRequest, RouterConfig } from './RouterConfig.js';
 import { RiskEngine, type RiskLimits } from './RiskEngine.js';
 import type { CircuitBreaker } from './CircuitBreaker.js';
 import { VenueRouting } from './VenueRouting.js';
+import { SelfTradeGuard } from './SelfTradeGuard.js';
+import { RISK_SELF_TRADE } from './RiskStatus.js';
 import { INVALID_REQUEST, NOT_WORKING, ROUTER_STOPPED, UNKNOWN_ORDER, UNKNOWN_VENUE, VENUE_UNHEALTHY } from './RouterStatus.js';
 
 const TYPES: Record<string, number> = { limit: OrderType.LIMIT, market: OrderType.MARKET, stop: OrderType.STOP, 'stop-limit': OrderType.STOP_LIMIT };
@@ -57,8 +59,8 @@ const TIFS: Record<string, number> = { GTC: TimeInForce.GTC, IOC: TimeInForce.IO
  * POOL_EXHAUSTED, RING_FULL (back-pressure: try again), RING_CLOSED (the venue's gateway
  * is down), UNKNOWN_VENUE, UNKNOWN_ORDER, NOT_WORKING, INVALID_REQUEST.
  *
- * Single-threaded: one Router per strategy thread. (Pre-trade risk limits, smart routing
- * and several strategy threads sharing gateways come with the rest of the router issue.)
+ * Single-threaded: one Router per strategy thread. Pre-trade risk (`risk`) and
+ * self-trade prevention run on that thread before anything is enqueued.
  */
 export class Router implements RecordHandler {
   readonly instruments: InstrumentTable;
@@ -91,6 +93,9 @@ export class Router implements RecordHandler {
   /** Clock read once per poll that delivers events (NaN until needed): every read allocates in Node 20. */
   private pollNow = NaN;
   private stopping = false;
+  /** Self-trade prevention (null when configured off) and the flyweight its confirming scan reads through. */
+  private readonly stp: SelfTradeGuard | null;
+  private readonly probe: OrderFlyweight;
 
   private constructor(config: RouterConfig, instruments: InstrumentTable, orders: SlabPool, topOfBook: TopOfBook, pool: WorkerPool) {
     this.instruments = instruments;
@@ -100,6 +105,8 @@ export class Router implements RecordHandler {
     this.routing = new VenueRouting(config, instruments, topOfBook);
     this.order = new OrderFlyweight(orders);
     this.draft = new OrderFlyweight(orders);
+    this.probe = new OrderFlyweight(orders);
+    this.stp = config.selfTradePrevention === false ? null : new SelfTradeGuard(config.venues.length, instruments.capacity);
     this.byId = new IdMap(1024);
     this.venueOfSlot = new Int32Array(orders.capacity).fill(-1);
     this.strategyId = config.strategyId ?? 1;
@@ -176,6 +183,7 @@ export class Router implements RecordHandler {
     const venue = this.routing.select(request.venue, symbolId, side, needsPrice ? ticks : NaN);
     if (venue < 0) return venue;
     const account = request.account ?? this.accountId;
+    if (this.selfTrade(venue, symbolId, account, side, type, ticks)) return RISK_SELF_TRADE;
     const now = nanoTime();
     const risk = this.risk.checkNew(this.strategyId, symbolId, side, type, ticks, lots, now);
     if (risk !== OK) return risk;
@@ -224,6 +232,7 @@ export class Router implements RecordHandler {
     }
     const venue = this.routing.selectIndex(d.venueId === 0xffff ? -1 : d.venueId, symbolId);
     if (status === OK && venue < 0) status = venue;
+    if (status === OK && this.selfTrade(venue, symbolId, d.accountId, d.side, d.ordType, d.priceTicks)) status = RISK_SELF_TRADE;
     const now = nanoTime(); // one clock read per order: in Node 20 each read allocates a 16-byte number
     if (status === OK) status = this.risk.checkNew(this.strategyId, symbolId, d.side, d.ordType, d.priceTicks, d.quantityLots, now);
     if (status !== OK) {
@@ -289,13 +298,16 @@ export class Router implements RecordHandler {
     const rule = spec.checkOrder(ticks, lots);
     if (rule !== OK) return rule;
     if (OrderStateMachine.next(o.state, OrderEvent.REPLACE_REQUEST, o.state) < 0) return NOT_WORKING;
-    const ring = this.pool.workers[this.venueOfSlot[this.orders.indexOf(handle)]].commands;
+    const venue = this.venueOfSlot[this.orders.indexOf(handle)];
+    if (this.selfTrade(venue, o.symbolId, o.accountId, o.side, o.ordType, ticks)) return RISK_SELF_TRADE;
+    const ring = this.pool.workers[venue].commands;
     const at = ring.claim(GatewayCommand.REPLACE, 24);
     if (at < 0) return at;
     ring.i32[at >> 2] = handle;
     ring.f64[(at >> 3) + 1] = ticks;
     ring.f64[(at >> 3) + 2] = lots;
     ring.commit(at);
+    this.stp?.reprice(venue, o.symbolId, o.accountId, o.side, o.ordType, ticks);
     this.machine.apply(o, OrderEvent.REPLACE_REQUEST, nanoTime());
     return OK;
   }
@@ -507,9 +519,38 @@ export class Router implements RecordHandler {
     }
     this.byId.set(id, handle);
     this.venueOfSlot[this.orders.indexOf(handle)] = venue;
+    this.stp?.add(venue, o.symbolId, o.accountId, o.side, o.ordType, o.priceTicks);
     this.routing.breakers[venue].onSent();
     this.stats.submitted++;
     return id;
+  }
+
+  /**
+   * Self-trade prevention: would this order meet a working order of the same account on
+   * the same venue? The guard answers "no" at once in the common case; otherwise scan this
+   * router's working orders on that venue (a cold path) and make the guard's bound exact.
+   */
+  private selfTrade(venue: number, symbolId: number, account: number, side: number, ordType: number, ticks: number): boolean {
+    const guard = this.stp;
+    if (guard === null || !guard.mightCross(venue, symbolId, account, side, ordType, ticks)) return false;
+    const resting = side === Side.BUY ? Side.SELL : Side.BUY;
+    const market = ordType === OrderType.MARKET || ordType === OrderType.STOP;
+    let best = resting === Side.BUY ? -Infinity : Infinity;
+    let exact = true;
+    const p = this.probe;
+    for (let index = 0; index < this.venueOfSlot.length; index++) {
+      if (this.venueOfSlot[index] !== venue) continue;
+      p.wrapIndex(index);
+      if (p.symbolId !== symbolId || p.side !== resting || isTerminalState(p.state)) continue;
+      const type = p.ordType;
+      if ((type !== OrderType.LIMIT && type !== OrderType.STOP_LIMIT) || !SelfTradeGuard.sameBucket(p.accountId, account)) continue;
+      const price = p.priceTicks;
+      if (p.accountId === account && (market || (side === Side.BUY ? price <= ticks : price >= ticks))) return true;
+      if (p.state === OrderState.PENDING_REPLACE) exact = false; // it may rest at its new price too
+      if (resting === Side.BUY ? price > best : price < best) best = price;
+    }
+    if (exact) guard.tighten(venue, symbolId, account, resting, best);
+    return false;
   }
 
   private handleOfIndex(index: number): number {
@@ -520,7 +561,9 @@ export class Router implements RecordHandler {
     const o = this.order;
     this.risk.onDone(o.strategyId, o.symbolId, o.side, o.quantityLots - o.filledLots);
     this.byId.delete(o.clientOrderId);
-    this.venueOfSlot[this.orders.indexOf(handle)] = -1;
+    const index = this.orders.indexOf(handle);
+    this.stp?.remove(this.venueOfSlot[index], o.symbolId, o.accountId, o.side, o.ordType);
+    this.venueOfSlot[index] = -1;
     this.orders.free(handle);
   }
 

@@ -26,6 +26,11 @@ export interface RouterConfig {
   accountId?: number;
   /** Pre-trade risk limits (default: none). */
   risk?: RiskLimits;
+  /**
+   * Refuse (RISK_SELF_TRADE) an order that would trade against a working limit order of
+   * the same account on the same venue sent through this router (default true).
+   */
+  selfTradePrevention?: boolean;
   /** Venue circuit breakers (default: open after 5 consecutive unavailable rejects, 1 s cooldown). */
   breaker?: BreakerOptions;
   /** Called once per gateway failure, after its in-flight orders were marked UNKNOWN. */

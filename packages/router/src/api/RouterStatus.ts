@@ -1,3 +1,7 @@
+import { statusName } from '@ringroute/core';
+import { ringStatusName } from '../ring/RingStatus.js';
+import { riskStatusName } from './RiskStatus.js';
+
 /** Router statuses (negative, after the ring statuses). */
 
 /** The request names a venue the router does not know. */
@@ -12,3 +16,24 @@ export const INVALID_REQUEST = -43;
 export const VENUE_UNHEALTHY = -44;
 /** The router is stopping or stopped: no new orders. */
 export const ROUTER_STOPPED = -45;
+
+const NAMES: Record<number, string> = {
+  [UNKNOWN_VENUE]: 'UNKNOWN_VENUE',
+  [UNKNOWN_ORDER]: 'UNKNOWN_ORDER',
+  [NOT_WORKING]: 'NOT_WORKING',
+  [INVALID_REQUEST]: 'INVALID_REQUEST',
+  [VENUE_UNHEALTHY]: 'VENUE_UNHEALTHY',
+  [ROUTER_STOPPED]: 'ROUTER_STOPPED',
+};
+
+/**
+ * Name of any status a router call returns (core, ring, router and risk statuses share
+ * one negative numbering), for logs and reports.
+ */
+export function routerStatusName(status: number): string {
+  const unnamed = `STATUS(${status})`;
+  for (const name of [NAMES[status], riskStatusName(status), ringStatusName(status), statusName(status)]) {
+    if (name !== undefined && name !== unnamed) return name;
+  }
+  return unnamed;
+}
