@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { INVALID_QUANTITY, NOTIONAL_BELOW_MIN, OrderState, PRICE_OFF_TICK, Side, UNKNOWN_SYMBOL, type OrderFlyweight } from '@ringroute/core';
 import { SIM_VENUE_TASK } from '@ringroute/gateways';
+import { alphaBeta } from '../support/venues.js';
 import { BreakerState, INVALID_REQUEST, NOT_WORKING, Quote, RING_CLOSED, ROUTER_STOPPED, Router, UNKNOWN_ORDER, UNKNOWN_VENUE, VENUE_UNHEALTHY, type OrderEventHandler } from '@ringroute/router';
 
 class Events implements OrderEventHandler {
@@ -41,10 +42,7 @@ describe('Router with two simulated venues on gateway workers', () => {
   const start = async () => {
     const router = await Router.create({
       instruments: [BTC],
-      venues: [
-        { name: 'alpha', task: SIM_VENUE_TASK },
-        { name: 'beta', task: SIM_VENUE_TASK },
-      ],
+      venues: alphaBeta(),
       defaultVenue: 'alpha',
     });
     routers.push(router);
@@ -158,10 +156,7 @@ describe('Router graceful stop', () => {
   it('refuses new orders, cancels working ones, and reports each order terminal before the threads end', async () => {
     const router = await Router.create({
       instruments: [BTC],
-      venues: [
-        { name: 'alpha', task: SIM_VENUE_TASK },
-        { name: 'beta', task: SIM_VENUE_TASK },
-      ],
+      venues: alphaBeta(),
     });
     const events = new Events();
     const ids = [

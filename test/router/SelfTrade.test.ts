@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OrderType, POOL_EXHAUSTED, Side, type OrderFlyweight } from '@ringroute/core';
-import { SIM_VENUE_TASK } from '@ringroute/gateways';
+import { alphaBeta } from '../support/venues.js';
 import { RING_FULL, RISK_SELF_TRADE, Router, routerStatusName, SelfTradeGuard, UNKNOWN_VENUE, type OrderEventHandler } from '@ringroute/router';
 
 const BTC = { symbol: 'BTC-USD', tickSize: '0.01', lotSize: '0.001', minNotional: '1' };
@@ -90,10 +90,7 @@ describe('Router self-trade prevention (real gateway workers)', () => {
   const start = async (selfTradePrevention?: boolean) => {
     const router = await Router.create({
       instruments: [BTC],
-      venues: [
-        { name: 'alpha', task: SIM_VENUE_TASK },
-        { name: 'beta', task: SIM_VENUE_TASK },
-      ],
+      venues: alphaBeta(),
       defaultVenue: 'alpha',
       accountId: 1,
       ...(selfTradePrevention === undefined ? {} : { selfTradePrevention }),
