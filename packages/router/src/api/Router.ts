@@ -90,8 +90,13 @@ export class Router implements RecordHandler {
   private handler: OrderEventHandler = {};
   /** Orders whose gateway failed: onUnknown is delivered on the next poll. */
   private readonly unknownQueue: number[] = [];
-  /** Clock read once per poll that delivers events (NaN until needed): every read allocates in Node 20. */
-  private pollNow = NaN;
+  /**
+   * The poll's time: the caller's, or the clock read once per poll that delivers events
+   * (undefined until needed). Deliberately not a plain double field: V8 would store it
+   * unboxed and allocate a fresh heap number each time it is passed on; holding
+   * `undefined` at times keeps the field tagged, so the caller's number is passed as is.
+   */
+  private pollNow: number | undefined = undefined;
   private stopping = false;
   /** Self-trade prevention (null when configured off) and the flyweight its confirming scan reads through. */
   private readonly stp: SelfTradeGuard | null;
@@ -180,11 +185,11 @@ export class Router implements RecordHandler {
     if (needsStop && stopTicks !== stopTicks) return spec.tick.lastStatus;
     const rule = spec.checkOrder(ticks, lots);
     if (rule !== OK) return rule;
-    const venue = this.routing.select(request.venue, symbolId, side, needsPrice ? ticks : NaN);
+    const now = nanoTime();
+    const venue = this.routing.select(request.venue, symbolId, side, needsPrice ? ticks : NaN, now);
     if (venue < 0) return venue;
     const account = request.account ?? this.accountId;
     if (this.selfTrade(venue, symbolId, account, side, type, ticks)) return RISK_SELF_TRADE;
-    const now = nanoTime();
     const risk = this.risk.checkNew(this.strategyId, symbolId, side, type, ticks, lots, now);
     if (risk !== OK) return risk;
     return this.enter(symbolId, side, type, tif, request.postOnly === true ? OrderFlags.POST_ONLY : 0, needsPrice ? ticks : 0, stopTicks, lots, venue, account, now);
@@ -214,8 +219,14 @@ export class Router implements RecordHandler {
   /**
    * Fast path, step 2: validate the claimed draft (instrument rules, risk) and send it.
    * Returns its client order id or a negative status; on a status the slot is freed.
+   *
+   * `nowNs` (on the `nanoTime()` clock) is the order's timestamp and the time token buckets
+   * and breakers are judged at. Pass the time your strategy already has (its market-data
+   * event's receive time, its loop's clock) to make the send allocation-free: without it
+   * the router reads the clock, and in Node 20 every clock read (performance.now,
+   * Date.now, hrtime) allocates a 16-byte heap number.
    */
-  send(): number {
+  send(nowNs?: number): number {
     const handle = this.draftHandle;
     if (handle < 0) return UNKNOWN_ORDER;
     this.draftHandle = -1;
@@ -230,10 +241,10 @@ export class Router implements RecordHandler {
       const priced = type === OrderType.LIMIT || type === OrderType.STOP_LIMIT;
       status = spec.checkOrder(priced ? d.priceTicks : NaN, d.quantityLots);
     }
-    const venue = this.routing.selectIndex(d.venueId === 0xffff ? -1 : d.venueId, symbolId);
+    const now = nowNs === undefined ? nanoTime() : nowNs;
+    const venue = this.routing.selectIndex(d.venueId === 0xffff ? -1 : d.venueId, symbolId, now);
     if (status === OK && venue < 0) status = venue;
     if (status === OK && this.selfTrade(venue, symbolId, d.accountId, d.side, d.ordType, d.priceTicks)) status = RISK_SELF_TRADE;
-    const now = nanoTime(); // one clock read per order: in Node 20 each read allocates a 16-byte number
     if (status === OK) status = this.risk.checkNew(this.strategyId, symbolId, d.side, d.ordType, d.priceTicks, d.quantityLots, now);
     if (status !== OK) {
       this.orders.free(handle);
@@ -242,14 +253,14 @@ export class Router implements RecordHandler {
     return this.dispatch(handle, d, venue, now);
   }
 
-  /** Ask to cancel a working order. OK or a status. */
-  cancel(clientOrderId: number): number {
+  /** Ask to cancel a working order. OK or a status. `nowNs` as for `send` (optional). */
+  cancel(clientOrderId: number, nowNs?: number): number {
     const handle = this.byId.get(clientOrderId);
     if (handle < 0) return UNKNOWN_ORDER;
     const o = this.order;
     if (o.wrap(handle) !== OK) return UNKNOWN_ORDER;
     if (OrderStateMachine.next(o.state, OrderEvent.CANCEL_REQUEST, o.state) < 0) return NOT_WORKING;
-    const now = nanoTime();
+    const now = nowNs === undefined ? nanoTime() : nowNs;
     const throttle = this.risk.checkCancel(now);
     if (throttle !== OK) return throttle;
     const status = this.pool.workers[this.venueOfSlot[this.orders.indexOf(handle)]].commands.offerPair(GatewayCommand.CANCEL, handle, 0);
@@ -312,10 +323,14 @@ export class Router implements RecordHandler {
     return OK;
   }
 
-  /** Deliver pending execution events to `handler`. Returns how many events were read. */
-  poll(handler: OrderEventHandler, limitPerVenue = 256): number {
+  /**
+   * Deliver pending execution events to `handler`. Returns how many events were read.
+   * `nowNs` stamps the state changes; without it the clock is read once, and only if an
+   * event arrives (see `send` on why that matters).
+   */
+  poll(handler: OrderEventHandler, limitPerVenue = 256, nowNs?: number): number {
     this.handler = handler;
-    this.pollNow = NaN;
+    this.pollNow = nowNs;
     let delivered = 0;
     while (this.unknownQueue.length > 0) {
       const handle = this.unknownQueue.shift()!;
@@ -403,7 +418,7 @@ export class Router implements RecordHandler {
       this.stats.staleEvents++; // a late copy about an order already finished
       return;
     }
-    if (this.pollNow !== this.pollNow) this.pollNow = nanoTime();
+    if (this.pollNow === undefined) this.pollNow = nanoTime();
     const now = this.pollNow;
     const h = this.handler;
     const reason = ring.u8[at + EXEC_REJECT_REASON_OFFSET] | (ring.u8[at + EXEC_REJECT_REASON_OFFSET + 1] << 8);

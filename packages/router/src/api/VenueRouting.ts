@@ -1,4 +1,4 @@
-import { nanoTime, Side, type InstrumentTable } from '@ringroute/core';
+import { Side, type InstrumentTable } from '@ringroute/core';
 import { Quote, type TopOfBook } from '../protocol/TopOfBook.js';
 import { BreakerState, CircuitBreaker } from './CircuitBreaker.js';
 import type { RouterConfig } from './RouterConfig.js';
@@ -38,18 +38,18 @@ export class VenueRouting {
    * The venue for an order: `name` (a venue name, 'smart', or undefined for the symbol's
    * default). `limitTicks` is NaN for orders without a limit price.
    */
-  select(name: string | undefined, symbolId: number, side: number, limitTicks: number): number {
-    if (name === 'smart') return this.best(symbolId, side, limitTicks);
-    if (name === undefined) return this.selectIndex(-1, symbolId);
+  select(name: string | undefined, symbolId: number, side: number, limitTicks: number, nowNs: number): number {
+    if (name === 'smart') return this.best(symbolId, side, limitTicks, nowNs);
+    if (name === undefined) return this.selectIndex(-1, symbolId, nowNs);
     const id = this.names.get(name);
-    return id === undefined ? UNKNOWN_VENUE : this.selectIndex(id, symbolId); // a misspelt name never falls back
+    return id === undefined ? UNKNOWN_VENUE : this.selectIndex(id, symbolId, nowNs); // a misspelt name never falls back
   }
 
-  /** Fast path: a venue index (-1 for the symbol's default), checked for existence and health. */
-  selectIndex(index: number, symbolId: number): number {
+  /** Fast path: a venue index (-1 for the symbol's default), checked for existence and health at `nowNs`. */
+  selectIndex(index: number, symbolId: number, nowNs: number): number {
     const venue = index < 0 ? this.defaults[symbolId] : index;
     if (venue < 0 || venue >= this.breakers.length) return UNKNOWN_VENUE;
-    return this.breakers[venue].allows(nanoTime()) ? venue : VENUE_UNHEALTHY;
+    return this.breakers[venue].allows(nowNs) ? venue : VENUE_UNHEALTHY;
   }
 
   /**
@@ -58,8 +58,7 @@ export class VenueRouting {
    * limit; sell: highest bid at or above it; any price for a market order). If none can
    * fill it, the symbol's default venue if healthy, else the first healthy venue.
    */
-  private best(symbolId: number, side: number, limitTicks: number): number {
-    const now = nanoTime();
+  private best(symbolId: number, side: number, limitTicks: number, now: number): number {
     const q = this.quote;
     let best = -1;
     let bestPrice = side === Side.BUY ? Infinity : -Infinity;
