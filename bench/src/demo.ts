@@ -14,8 +14,9 @@ const USAGE = `Usage: pnpm demo [--] [--duration <s>] [--rate <orders/s>] [--spi
 
 Starts a router with two gateway workers hosting two simulated venues ("alpha" and
 "beta"), runs a small market maker (account 1, quoting both venues around a wandering
-mid) and a taker (account 2, IOC orders through the book) at a fixed offered rate, then
-prints what happened and the latency from submit to ack and to first fill, beside the raw
+mid, pulling its quotes when the mid moves) and a taker (account 2, IOC orders through
+the book) at a fixed offered rate, then prints what happened (a quote that would meet the
+market maker's own not-yet-pulled quote is refused: RISK_SELF_TRADE) and the latency from submit to ack and to first fill, beside the raw
 SharedArrayBuffer ping-pong floor measured in the same run.
 
   --duration <s>   how long to run (default 10)
@@ -127,7 +128,12 @@ async function main(argv: string[]): Promise<number> {
     // Offer every order whose scheduled time has come (open loop: a stall does not slow the schedule).
     while (t0 + sent * intervalNs <= now && sent < options.rate * options.durationS) {
       const s = symbols[sent & 1];
-      if ((sent & 1023) === 0) s.mid += random() < 0.5 ? 100 : -100;
+      if ((sent & 1023) === 0) {
+        // The mid moves a dollar: the market maker pulls its quotes on that symbol (they
+        // would otherwise sit where its new quotes cross them: self-trade prevention).
+        s.mid += random() < 0.5 ? 100 : -100;
+        router.cancelAll({ symbol: s.symbol, account: 1 });
+      }
       const venue = venues[(sent >> 1) & 1];
       let id: number;
       if (random() < 0.7) {
@@ -173,7 +179,7 @@ async function main(argv: string[]): Promise<number> {
     `orders sent      ${sent.toLocaleString('en')}${refused > 0 ? ` (${refused.toLocaleString('en')} refused by the router: ${[...refusals].map(([s, n]) => `${routerStatusName(s)} ${n}`).join(', ')})` : ''}`,
     `accepted         ${stats.accepted.toLocaleString('en')}`,
     `filled           ${strategy.filledOrders.toLocaleString('en')} orders fully filled`,
-    `canceled         ${stats.canceled.toLocaleString('en')} (market maker re-quotes, IOC remainders, self-match prevention)`,
+    `canceled         ${stats.canceled.toLocaleString('en')} (quotes pulled or replaced, IOC remainders, self-match prevention)`,
     `rejected         ${stats.rejected.toLocaleString('en')}${strategy.rejects.size > 0 ? ` by reason: ${[...strategy.rejects].map(([r, n]) => `${enumName('rejectReason', r)} ${n}`).join(', ')}` : ''}`,
     `unknown          ${stats.unknown.toLocaleString('en')}`,
     '',
