@@ -3,7 +3,7 @@ export const BreakerState = { CLOSED: 0, OPEN: 1, HALF_OPEN: 2 } as const;
 export type BreakerState = (typeof BreakerState)[keyof typeof BreakerState];
 
 export interface BreakerOptions {
-  /** Consecutive failures (venue-unavailable rejects) that open the breaker (default 5). */
+  /** Consecutive failures (venue-unavailable rejects, ack timeouts) that open the breaker (default 5). */
   failures?: number;
   /** How long it stays open before letting one probe order through (default 1 s). */
   cooldownNs?: number;

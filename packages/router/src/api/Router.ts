@@ -42,6 +42,7 @@ import { RiskEngine, type RiskLimits } from './RiskEngine.js';
 import type { CircuitBreaker } from './CircuitBreaker.js';
 import { VenueRouting } from './VenueRouting.js';
 import { SelfTradeGuard } from './SelfTradeGuard.js';
+import { AckWatch, type AckWatchOwner } from './AckWatch.js';
 import { RISK_SELF_TRADE } from './RiskStatus.js';
 import { INVALID_REQUEST, NOT_WORKING, ROUTER_STOPPED, UNKNOWN_ORDER, UNKNOWN_VENUE, VENUE_UNHEALTHY } from './RouterStatus.js';
 
@@ -62,7 +63,7 @@ const TIFS: Record<string, number> = { GTC: TimeInForce.GTC, IOC: TimeInForce.IO
  * Single-threaded: one Router per strategy thread. Pre-trade risk (`risk`) and
  * self-trade prevention run on that thread before anything is enqueued.
  */
-export class Router implements RecordHandler {
+export class Router implements RecordHandler, AckWatchOwner {
   readonly instruments: InstrumentTable;
   readonly orders: SlabPool;
   readonly topOfBook: TopOfBook;
@@ -71,7 +72,7 @@ export class Router implements RecordHandler {
   /** Venue names, defaults, circuit breakers and smart routing. */
   readonly routing: VenueRouting;
   /** Counts of everything the router has seen (for reports and the demo). */
-  readonly stats = { submitted: 0, accepted: 0, filled: 0, canceled: 0, rejected: 0, unknown: 0, duplicates: 0, staleEvents: 0 };
+  readonly stats = { submitted: 0, accepted: 0, filled: 0, canceled: 0, rejected: 0, unknown: 0, duplicates: 0, staleEvents: 0, ackTimeouts: 0 };
   private readonly pool: WorkerPool;
   private readonly order: OrderFlyweight;
   /**
@@ -101,6 +102,10 @@ export class Router implements RecordHandler {
   /** Self-trade prevention (null when configured off) and the flyweight its confirming scan reads through. */
   private readonly stp: SelfTradeGuard | null;
   private readonly probe: OrderFlyweight;
+  /** Orders awaiting their acknowledgement (null: ack timeouts off). */
+  private readonly ackWatch: AckWatch | null;
+  private readonly ackTimeoutNs: number;
+  private pollsWithoutTime = 0;
 
   private constructor(config: RouterConfig, instruments: InstrumentTable, orders: SlabPool, topOfBook: TopOfBook, pool: WorkerPool) {
     this.instruments = instruments;
@@ -112,6 +117,8 @@ export class Router implements RecordHandler {
     this.draft = new OrderFlyweight(orders);
     this.probe = new OrderFlyweight(orders);
     this.stp = config.selfTradePrevention === false ? null : new SelfTradeGuard(config.venues.length, instruments.capacity);
+    this.ackTimeoutNs = (config.ackTimeoutMs ?? 1_000) * 1e6;
+    this.ackWatch = this.ackTimeoutNs > 0 ? new AckWatch(orders.capacity) : null;
     this.byId = new IdMap(1024);
     this.venueOfSlot = new Int32Array(orders.capacity).fill(-1);
     this.strategyId = config.strategyId ?? 1;
@@ -339,7 +346,27 @@ export class Router implements RecordHandler {
         delivered++;
       }
     }
-    return delivered + this.pool.poll(this, limitPerVenue);
+    delivered += this.pool.poll(this, limitPerVenue);
+    const watch = this.ackWatch;
+    if (watch !== null && watch.size > 0) {
+      // Judged at the poll's time; with none given and no event read, the clock is read
+      // every 256th poll only (each read allocates).
+      if (this.pollNow === undefined && (++this.pollsWithoutTime & 255) === 0) this.pollNow = nanoTime();
+      if (this.pollNow !== undefined) watch.expire(this.pollNow, this.ackTimeoutNs, this);
+    }
+    return delivered;
+  }
+
+  /** @internal AckWatchOwner: is this order still waiting for the venue's acknowledgement? */
+  awaitingAck(handle: number, clientOrderId: number): boolean {
+    const p = this.probe;
+    return p.wrap(handle) === OK && p.clientOrderId === clientOrderId && p.state === OrderState.PENDING_NEW;
+  }
+
+  /** @internal AckWatchOwner: the venue did not acknowledge in time: a breaker failure. */
+  ackOverdue(handle: number, nowNs: number): void {
+    this.stats.ackTimeouts++;
+    this.routing.breakers[this.probe.wrap(handle) === OK ? this.probe.venueId : -1]?.onFailure(nowNs);
   }
 
   /** The order with this client order id, positioned (or null if not live). Valid until the next router call. */
@@ -536,6 +563,7 @@ export class Router implements RecordHandler {
     this.venueOfSlot[this.orders.indexOf(handle)] = venue;
     this.stp?.add(venue, o.symbolId, o.accountId, o.side, o.ordType, o.priceTicks);
     this.routing.breakers[venue].onSent();
+    this.ackWatch?.watch(handle, id, now);
     this.stats.submitted++;
     return id;
   }

@@ -31,7 +31,13 @@ export interface RouterConfig {
    * the same account on the same venue sent through this router (default true).
    */
   selfTradePrevention?: boolean;
-  /** Venue circuit breakers (default: open after 5 consecutive unavailable rejects, 1 s cooldown). */
+  /**
+   * An order a venue has not acknowledged within this many milliseconds counts as a
+   * failure for the venue's circuit breaker (default 1,000; 0 turns the watch off). The
+   * order itself stays pending: a late ack still lands.
+   */
+  ackTimeoutMs?: number;
+  /** Venue circuit breakers (default: open after 5 consecutive failures: unavailable rejects or ack timeouts; 1 s cooldown). */
   breaker?: BreakerOptions;
   /** Called once per gateway failure, after its in-flight orders were marked UNKNOWN. */
   onGatewayFailure?: (failure: WorkerFailure) => void;
