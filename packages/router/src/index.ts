@@ -40,6 +40,7 @@ export { Router } from './api/Router.js';
 export type { OrderRequest, RouterConfig, VenueConfig } from './api/RouterConfig.js';
 export { VenueRouting } from './api/VenueRouting.js';
 export { SelfTradeGuard } from './api/SelfTradeGuard.js';
+export { VenueThrottle } from './api/VenueThrottle.js';
 export { AckWatch, type AckWatchOwner } from './api/AckWatch.js';
 export type { OrderEventHandler } from './api/OrderEventHandler.js';
 export { INVALID_REQUEST, NOT_WORKING, ROUTER_STOPPED, routerStatusName, UNKNOWN_ORDER, UNKNOWN_VENUE, VENUE_UNHEALTHY } from './api/RouterStatus.js';

@@ -9,6 +9,10 @@ export const RISK_CANCEL_RATE = -56;
 export const RISK_KILL_SWITCH = -57;
 /** The order would trade against a working order of the same account on the same venue. */
 export const RISK_SELF_TRADE = -58;
+/** The venue's order rate limit (`VenueConfig.ordersPerSecond`) has no token now: retry later. */
+export const RISK_VENUE_ORDER_RATE = -59;
+/** The venue's cancel rate limit (`VenueConfig.cancelsPerSecond`) has no token now. */
+export const RISK_VENUE_CANCEL_RATE = -60;
 
 const NAMES: Record<number, string> = {
   [RISK_ORDER_QUANTITY]: 'RISK_ORDER_QUANTITY',
@@ -20,6 +24,8 @@ const NAMES: Record<number, string> = {
   [RISK_CANCEL_RATE]: 'RISK_CANCEL_RATE',
   [RISK_KILL_SWITCH]: 'RISK_KILL_SWITCH',
   [RISK_SELF_TRADE]: 'RISK_SELF_TRADE',
+  [RISK_VENUE_ORDER_RATE]: 'RISK_VENUE_ORDER_RATE',
+  [RISK_VENUE_CANCEL_RATE]: 'RISK_VENUE_CANCEL_RATE',
 };
 
 export function riskStatusName(status: number): string {

@@ -43,7 +43,8 @@ import type { CircuitBreaker } from './CircuitBreaker.js';
 import { VenueRouting } from './VenueRouting.js';
 import { SelfTradeGuard } from './SelfTradeGuard.js';
 import { AckWatch, type AckWatchOwner } from './AckWatch.js';
-import { RISK_SELF_TRADE } from './RiskStatus.js';
+import { RISK_SELF_TRADE, RISK_VENUE_CANCEL_RATE, RISK_VENUE_ORDER_RATE } from './RiskStatus.js';
+import { VenueThrottle } from './VenueThrottle.js';
 import { INVALID_REQUEST, NOT_WORKING, ROUTER_STOPPED, UNKNOWN_ORDER, UNKNOWN_VENUE, VENUE_UNHEALTHY } from './RouterStatus.js';
 
 const TYPES: Record<string, number> = { limit: OrderType.LIMIT, market: OrderType.MARKET, stop: OrderType.STOP, 'stop-limit': OrderType.STOP_LIMIT };
@@ -106,6 +107,9 @@ export class Router implements RecordHandler, AckWatchOwner {
   private readonly ackWatch: AckWatch | null;
   private readonly ackTimeoutNs: number;
   private pollsWithoutTime = 0;
+  /** Each venue's published order and cancel rate limits. */
+  private readonly venueOrders: VenueThrottle;
+  private readonly venueCancels: VenueThrottle;
 
   private constructor(config: RouterConfig, instruments: InstrumentTable, orders: SlabPool, topOfBook: TopOfBook, pool: WorkerPool) {
     this.instruments = instruments;
@@ -117,6 +121,8 @@ export class Router implements RecordHandler, AckWatchOwner {
     this.draft = new OrderFlyweight(orders);
     this.probe = new OrderFlyweight(orders);
     this.stp = config.selfTradePrevention === false ? null : new SelfTradeGuard(config.venues.length, instruments.capacity);
+    this.venueOrders = new VenueThrottle(config.venues.map((v) => ({ perSecond: v.ordersPerSecond, burst: v.orderBurst })));
+    this.venueCancels = new VenueThrottle(config.venues.map((v) => ({ perSecond: v.cancelsPerSecond, burst: v.cancelBurst })));
     this.ackTimeoutNs = (config.ackTimeoutMs ?? 1_000) * 1e6;
     this.ackWatch = this.ackTimeoutNs > 0 ? new AckWatch(orders.capacity) : null;
     this.byId = new IdMap(1024);
@@ -197,6 +203,7 @@ export class Router implements RecordHandler, AckWatchOwner {
     if (venue < 0) return venue;
     const account = request.account ?? this.accountId;
     if (this.selfTrade(venue, symbolId, account, side, type, ticks)) return RISK_SELF_TRADE;
+    if (!this.venueOrders.allows(venue, now)) return RISK_VENUE_ORDER_RATE;
     const risk = this.risk.checkNew(this.strategyId, symbolId, side, type, ticks, lots, now);
     if (risk !== OK) return risk;
     return this.enter(symbolId, side, type, tif, request.postOnly === true ? OrderFlags.POST_ONLY : 0, needsPrice ? ticks : 0, stopTicks, lots, venue, account, now);
@@ -252,6 +259,7 @@ export class Router implements RecordHandler, AckWatchOwner {
     const venue = this.routing.selectIndex(d.venueId === 0xffff ? -1 : d.venueId, symbolId, now);
     if (status === OK && venue < 0) status = venue;
     if (status === OK && this.selfTrade(venue, symbolId, d.accountId, d.side, d.ordType, d.priceTicks)) status = RISK_SELF_TRADE;
+    if (status === OK && !this.venueOrders.allows(venue, now)) status = RISK_VENUE_ORDER_RATE;
     if (status === OK) status = this.risk.checkNew(this.strategyId, symbolId, d.side, d.ordType, d.priceTicks, d.quantityLots, now);
     if (status !== OK) {
       this.orders.free(handle);
@@ -268,10 +276,13 @@ export class Router implements RecordHandler, AckWatchOwner {
     if (o.wrap(handle) !== OK) return UNKNOWN_ORDER;
     if (OrderStateMachine.next(o.state, OrderEvent.CANCEL_REQUEST, o.state) < 0) return NOT_WORKING;
     const now = nowNs === undefined ? nanoTime() : nowNs;
+    const venue = this.venueOfSlot[this.orders.indexOf(handle)];
+    if (!this.venueCancels.allows(venue, now)) return RISK_VENUE_CANCEL_RATE;
     const throttle = this.risk.checkCancel(now);
     if (throttle !== OK) return throttle;
-    const status = this.pool.workers[this.venueOfSlot[this.orders.indexOf(handle)]].commands.offerPair(GatewayCommand.CANCEL, handle, 0);
+    const status = this.pool.workers[venue].commands.offerPair(GatewayCommand.CANCEL, handle, 0);
     if (status !== OK) return status;
+    this.venueCancels.take(venue);
     this.machine.apply(o, OrderEvent.CANCEL_REQUEST, now);
     return OK;
   }
@@ -564,6 +575,7 @@ export class Router implements RecordHandler, AckWatchOwner {
     this.stp?.add(venue, o.symbolId, o.accountId, o.side, o.ordType, o.priceTicks);
     this.routing.breakers[venue].onSent();
     this.ackWatch?.watch(handle, id, now);
+    this.venueOrders.take(venue);
     this.stats.submitted++;
     return id;
   }

@@ -10,6 +10,12 @@ export interface VenueConfig {
   task: URL | string;
   /** Passed to the adapter factory as `GatewayStartData.adapter`. */
   adapter?: unknown;
+  /** The venue's order rate limit, honoured by the router (token bucket; default: none). */
+  ordersPerSecond?: number;
+  orderBurst?: number;
+  /** The venue's cancel rate limit (default: none). */
+  cancelsPerSecond?: number;
+  cancelBurst?: number;
 }
 
 export interface RouterConfig {
