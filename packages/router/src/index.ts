@@ -37,6 +37,7 @@ export { Quote, TopOfBook } from './protocol/TopOfBook.js';
 
 // The router a strategy embeds.
 export { Router } from './api/Router.js';
+export type { RouterStats } from './api/ExecutionApplier.js';
 export type { OrderRequest, RouterConfig, VenueConfig } from './api/RouterConfig.js';
 export { VenueRouting } from './api/VenueRouting.js';
 export { SelfTradeGuard } from './api/SelfTradeGuard.js';

@@ -1,14 +1,5 @@
 import {
   ConfigurationError,
-  ExecType,
-  EXEC_CLIENT_ORDER_ID_OFFSET,
-  EXEC_CUM_QTY_LOTS_OFFSET,
-  EXEC_LAST_PRICE_TICKS_OFFSET,
-  EXEC_LEAVES_LOTS_OFFSET,
-  EXEC_ORDER_HANDLE_OFFSET,
-  EXEC_REJECT_REASON_OFFSET,
-  EXEC_TYPE_OFFSET,
-  EXEC_VENUE_ORDER_ID_OFFSET,
   IdMap,
   InstrumentTable,
   isTerminalState,
@@ -20,7 +11,6 @@ import {
   OrderStateMachine,
   OrderType,
   ORDER_RECORD_BYTES,
-  RejectReason,
   OK,
   POOL_EXHAUSTED,
   RecordClass,
@@ -28,24 +18,21 @@ import {
   SlabPool,
   TimeInForce,
   UNKNOWN_SYMBOL,
-  type InstrumentConfig,
 } from '@ringroute/core';
 import { GatewayCommand } from '../protocol/GatewayCommand.js';
 import { TopOfBook } from '../protocol/TopOfBook.js';
-import type { RecordHandler } from '../ring/RecordHandler.js';
-import type { RingBuffer } from '../ring/RingBuffer.js';
-import type { IdleStrategyName } from '../wait/IdleStrategy.js';
-import { WorkerPool, type WorkerFailure } from '../workers/WorkerPool.js';
+import { WorkerPool } from '../workers/WorkerPool.js';
 import type { OrderEventHandler } from './OrderEventHandler.js';
 import type { OrderRequest, RouterConfig } from './RouterConfig.js';
-import { RiskEngine, type RiskLimits } from './RiskEngine.js';
+import { RiskEngine } from './RiskEngine.js';
 import type { CircuitBreaker } from './CircuitBreaker.js';
 import { VenueRouting } from './VenueRouting.js';
 import { SelfTradeGuard } from './SelfTradeGuard.js';
 import { AckWatch, type AckWatchOwner } from './AckWatch.js';
+import { ExecutionApplier, type RouterStats } from './ExecutionApplier.js';
 import { RISK_SELF_TRADE, RISK_VENUE_CANCEL_RATE, RISK_VENUE_ORDER_RATE } from './RiskStatus.js';
 import { VenueThrottle } from './VenueThrottle.js';
-import { INVALID_REQUEST, NOT_WORKING, ROUTER_STOPPED, UNKNOWN_ORDER, UNKNOWN_VENUE, VENUE_UNHEALTHY } from './RouterStatus.js';
+import { INVALID_REQUEST, NOT_WORKING, ROUTER_STOPPED, UNKNOWN_ORDER } from './RouterStatus.js';
 
 const TYPES: Record<string, number> = { limit: OrderType.LIMIT, market: OrderType.MARKET, stop: OrderType.STOP, 'stop-limit': OrderType.STOP_LIMIT };
 const TIFS: Record<string, number> = { GTC: TimeInForce.GTC, IOC: TimeInForce.IOC, FOK: TimeInForce.FOK, DAY: TimeInForce.DAY, GTD: TimeInForce.GTD };
@@ -64,7 +51,7 @@ const TIFS: Record<string, number> = { GTC: TimeInForce.GTC, IOC: TimeInForce.IO
  * Single-threaded: one Router per strategy thread. Pre-trade risk (`risk`) and
  * self-trade prevention run on that thread before anything is enqueued.
  */
-export class Router implements RecordHandler, AckWatchOwner {
+export class Router implements AckWatchOwner {
   readonly instruments: InstrumentTable;
   readonly orders: SlabPool;
   readonly topOfBook: TopOfBook;
@@ -73,7 +60,7 @@ export class Router implements RecordHandler, AckWatchOwner {
   /** Venue names, defaults, circuit breakers and smart routing. */
   readonly routing: VenueRouting;
   /** Counts of everything the router has seen (for reports and the demo). */
-  readonly stats = { submitted: 0, accepted: 0, filled: 0, canceled: 0, rejected: 0, unknown: 0, duplicates: 0, staleEvents: 0, ackTimeouts: 0 };
+  readonly stats: RouterStats = { submitted: 0, accepted: 0, filled: 0, canceled: 0, rejected: 0, unknown: 0, duplicates: 0, staleEvents: 0, ackTimeouts: 0 };
   private readonly pool: WorkerPool;
   private readonly order: OrderFlyweight;
   /**
@@ -89,16 +76,10 @@ export class Router implements RecordHandler, AckWatchOwner {
   private readonly strategyId: number;
   private readonly accountId: number;
   private nextClientOrderId = 1;
-  private handler: OrderEventHandler = {};
   /** Orders whose gateway failed: onUnknown is delivered on the next poll. */
   private readonly unknownQueue: number[] = [];
-  /**
-   * The poll's time: the caller's, or the clock read once per poll that delivers events
-   * (undefined until needed). Deliberately not a plain double field: V8 would store it
-   * unboxed and allocate a fresh heap number each time it is passed on; holding
-   * `undefined` at times keeps the field tagged, so the caller's number is passed as is.
-   */
-  private pollNow: number | undefined = undefined;
+  /** Applies execution events (the gateways' event rings are read into it). */
+  private readonly events: ExecutionApplier;
   private stopping = false;
   /** Self-trade prevention (null when configured off) and the flyweight its confirming scan reads through. */
   private readonly stp: SelfTradeGuard | null;
@@ -130,6 +111,7 @@ export class Router implements RecordHandler, AckWatchOwner {
     this.strategyId = config.strategyId ?? 1;
     this.accountId = config.accountId ?? 1;
     this.risk = new RiskEngine(instruments.capacity, config.risk ?? {});
+    this.events = new ExecutionApplier(this.order, this.machine, this.risk, this.routing.breakers, this.stats, (handle) => this.release(handle));
     for (let id = 0; id < instruments.size; id++) {
       const spec = instruments.spec(id);
       if (spec !== undefined) this.risk.setNotionalPerTickLot(id, spec.tick.stepValue * spec.lot.stepValue);
@@ -347,8 +329,9 @@ export class Router implements RecordHandler, AckWatchOwner {
    * event arrives (see `send` on why that matters).
    */
   poll(handler: OrderEventHandler, limitPerVenue = 256, nowNs?: number): number {
-    this.handler = handler;
-    this.pollNow = nowNs;
+    const events = this.events;
+    events.handler = handler;
+    events.now = nowNs;
     let delivered = 0;
     while (this.unknownQueue.length > 0) {
       const handle = this.unknownQueue.shift()!;
@@ -357,13 +340,13 @@ export class Router implements RecordHandler, AckWatchOwner {
         delivered++;
       }
     }
-    delivered += this.pool.poll(this, limitPerVenue);
+    delivered += this.pool.poll(events, limitPerVenue);
     const watch = this.ackWatch;
     if (watch !== null && watch.size > 0) {
       // Judged at the poll's time; with none given and no event read, the clock is read
       // every 256th poll only (each read allocates).
-      if (this.pollNow === undefined && (++this.pollsWithoutTime & 255) === 0) this.pollNow = nanoTime();
-      if (this.pollNow !== undefined) watch.expire(this.pollNow, this.ackTimeoutNs, this);
+      if (events.now === undefined && (++this.pollsWithoutTime & 255) === 0) events.now = nanoTime();
+      if (events.now !== undefined) watch.expire(events.now, this.ackTimeoutNs, this);
     }
     return delivered;
   }
@@ -433,8 +416,9 @@ export class Router implements RecordHandler, AckWatchOwner {
         handler.onUnknown?.(o);
       }
     }
-    this.handler = handler;
-    await this.pool.stop({ handler: this });
+    this.events.handler = handler;
+    this.events.now = undefined;
+    await this.pool.stop({ handler: this.events });
   }
 
   /** Live orders that are not already UNKNOWN (those wait for reconciliation, not for a venue). */
@@ -446,90 +430,6 @@ export class Router implements RecordHandler, AckWatchOwner {
       if (o.wrapIndex(index).state !== OrderState.UNKNOWN) n++;
     }
     return n;
-  }
-
-  /** @internal RecordHandler: one execution event from a gateway. */
-  onRecord(_typeId: number, ring: RingBuffer, at: number): void {
-    const handle = ring.i32[(at + EXEC_ORDER_HANDLE_OFFSET) >> 2];
-    const o = this.order;
-    if (o.wrap(handle) !== OK || o.clientOrderId !== ring.f64[(at + EXEC_CLIENT_ORDER_ID_OFFSET) >> 3]) {
-      this.stats.staleEvents++; // a late copy about an order already finished
-      return;
-    }
-    if (this.pollNow === undefined) this.pollNow = nanoTime();
-    const now = this.pollNow;
-    const h = this.handler;
-    const reason = ring.u8[at + EXEC_REJECT_REASON_OFFSET] | (ring.u8[at + EXEC_REJECT_REASON_OFFSET + 1] << 8);
-    switch (ring.u8[at + EXEC_TYPE_OFFSET]) {
-      case ExecType.ACK:
-        this.routing.breakers[o.venueId]?.onSuccess();
-        if (this.machine.apply(o, OrderEvent.ACK, now) >= 0) {
-          o.venueOrderId = ring.f64[(at + EXEC_VENUE_ORDER_ID_OFFSET) >> 3];
-          o.ackNs = now;
-          this.stats.accepted++;
-          h.onAccepted?.(o);
-        }
-        break;
-      case ExecType.FILL: {
-        // The venue's cum is authoritative: a report not above what we have is a duplicate.
-        const cum = ring.f64[(at + EXEC_CUM_QTY_LOTS_OFFSET) >> 3];
-        const known = o.filledLots;
-        if (cum <= known) {
-          this.stats.duplicates++;
-          break;
-        }
-        const price = ring.f64[(at + EXEC_LAST_PRICE_TICKS_OFFSET) >> 3];
-        if (this.machine.applyFill(o, cum - known, price, now) >= 0) {
-          this.risk.onFill(o.symbolId, o.side, cum - known);
-          if (o.state === OrderState.FILLED) this.stats.filled++;
-          h.onFill?.(o, price, cum - known);
-        }
-        break;
-      }
-      case ExecType.REJECT:
-        o.rejectReason = reason;
-        if (reason === RejectReason.VENUE_UNAVAILABLE) this.routing.breakers[o.venueId]?.onFailure(now);
-        if (this.machine.apply(o, OrderEvent.REJECT, now) >= 0) {
-          this.stats.rejected++;
-          this.risk.onReject(now);
-          h.onRejected?.(o, reason);
-        }
-        break;
-      case ExecType.CANCELED: {
-        const cum = ring.f64[(at + EXEC_CUM_QTY_LOTS_OFFSET) >> 3];
-        if (cum > o.filledLots) {
-          const missed = cum - o.filledLots;
-          if (this.machine.applyFill(o, missed, o.priceTicks, now) >= 0) this.risk.onFill(o.symbolId, o.side, missed);
-        }
-        if (this.machine.apply(o, OrderEvent.CANCELED, now) >= 0) {
-          this.stats.canceled++;
-          h.onCanceled?.(o, reason);
-        }
-        break;
-      }
-      case ExecType.REPLACED: {
-        const cum = ring.f64[(at + EXEC_CUM_QTY_LOTS_OFFSET) >> 3];
-        const leaves = ring.f64[(at + EXEC_LEAVES_LOTS_OFFSET) >> 3];
-        if (this.machine.applyReplaced(o, cum + leaves, ring.f64[(at + EXEC_LAST_PRICE_TICKS_OFFSET) >> 3], now) >= 0) h.onReplaced?.(o);
-        break;
-      }
-      case ExecType.EXPIRED:
-        if (this.machine.apply(o, OrderEvent.EXPIRE, now) >= 0) h.onExpired?.(o);
-        break;
-      case ExecType.CANCEL_REJECT:
-      case ExecType.REPLACE_REJECT: {
-        const event = ring.u8[at + EXEC_TYPE_OFFSET] === ExecType.CANCEL_REJECT ? OrderEvent.CANCEL_REJECT : OrderEvent.REPLACE_REJECT;
-        if (this.machine.apply(o, event, now) >= 0) h.onRequestRejected?.(o, reason);
-        break;
-      }
-      case ExecType.UNKNOWN:
-        if (this.machine.apply(o, OrderEvent.LOST, now) >= 0) {
-          this.stats.unknown++;
-          h.onUnknown?.(o);
-        }
-        break;
-    }
-    if (isTerminalState(o.state)) this.release(handle);
   }
 
   /** Convenience path: put a checked order in a new slot and dispatch it. */

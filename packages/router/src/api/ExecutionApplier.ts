@@ -1,0 +1,156 @@
+import {
+  ExecType,
+  EXEC_CLIENT_ORDER_ID_OFFSET,
+  EXEC_CUM_QTY_LOTS_OFFSET,
+  EXEC_LAST_PRICE_TICKS_OFFSET,
+  EXEC_LEAVES_LOTS_OFFSET,
+  EXEC_ORDER_HANDLE_OFFSET,
+  EXEC_REJECT_REASON_OFFSET,
+  EXEC_TYPE_OFFSET,
+  EXEC_VENUE_ORDER_ID_OFFSET,
+  isTerminalState,
+  nanoTime,
+  OK,
+  OrderEvent,
+  OrderState,
+  RejectReason,
+  type OrderFlyweight,
+  type OrderStateMachine,
+} from '@ringroute/core';
+import type { RecordHandler } from '../ring/RecordHandler.js';
+import type { RingBuffer } from '../ring/RingBuffer.js';
+import type { CircuitBreaker } from './CircuitBreaker.js';
+import type { OrderEventHandler } from './OrderEventHandler.js';
+import type { RiskEngine } from './RiskEngine.js';
+
+/** Counts of everything a router has seen (for reports and the demo). */
+export interface RouterStats {
+  submitted: number;
+  accepted: number;
+  filled: number;
+  canceled: number;
+  rejected: number;
+  unknown: number;
+  duplicates: number;
+  staleEvents: number;
+  ackTimeouts: number;
+}
+
+/**
+ * Turns execution events read from the gateways' event rings into order state: the state
+ * machine (with the venue's cumulative quantity authoritative), positions and working
+ * quantity in the risk engine, breaker health, counters, and the strategy's handler.
+ * An order that became terminal goes back through `release`. Allocation-free.
+ */
+export class ExecutionApplier implements RecordHandler {
+  /** The strategy's handler for the current poll. */
+  handler: OrderEventHandler;
+  /**
+   * The poll's time: the caller's, or the clock read at the first event (undefined until
+   * then). Deliberately not a plain double field: V8 would store it unboxed and allocate
+   * a fresh heap number each time it is passed on; holding `undefined` at times keeps the
+   * field tagged, so the caller's number is passed as is.
+   */
+  now: number | undefined;
+  private readonly order: OrderFlyweight;
+  private readonly machine: OrderStateMachine;
+  private readonly risk: RiskEngine;
+  private readonly breakers: readonly CircuitBreaker[];
+  private readonly stats: RouterStats;
+  private readonly release: (handle: number) => void;
+
+  constructor(order: OrderFlyweight, machine: OrderStateMachine, risk: RiskEngine, breakers: readonly CircuitBreaker[], stats: RouterStats, release: (handle: number) => void) {
+    this.handler = {};
+    this.now = undefined;
+    this.order = order;
+    this.machine = machine;
+    this.risk = risk;
+    this.breakers = breakers;
+    this.stats = stats;
+    this.release = release;
+  }
+
+  /** RecordHandler: one execution event from a gateway. */
+  onRecord(_typeId: number, ring: RingBuffer, at: number): void {
+    const handle = ring.i32[(at + EXEC_ORDER_HANDLE_OFFSET) >> 2];
+    const o = this.order;
+    if (o.wrap(handle) !== OK || o.clientOrderId !== ring.f64[(at + EXEC_CLIENT_ORDER_ID_OFFSET) >> 3]) {
+      this.stats.staleEvents++; // a late copy about an order already finished
+      return;
+    }
+    if (this.now === undefined) this.now = nanoTime();
+    const now = this.now;
+    const h = this.handler;
+    const reason = ring.u8[at + EXEC_REJECT_REASON_OFFSET] | (ring.u8[at + EXEC_REJECT_REASON_OFFSET + 1] << 8);
+    switch (ring.u8[at + EXEC_TYPE_OFFSET]) {
+      case ExecType.ACK:
+        this.breakers[o.venueId]?.onSuccess();
+        if (this.machine.apply(o, OrderEvent.ACK, now) >= 0) {
+          o.venueOrderId = ring.f64[(at + EXEC_VENUE_ORDER_ID_OFFSET) >> 3];
+          o.ackNs = now;
+          this.stats.accepted++;
+          h.onAccepted?.(o);
+        }
+        break;
+      case ExecType.FILL: {
+        // The venue's cum is authoritative: a report not above what we have is a duplicate.
+        const cum = ring.f64[(at + EXEC_CUM_QTY_LOTS_OFFSET) >> 3];
+        const known = o.filledLots;
+        if (cum <= known) {
+          this.stats.duplicates++;
+          break;
+        }
+        const price = ring.f64[(at + EXEC_LAST_PRICE_TICKS_OFFSET) >> 3];
+        if (this.machine.applyFill(o, cum - known, price, now) >= 0) {
+          this.risk.onFill(o.symbolId, o.side, cum - known);
+          if (o.state === OrderState.FILLED) this.stats.filled++;
+          h.onFill?.(o, price, cum - known);
+        }
+        break;
+      }
+      case ExecType.REJECT:
+        o.rejectReason = reason;
+        if (reason === RejectReason.VENUE_UNAVAILABLE) this.breakers[o.venueId]?.onFailure(now);
+        if (this.machine.apply(o, OrderEvent.REJECT, now) >= 0) {
+          this.stats.rejected++;
+          this.risk.onReject(now);
+          h.onRejected?.(o, reason);
+        }
+        break;
+      case ExecType.CANCELED: {
+        const cum = ring.f64[(at + EXEC_CUM_QTY_LOTS_OFFSET) >> 3];
+        if (cum > o.filledLots) {
+          const missed = cum - o.filledLots;
+          if (this.machine.applyFill(o, missed, o.priceTicks, now) >= 0) this.risk.onFill(o.symbolId, o.side, missed);
+        }
+        if (this.machine.apply(o, OrderEvent.CANCELED, now) >= 0) {
+          this.stats.canceled++;
+          h.onCanceled?.(o, reason);
+        }
+        break;
+      }
+      case ExecType.REPLACED: {
+        const cum = ring.f64[(at + EXEC_CUM_QTY_LOTS_OFFSET) >> 3];
+        const leaves = ring.f64[(at + EXEC_LEAVES_LOTS_OFFSET) >> 3];
+        if (this.machine.applyReplaced(o, cum + leaves, ring.f64[(at + EXEC_LAST_PRICE_TICKS_OFFSET) >> 3], now) >= 0) h.onReplaced?.(o);
+        break;
+      }
+      case ExecType.EXPIRED:
+        if (this.machine.apply(o, OrderEvent.EXPIRE, now) >= 0) h.onExpired?.(o);
+        break;
+      case ExecType.CANCEL_REJECT:
+      case ExecType.REPLACE_REJECT: {
+        const event = ring.u8[at + EXEC_TYPE_OFFSET] === ExecType.CANCEL_REJECT ? OrderEvent.CANCEL_REJECT : OrderEvent.REPLACE_REJECT;
+        if (this.machine.apply(o, event, now) >= 0) h.onRequestRejected?.(o, reason);
+        break;
+      }
+      case ExecType.UNKNOWN:
+        if (this.machine.apply(o, OrderEvent.LOST, now) >= 0) {
+          this.stats.unknown++;
+          h.onUnknown?.(o);
+        }
+        break;
+    }
+    if (isTerminalState(o.state)) this.release(handle);
+  }
+}
