@@ -108,4 +108,42 @@ describe('smart routing across two simulated venues', () => {
     await until(router, log, () => log.lines.some((l) => l.startsWith(`rejected ${probe}`)));
     expect(router.breakers[beta].state).toBe(BreakerState.OPEN); // the probe failed: open again
   });
+  it('splits a marketable order across venues by displayed size, best price first; skips a venue whose breaker is open', async () => {
+    const router = await Router.create({
+      instruments: [{ symbol: 'X', tickSize: '1', lotSize: '1' }],
+      venues: [
+        { name: 'alpha', task: SIM_VENUE_TASK },
+        { name: 'beta', task: SIM_VENUE_TASK },
+        { name: 'gamma', task: SIM_VENUE_TASK },
+      ],
+    });
+    routers.push(router);
+    const log = new Log();
+    router.submit({ symbol: 'X', side: 'sell', price: 101, quantity: 4, venue: 'alpha', account: 9 });
+    router.submit({ symbol: 'X', side: 'sell', price: 100, quantity: 3, venue: 'beta', account: 9 });
+    router.submit({ symbol: 'X', side: 'sell', price: 102, quantity: 5, venue: 'gamma', account: 9 }); // beyond the limit
+    const q = new Quote();
+    const shows = (v: number, ask: number) => router.topOfBook.read(v, 0, q) && q.askTicks === ask;
+    await until(router, log, () => shows(0, 101) && shows(1, 100) && shows(2, 102));
+    const children: number[] = [];
+    expect(router.submitSplit({ symbol: 'X', side: 'buy', price: 101, quantity: 10, tif: 'IOC', account: 1 }, children)).toBe(2);
+    // beta (100, shows 3) first with the 3 left over beyond what the venues show, then alpha (101, shows 4).
+    const child = (id: number) => {
+      const o = router.orderOf(id)!;
+      return `v${o.venueId} ${o.quantityLots}`;
+    };
+    expect(children.map(child)).toEqual(['v1 6', 'v0 4']);
+    await until(router, log, () => children.every((id) => router.orderOf(id) === null));
+    expect(log.lines.filter((l) => l.startsWith(`fill ${children[0]}`))).toEqual([`fill ${children[0]} v1 3@100`]);
+    expect(log.lines.filter((l) => l.startsWith(`fill ${children[1]}`))).toEqual([`fill ${children[1]} v0 4@101`]);
+    // Nothing tradable at this limit anywhere: one child, to the default venue.
+    const passive: number[] = [];
+    expect(router.submitSplit({ symbol: 'X', side: 'buy', price: 90, quantity: 2, account: 1 }, passive)).toBe(1);
+    expect(child(passive[0])).toBe('v0 2');
+    // A venue whose breaker is open gets no child even when it shows the best price.
+    router.breakers[2].trip(false, Number.MAX_SAFE_INTEGER);
+    const sweep: number[] = [];
+    expect(router.submitSplit({ symbol: 'X', side: 'buy', price: 105, quantity: 2, tif: 'IOC', account: 1 }, sweep)).toBe(1);
+    expect(child(sweep[0])).toBe('v0 2'); // gamma's 102 is shown, but gamma is open; the default takes it
+  });
 });

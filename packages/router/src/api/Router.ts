@@ -91,6 +91,9 @@ export class Router implements AckWatchOwner {
   /** Each venue's published order and cancel rate limits. */
   private readonly venueOrders: VenueThrottle;
   private readonly venueCancels: VenueThrottle;
+  /** Scratch for `submitSplit`: each child's venue and lots. */
+  private readonly splitVenues: Int32Array;
+  private readonly splitLots: Float64Array;
 
   private constructor(config: RouterConfig, instruments: InstrumentTable, orders: SlabPool, topOfBook: TopOfBook, pool: WorkerPool) {
     this.instruments = instruments;
@@ -102,6 +105,8 @@ export class Router implements AckWatchOwner {
     this.draft = new OrderFlyweight(orders);
     this.probe = new OrderFlyweight(orders);
     this.stp = config.selfTradePrevention === false ? null : new SelfTradeGuard(config.venues.length, instruments.capacity);
+    this.splitVenues = new Int32Array(config.venues.length);
+    this.splitLots = new Float64Array(config.venues.length);
     this.venueOrders = new VenueThrottle(config.venues.map((v) => ({ perSecond: v.ordersPerSecond, burst: v.orderBurst })));
     this.venueCancels = new VenueThrottle(config.venues.map((v) => ({ perSecond: v.cancelsPerSecond, burst: v.cancelBurst })));
     this.ackTimeoutNs = (config.ackTimeoutMs ?? 1_000) * 1e6;
@@ -189,6 +194,37 @@ export class Router implements AckWatchOwner {
     const risk = this.risk.checkNew(this.strategyId, symbolId, side, type, ticks, lots, now);
     if (risk !== OK) return risk;
     return this.enter(symbolId, side, type, tif, request.postOnly === true ? OrderFlags.POST_ONLY : 0, needsPrice ? ticks : 0, stopTicks, lots, venue, account, now);
+  }
+
+  /**
+   * Send a marketable order split across venues by displayed size (see
+   * `VenueRouting.split`): each child is an ordinary order (its own client order id, all
+   * the same checks) and its id is pushed onto `childIds`. Returns how many children were
+   * sent; children go best venue first and sending stops at the first refusal, whose
+   * status is returned when no child went. `request.venue` is ignored. Convenience path.
+   */
+  submitSplit(request: OrderRequest, childIds: number[] = []): number {
+    if (this.stopping) return ROUTER_STOPPED;
+    const symbolId = this.instruments.idOf(request.symbol);
+    const spec = symbolId >= 0 ? this.instruments.spec(symbolId) : undefined;
+    if (spec === undefined) return UNKNOWN_SYMBOL;
+    const side = request.side === 'buy' ? Side.BUY : request.side === 'sell' ? Side.SELL : 0;
+    if (side === 0) return INVALID_REQUEST;
+    const lots = spec.lot.tryToUnits(request.quantity);
+    if (lots !== lots) return spec.lot.lastStatus;
+    const type = request.type ?? 'limit';
+    const limit = type === 'limit' || type === 'stop-limit' ? spec.tick.tryToUnits(request.price ?? NaN) : NaN;
+    if ((type === 'limit' || type === 'stop-limit') && limit !== limit) return spec.tick.lastStatus;
+    const count = this.routing.split(symbolId, side, limit, lots, nanoTime(), this.splitVenues, this.splitLots);
+    if (count < 0) return count;
+    let sent = 0;
+    for (let i = 0; i < count; i++) {
+      const id = this.submit({ ...request, venue: this.routing.venueNames[this.splitVenues[i]], quantity: spec.lot.fromUnits(this.splitLots[i]) });
+      if (id < 0) return sent > 0 ? sent : id;
+      childIds.push(id);
+      sent++;
+    }
+    return sent;
   }
 
   /**

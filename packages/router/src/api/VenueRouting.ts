@@ -13,12 +13,19 @@ export class VenueRouting {
   /** One circuit breaker per venue (index = venue id). */
   readonly breakers: CircuitBreaker[];
   private readonly names = new Map<string, number>();
+  /** Venue names by id. */
+  readonly venueNames: readonly string[];
+  private readonly splitPrice: Float64Array;
+  private readonly splitShown: Float64Array;
   private readonly defaults: Int32Array; // per symbol
   private readonly topOfBook: TopOfBook;
   private readonly quote = new Quote();
 
   constructor(config: RouterConfig, instruments: InstrumentTable, topOfBook: TopOfBook) {
     config.venues.forEach((v, i) => this.names.set(v.name, i));
+    this.venueNames = config.venues.map((v) => v.name);
+    this.splitPrice = new Float64Array(config.venues.length);
+    this.splitShown = new Float64Array(config.venues.length);
     this.breakers = config.venues.map(() => new CircuitBreaker(config.breaker));
     this.topOfBook = topOfBook;
     const fallback = config.defaultVenue;
@@ -50,6 +57,56 @@ export class VenueRouting {
     const venue = index < 0 ? this.defaults[symbolId] : index;
     if (venue < 0 || venue >= this.breakers.length) return UNKNOWN_VENUE;
     return this.breakers[venue].allows(nowNs) ? venue : VENUE_UNHEALTHY;
+  }
+
+  /**
+   * Split a marketable order across venues by displayed size: healthy venues whose top of
+   * book this order can trade against, best price first, each get at most the size they
+   * show; what is left joins the best venue's child (it rests there at the limit, or ends
+   * with the IOC). With nothing tradable anywhere, one child to the venue `best` picks.
+   * Fills `venuesOut` / `lotsOut` (one entry per venue at most) and returns the number of
+   * children, or VENUE_UNHEALTHY.
+   */
+  split(symbolId: number, side: number, limitTicks: number, lots: number, now: number, venuesOut: Int32Array, lotsOut: Float64Array): number {
+    const q = this.quote;
+    const n = this.breakers.length;
+    const price = this.splitPrice;
+    const shown = this.splitShown;
+    for (let v = 0; v < n; v++) {
+      price[v] = NaN;
+      if (!this.breakers[v].allows(now) || !this.topOfBook.read(v, symbolId, q)) continue;
+      const p = side === Side.BUY ? q.askTicks : q.bidTicks;
+      const size = side === Side.BUY ? q.askLots : q.bidLots;
+      if (p !== p || size <= 0) continue;
+      if (limitTicks === limitTicks && (side === Side.BUY ? p > limitTicks : p < limitTicks)) continue;
+      price[v] = p;
+      shown[v] = size;
+    }
+    let count = 0;
+    let left = lots;
+    while (left > 0) {
+      let best = -1;
+      for (let v = 0; v < n; v++) {
+        if (price[v] !== price[v]) continue;
+        if (best < 0 || (side === Side.BUY ? price[v] < price[best] : price[v] > price[best])) best = v;
+      }
+      if (best < 0) break;
+      const take = Math.min(left, shown[best]);
+      venuesOut[count] = best;
+      lotsOut[count] = take;
+      count++;
+      left -= take;
+      price[best] = NaN;
+    }
+    if (count === 0) {
+      const venue = this.best(symbolId, side, limitTicks, now);
+      if (venue < 0) return venue;
+      venuesOut[0] = venue;
+      lotsOut[0] = lots;
+      return 1;
+    }
+    lotsOut[0] += left;
+    return count;
   }
 
   /**
