@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isTerminalState, OrderState, Side, type OrderFlyweight } from '@ringroute/core';
 import { SIM_VENUE_TASK } from '@ringroute/gateways';
-import { RISK_SELF_TRADE, Router, type OrderEventHandler } from '@ringroute/router';
+import { BreakerState, RISK_SELF_TRADE, Router, type OrderEventHandler } from '@ringroute/router';
 
 type Op =
   | { op: 'submit'; side: 'buy' | 'sell'; price: number; lots: number; account: number; venue: number; symbol: number; ioc: boolean }
@@ -26,6 +26,33 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ op: fc.constant('cancel' as const), pick: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('replace' as const), pick: fc.nat(), price: fc.integer({ min: 98, max: 102 }), lots: fc.integer({ min: 1, max: 9 }) }) },
 );
+
+/** Two symbols on two simulated venues, each on its own gateway worker. */
+function startRouter(orderCapacity: number): Promise<Router> {
+  return Router.create({
+    instruments: [
+      { symbol: 'AAA', tickSize: '1', lotSize: '1' },
+      { symbol: 'BBB', tickSize: '1', lotSize: '1' },
+    ],
+    venues: [
+      { name: 'alpha', task: SIM_VENUE_TASK },
+      { name: 'beta', task: SIM_VENUE_TASK },
+    ],
+    orderCapacity,
+  });
+}
+
+function submitOp(router: Router, op: Extract<Op, { op: 'submit' }>): number {
+  return router.submit({
+    symbol: op.symbol === 0 ? 'AAA' : 'BBB',
+    side: op.side,
+    price: op.price,
+    quantity: op.lots,
+    account: op.account,
+    venue: op.venue === 0 ? 'alpha' : 'beta',
+    tif: op.ioc ? 'IOC' : 'GTC',
+  });
+}
 
 /** Records, per order, what the strategy was told. */
 class Ledger implements OrderEventHandler {
@@ -72,17 +99,7 @@ const PENDING: readonly number[] = [OrderState.NEW, OrderState.PENDING_NEW, Orde
 
 describe('Router properties over random order flows (real gateway workers)', () => {
   it('every order ends terminal or UNKNOWN, fills never exceed quantity, positions equal the fills', async () => {
-    const router = await Router.create({
-      instruments: [
-        { symbol: 'AAA', tickSize: '1', lotSize: '1' },
-        { symbol: 'BBB', tickSize: '1', lotSize: '1' },
-      ],
-      venues: [
-        { name: 'alpha', task: SIM_VENUE_TASK },
-        { name: 'beta', task: SIM_VENUE_TASK },
-      ],
-      orderCapacity: 8_192,
-    });
+    const router = await startRouter(8_192);
     try {
       await fc.assert(
         fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 80 }), async (ops) => {
@@ -91,15 +108,7 @@ describe('Router properties over random order flows (real gateway workers)', () 
           const positionBefore = [router.risk.position(0), router.risk.position(1)];
           for (const op of ops) {
             if (op.op === 'submit') {
-              const id = router.submit({
-                symbol: op.symbol === 0 ? 'AAA' : 'BBB',
-                side: op.side,
-                price: op.price,
-                quantity: op.lots,
-                account: op.account,
-                venue: op.venue === 0 ? 'alpha' : 'beta',
-                tif: op.ioc ? 'IOC' : 'GTC',
-              });
+              const id = submitOp(router, op);
               // Self-trade prevention may refuse an order that meets the same account's resting one.
               if (id === RISK_SELF_TRADE) {
                 const crossed = ids.some((other) => {
@@ -140,5 +149,47 @@ describe('Router properties over random order flows (real gateway workers)', () 
     } finally {
       await router.stop();
     }
+  });
+});
+
+describe('Router properties when a gateway worker crashes mid-flow (real threads)', () => {
+  it('no order disappears: each ends terminal or UNKNOWN, UNKNOWN only on the crashed venue, no overfill', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(opArb, { minLength: 4, maxLength: 40 }), fc.nat(), async (ops, cut) => {
+        const router = await startRouter(1_024);
+        try {
+          const ledger = new Ledger();
+          const venueOf = new Map<number, number>();
+          const crashAt = cut % ops.length;
+          for (let i = 0; i < ops.length; i++) {
+            if (i === crashAt) await router.gateways.terminateWorker(1); // beta dies with whatever it holds
+            const op = ops[i];
+            if (op.op === 'submit') {
+              const id = submitOp(router, op);
+              if (id > 0) venueOf.set(id, op.venue);
+            } else if (venueOf.size > 0) {
+              const ids = [...venueOf.keys()];
+              const id = ids[op.pick % ids.length];
+              if (op.op === 'cancel') router.cancel(id);
+              else router.replace(id, op.price, op.lots);
+            }
+            router.poll(ledger, 1_024);
+          }
+          const settled = () => [...venueOf.keys()].every((id) => ledger.terminal.has(id) || ledger.unknown.has(id));
+          const deadline = Date.now() + 20_000;
+          while (!settled() && Date.now() < deadline) {
+            router.cancelAll({ venue: 'alpha' });
+            if (router.poll(ledger, 1_024) === 0) await new Promise((r) => setTimeout(r, 1));
+          }
+          expect(settled(), 'an order neither terminal nor UNKNOWN').toBe(true);
+          expect(ledger.failures).toEqual([]);
+          for (const id of ledger.unknown) expect(venueOf.get(id), `order ${id} UNKNOWN on a live venue`).toBe(1);
+          expect(router.breakers[1].state).toBe(BreakerState.OPEN);
+        } finally {
+          await router.stop();
+        }
+      }),
+      { numRuns: 8 },
+    );
   });
 });
