@@ -115,7 +115,7 @@ export class Router implements AckWatchOwner {
     this.venueOfSlot = new Int32Array(orders.capacity).fill(-1);
     this.strategyId = config.strategyId ?? 1;
     this.accountId = config.accountId ?? 1;
-    this.risk = new RiskEngine(instruments.capacity, config.risk ?? {});
+    this.risk = new RiskEngine(instruments.capacity, config.risk ?? {}, config.riskBuffer);
     this.events = new ExecutionApplier(this.order, this.machine, this.risk, this.routing.breakers, this.stats, (handle) => this.release(handle));
     for (let id = 0; id < instruments.size; id++) {
       const spec = instruments.spec(id);

@@ -33,6 +33,13 @@ export interface RouterConfig {
   /** Pre-trade risk limits (default: none). */
   risk?: RiskLimits;
   /**
+   * Share pre-trade risk counters (open orders per symbol, positions, working quantity,
+   * the kill switch) with routers on other strategy threads: pass the first router's
+   * `risk.buffer`. All routers sharing it must be created with the same instruments and
+   * give each strategy its own `strategyId`.
+   */
+  riskBuffer?: SharedArrayBuffer;
+  /**
    * Refuse (RISK_SELF_TRADE) an order that would trade against a working limit order of
    * the same account on the same venue sent through this router (default true).
    */
