@@ -516,32 +516,9 @@ export class Router implements AckWatchOwner {
     return id;
   }
 
-  /**
-   * Self-trade prevention: would this order meet a working order of the same account on
-   * the same venue? The guard answers "no" at once in the common case; otherwise scan this
-   * router's working orders on that venue (a cold path) and make the guard's bound exact.
-   */
+  /** Self-trade prevention (see SelfTradeGuard): would this order meet a working order of the same account on the same venue? */
   private selfTrade(venue: number, symbolId: number, account: number, side: number, ordType: number, ticks: number): boolean {
-    const guard = this.stp;
-    if (guard === null || !guard.mightCross(venue, symbolId, account, side, ordType, ticks)) return false;
-    const resting = side === Side.BUY ? Side.SELL : Side.BUY;
-    const market = ordType === OrderType.MARKET || ordType === OrderType.STOP;
-    let best = resting === Side.BUY ? -Infinity : Infinity;
-    let exact = true;
-    const p = this.probe;
-    for (let index = 0; index < this.venueOfSlot.length; index++) {
-      if (this.venueOfSlot[index] !== venue) continue;
-      p.wrapIndex(index);
-      if (p.symbolId !== symbolId || p.side !== resting || isTerminalState(p.state)) continue;
-      const type = p.ordType;
-      if ((type !== OrderType.LIMIT && type !== OrderType.STOP_LIMIT) || !SelfTradeGuard.sameBucket(p.accountId, account)) continue;
-      const price = p.priceTicks;
-      if (p.accountId === account && (market || (side === Side.BUY ? price <= ticks : price >= ticks))) return true;
-      if (p.state === OrderState.PENDING_REPLACE) exact = false; // it may rest at its new price too
-      if (resting === Side.BUY ? price > best : price < best) best = price;
-    }
-    if (exact) guard.tighten(venue, symbolId, account, resting, best);
-    return false;
+    return this.stp !== null && this.stp.wouldCross(venue, symbolId, account, side, ordType, ticks, this.venueOfSlot, this.probe);
   }
 
   private handleOfIndex(index: number): number {

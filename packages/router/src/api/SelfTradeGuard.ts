@@ -1,4 +1,4 @@
-import { OrderType, Side } from '@ringroute/core';
+import { isTerminalState, OrderState, OrderType, Side, type OrderFlyweight } from '@ringroute/core';
 
 /** Accounts are hashed into this many buckets; two accounts sharing one only cost a confirming scan. */
 const ACCOUNT_BUCKETS = 8;
@@ -11,8 +11,8 @@ const ACCOUNT_BUCKETS = 8;
  * again by the owner's confirming scan (`tighten`) or reset when the count reaches zero.
  *
  * So `mightCross` answers false (the common case: no own order on the other side, or none
- * priced to meet this one) with two array reads and no allocation; a true answer sends the
- * router to scan its working orders for a real match on the same account and venue.
+ * priced to meet this one) with two array reads and no allocation; on a true answer
+ * `wouldCross` scans the router's working orders for a real match on the same account and venue.
  */
 export class SelfTradeGuard {
   private readonly symbols: number;
@@ -41,6 +41,33 @@ export class SelfTradeGuard {
     if (this.count[other] === 0) return false;
     if (ordType === OrderType.MARKET || ordType === OrderType.STOP) return true;
     return side === Side.BUY ? this.bound[other] <= priceTicks : this.bound[other] >= priceTicks;
+  }
+
+  /**
+   * The whole check: `mightCross` first (the common "no" at once); otherwise scan the
+   * router's working orders on that venue (`venueOfSlot[slot]` = venue, -1 if free; read
+   * through `probe`) for a real match on the same account, a cold path, and make the
+   * bound exact again when no order there has a replace pending.
+   */
+  wouldCross(venue: number, symbolId: number, account: number, side: number, ordType: number, ticks: number, venueOfSlot: Int32Array, probe: OrderFlyweight): boolean {
+    if (!this.mightCross(venue, symbolId, account, side, ordType, ticks)) return false;
+    const resting = side === Side.BUY ? Side.SELL : Side.BUY;
+    const market = ordType === OrderType.MARKET || ordType === OrderType.STOP;
+    let best = resting === Side.BUY ? -Infinity : Infinity;
+    let exact = true;
+    for (let index = 0; index < venueOfSlot.length; index++) {
+      if (venueOfSlot[index] !== venue) continue;
+      probe.wrapIndex(index);
+      if (probe.symbolId !== symbolId || probe.side !== resting || isTerminalState(probe.state)) continue;
+      const type = probe.ordType;
+      if ((type !== OrderType.LIMIT && type !== OrderType.STOP_LIMIT) || !SelfTradeGuard.sameBucket(probe.accountId, account)) continue;
+      const price = probe.priceTicks;
+      if (probe.accountId === account && (market || (side === Side.BUY ? price <= ticks : price >= ticks))) return true;
+      if (probe.state === OrderState.PENDING_REPLACE) exact = false; // it may rest at its new price too
+      if (resting === Side.BUY ? price > best : price < best) best = price;
+    }
+    if (exact) this.tighten(venue, symbolId, account, resting, best);
+    return false;
   }
 
   /** A limit order is working (it may rest on the book). Other types never rest and are not tracked. */
