@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nanoTime } from '@ringroute/core';
 import { SIM_VENUE_TASK } from '@ringroute/gateways';
+import { pollUntil } from '../support/venues.js';
 import { AckWatch, BreakerState, Router, VENUE_UNHEALTHY, type AckWatchOwner } from '@ringroute/router';
 
 describe('AckWatch', () => {
@@ -67,12 +68,7 @@ describe('Router ack timeouts open the venue breaker (real gateway workers)', ()
       expect(router.breakers[0].state).toBe(BreakerState.OPEN);
       expect(router.breakers[1].state).toBe(BreakerState.CLOSED);
       expect(router.submit({ symbol: 'BTC-USD', side: 'buy', price: '60000', quantity: '0.001', venue: 'slow' })).toBe(VENUE_UNHEALTHY);
-      const deadline = Date.now() + 5_000;
-      while (accepted < 4 && Date.now() < deadline) {
-        router.poll(events);
-        await new Promise((r) => setTimeout(r, 1));
-      }
-      expect(accepted).toBe(4);
+      await pollUntil(router, events, () => accepted === 4);
       expect(router.stats.ackTimeouts).toBe(2); // nothing reported twice
     } finally {
       await router.stop();

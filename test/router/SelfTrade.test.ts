@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OrderType, POOL_EXHAUSTED, Side, type OrderFlyweight } from '@ringroute/core';
-import { alphaBeta } from '../support/venues.js';
+import { alphaBeta, pollUntil } from '../support/venues.js';
 import { RING_FULL, RISK_SELF_TRADE, Router, routerStatusName, SelfTradeGuard, UNKNOWN_VENUE, type OrderEventHandler } from '@ringroute/router';
 
 const BTC = { symbol: 'BTC-USD', tickSize: '0.01', lotSize: '0.001', minNotional: '1' };
@@ -76,11 +76,6 @@ class Events implements OrderEventHandler {
   }
 }
 
-async function until(router: Router, events: Events, done: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!done() && Date.now() < deadline) if (router.poll(events) === 0) await new Promise((r) => setTimeout(r, 1));
-  expect(done()).toBe(true);
-}
 
 describe('Router self-trade prevention (real gateway workers)', () => {
   const routers: Router[] = [];
@@ -123,13 +118,13 @@ describe('Router self-trade prevention (real gateway workers)', () => {
     const account9 = router.submit({ symbol: 'BTC-USD', side: 'sell', price: '65000', quantity: '0.001', account: 9 }); // shares the guard's bucket with 1
     const account2 = router.submit({ symbol: 'BTC-USD', side: 'sell', price: '65000', quantity: '0.001', account: 2 });
     for (const id of [ask, elsewhere, account9, account2]) expect(id).toBeGreaterThan(0);
-    await until(router, events, () => events.filled.has(account9) && events.filled.has(account2) && events.accepted.has(ask));
+    await pollUntil(router, events, () => events.filled.has(account9) && events.filled.has(account2) && events.accepted.has(ask));
     expect(router.stats.submitted).toBe(5);
     // A replace that would move the ask onto the bid is refused as well.
     expect(router.replace(ask, '65000', '0.001')).toBe(RISK_SELF_TRADE);
     // Once the bid is gone, the same sell goes through.
     expect(router.cancel(bid)).toBe(0);
-    await until(router, events, () => events.canceled.has(bid));
+    await pollUntil(router, events, () => events.canceled.has(bid));
     expect(router.submit({ symbol: 'BTC-USD', side: 'sell', price: '65000', quantity: '0.001' })).toBeGreaterThan(0);
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SIM_VENUE_TASK } from '@ringroute/gateways';
+import { pollUntil } from '../support/venues.js';
 import { RISK_VENUE_CANCEL_RATE, RISK_VENUE_ORDER_RATE, Router, VenueThrottle } from '@ringroute/router';
 
 describe('VenueThrottle', () => {
@@ -38,12 +39,7 @@ describe('Router honours venue rate limits (real gateway workers)', () => {
       for (let i = 0; i < 5; i++) expect(order('beta')).toBeGreaterThan(0);
       let accepted = 0;
       const events = { onAccepted: () => void accepted++ };
-      const deadline = Date.now() + 5_000;
-      while (accepted < 8 && Date.now() < deadline) {
-        router.poll(events);
-        await new Promise((r) => setTimeout(r, 1));
-      }
-      expect(accepted).toBe(8);
+      await pollUntil(router, events, () => accepted === 8);
       expect(router.cancel(ids[0])).toBe(0);
       expect(router.cancel(ids[1])).toBe(RISK_VENUE_CANCEL_RATE);
       await new Promise((r) => setTimeout(r, 150)); // 1.5 order tokens back
