@@ -120,6 +120,7 @@ class Accepted implements OrderEventHandler {
 function orderThroughput(): Scenario {
   return {
     name: 'router.order.throughput',
+    reference: 'router.ring.throughput.1p1c', // the bare ring's rate, the ceiling of any path over it
     description: 'orders accepted per second end to end (fast path, one clock read per batch, 1,024 in flight, one gateway worker, backoff)',
     opsPerSample: 1,
     targets: [{ metric: 'opsPerSec', op: '>=', value: 2e6, label: '>= 2M orders/s accepted end to end' }],
