@@ -37,6 +37,8 @@ class GatewayHostLoop implements WorkerLoop, RecordHandler {
   private readonly adapter: GatewayAdapter;
   private readonly events: RingEventSink;
   private readonly order: OrderFlyweight;
+  /** The lane being read (several strategy threads may share this worker, one lane each). */
+  private lane = 0;
 
   constructor(context: WorkerContext, adapter: GatewayAdapter, events: RingEventSink, orders: SlabPool) {
     this.context = context;
@@ -49,7 +51,12 @@ class GatewayHostLoop implements WorkerLoop, RecordHandler {
   }
 
   poll(): number {
-    const commands = this.context.commands.read(this, 64);
+    const lanes = this.context.commandLanes;
+    let commands = 0;
+    for (let lane = 0; lane < lanes.length; lane++) {
+      this.lane = lane;
+      commands += lanes[lane].read(this, 64);
+    }
     return commands + this.adapter.poll(nanoTime());
   }
 
@@ -57,12 +64,13 @@ class GatewayHostLoop implements WorkerLoop, RecordHandler {
     const handle = ring.i32[offset >> 2];
     const order = this.order;
     if (order.wrap(handle) !== 0) {
-      this.events.reject(handle, -1, RejectReason.STALE_HANDLE);
+      this.events.rejectOnLane(this.lane, handle, -1, RejectReason.STALE_HANDLE);
       return;
     }
     try {
       switch (typeId) {
         case GatewayCommand.NEW:
+          this.events.setLane(handle, this.lane);
           this.adapter.submit(handle, order);
           return;
         case GatewayCommand.CANCEL:
@@ -107,7 +115,7 @@ export async function runGatewayHost(
   return runWorkerLoop(start, async (context) => {
     const orders = SlabPool.attach(data.orders, RecordClass.ORDER);
     const book = data.topOfBook === null ? null : TopOfBook.attach(data.topOfBook);
-    const events = new RingEventSink(context.events, data.venueId, book);
+    const events = new RingEventSink(context.eventLanes, data.venueId, book, orders.capacity);
     const adapter = await createAdapter(data);
     await adapter.connect(events);
     return new GatewayHostLoop(context, adapter, events, orders);

@@ -32,15 +32,39 @@ export class RingEventSink implements GatewayEvents {
   fullWaits = 0;
   /** Events lost because the ring was closed. */
   dropped = 0;
-  private readonly ring: RingBuffer;
+  private readonly rings: readonly RingBuffer[];
   private readonly book: TopOfBook | null;
   private readonly venueId: number;
   private readonly scratch = new Int32Array(new SharedArrayBuffer(4));
+  /** Lane of each order slot (set when its NEW is read), for workers shared by several strategy threads. */
+  private readonly laneOfSlot: Uint8Array;
+  private readonly indexMask: number;
+  /** When >= 0, the next event goes to this lane whatever its handle (replies to stale handles). */
+  private forcedLane = -1;
 
-  constructor(ring: RingBuffer, venueId: number, book: TopOfBook | null) {
-    this.ring = ring;
+  /**
+   * `rings` is one event ring per lane (or a single ring); with several lanes, each
+   * order's events go to the lane its NEW came from (`setLane`), so `slotCapacity` (the
+   * order pool's capacity, a power of two) must be given.
+   */
+  constructor(rings: RingBuffer | readonly RingBuffer[], venueId: number, book: TopOfBook | null, slotCapacity = 1) {
+    this.rings = Array.isArray(rings) ? rings : [rings as RingBuffer];
     this.venueId = venueId;
     this.book = book;
+    this.laneOfSlot = new Uint8Array(this.rings.length > 1 ? slotCapacity : 1);
+    this.indexMask = this.rings.length > 1 ? slotCapacity - 1 : 0;
+  }
+
+  /** The order in slot handle's index belongs to `lane` from now on (its NEW was read there). */
+  setLane(handle: number, lane: number): void {
+    if (this.rings.length > 1) this.laneOfSlot[handle & this.indexMask] = lane;
+  }
+
+  /** Reject a command whose handle is stale on the lane it came from (the slot may belong to another lane now). */
+  rejectOnLane(lane: number, handle: number, clientOrderId: number, reason: number): void {
+    this.forcedLane = lane;
+    this.reject(handle, clientOrderId, reason);
+    this.forcedLane = -1;
   }
 
   ack(handle: number, clientOrderId: number, venueOrderId: number): void {
@@ -86,7 +110,8 @@ export class RingEventSink implements GatewayEvents {
     leavesLots: number,
     reason: number,
   ): void {
-    const ring = this.ring;
+    const rings = this.rings;
+    const ring = rings.length === 1 ? rings[0] : rings[this.forcedLane >= 0 ? this.forcedLane : this.laneOfSlot[handle & this.indexMask]];
     let at = ring.claim(EXECUTION_EVENT_RECORD, EXEC_RECORD_BYTES);
     while (at === RING_FULL) {
       this.fullWaits++;

@@ -6,6 +6,7 @@ import type { RecordHandler } from '../ring/RecordHandler.js';
 import type { RingBuffer } from '../ring/RingBuffer.js';
 import { CloseReason } from '../ring/RingStatus.js';
 import { Doorbell } from '../wait/Doorbell.js';
+import { GatewayLane, type LaneLink } from './GatewayLane.js';
 import type { IdleStrategyName } from '../wait/IdleStrategy.js';
 import {
   C_HANDLER_ERRORS,
@@ -14,6 +15,7 @@ import {
   C_STOP,
   C_THREAD_ID,
   CONTROL_BYTES,
+  MAX_LANES,
   WorkerState,
   type CommandRingKind,
   type WorkerStart,
@@ -29,6 +31,12 @@ export interface WorkerPoolOptions {
   tasks?: (URL | string)[];
   /** How workers wait for commands: 'backoff' (default, laptop-safe), 'blocking', 'busy-spin' (opt-in), or 'async' (event loop keeps running). */
   idle?: IdleStrategyName | 'async';
+  /**
+   * Lanes per worker (default 1, at most 16): each lane is a command ring and an event
+   * ring, so that many threads (this one on lane 0, strategy threads on the others, see
+   * `laneLink`) share the same workers, each with its own single-producer rings.
+   */
+  lanes?: number;
   commandRing?: { capacityBytes?: number; maxPayloadBytes?: number; kind?: CommandRingKind };
   eventRing?: { capacityBytes?: number; maxPayloadBytes?: number };
   /** Task-specific start data per worker (SharedArrayBuffers are shared, not copied). */
@@ -54,10 +62,14 @@ export interface WorkerFailure {
 /** The main thread's view of one gateway worker. */
 export class GatewayWorker {
   readonly index: number;
-  /** Produce commands here (this thread is its producer). Closed when the worker fails or stops. */
+  /** Produce commands here (lane 0: this thread is its producer). Closed when the worker fails or stops. */
   readonly commands: RingBuffer;
-  /** Events from the worker (this thread consumes). */
+  /** Events from the worker (lane 0: this thread consumes). */
   readonly events: OneToOneRingBuffer;
+  /** Every lane's command ring (`commandLanes[0] === commands`). */
+  readonly commandLanes: readonly RingBuffer[];
+  /** Every lane's event ring (`eventLanes[0] === events`). */
+  readonly eventLanes: readonly OneToOneRingBuffer[];
   /** The worker's doorbell (rung by `commands` on every commit). */
   readonly doorbell: Doorbell;
   readonly control: Int32Array;
@@ -66,10 +78,12 @@ export class GatewayWorker {
   /** @internal */ lastHeartbeat = 0;
   /** @internal */ lastProgressNs = 0;
 
-  constructor(index: number, commands: RingBuffer, events: OneToOneRingBuffer, doorbell: Doorbell, control: Int32Array) {
+  constructor(index: number, commandLanes: RingBuffer[], eventLanes: OneToOneRingBuffer[], doorbell: Doorbell, control: Int32Array) {
     this.index = index;
-    this.commands = commands;
-    this.events = events;
+    this.commandLanes = commandLanes;
+    this.eventLanes = eventLanes;
+    this.commands = commandLanes[0];
+    this.events = eventLanes[0];
     this.doorbell = doorbell;
     this.control = control;
   }
@@ -102,8 +116,12 @@ export class GatewayWorker {
  */
 export class WorkerPool {
   readonly workers: readonly GatewayWorker[];
-  /** The main thread parks here; every worker rings it after publishing events. */
+  /** The main thread (lane 0) parks here; every worker rings it after publishing events on lane 0. */
   readonly mainDoorbell: Doorbell;
+  /** Doorbell of each lane (`laneDoorbells[0] === mainDoorbell`). */
+  readonly laneDoorbells: readonly Doorbell[];
+  /** This thread's view of lane 0. */
+  readonly mainLane: GatewayLane;
   readonly failures: WorkerFailure[] = [];
   private readonly piscina: Piscina;
   private readonly tasks: Promise<void>[];
@@ -111,11 +129,19 @@ export class WorkerPool {
   private readonly watchdog: NodeJS.Timeout;
   private stopping = false;
 
-  private constructor(options: WorkerPoolOptions, piscina: Piscina, workers: GatewayWorker[], mainDoorbell: Doorbell, starts: WorkerStart[]) {
+  private constructor(options: WorkerPoolOptions, piscina: Piscina, workers: GatewayWorker[], laneDoorbells: Doorbell[], starts: WorkerStart[]) {
     this.options = options;
     this.piscina = piscina;
     this.workers = workers;
-    this.mainDoorbell = mainDoorbell;
+    this.laneDoorbells = laneDoorbells;
+    this.mainDoorbell = laneDoorbells[0];
+    this.mainLane = new GatewayLane(
+      0,
+      workers.map((w) => w.commands),
+      workers.map((w) => w.events),
+      this.mainDoorbell,
+      workers.map((w) => w.control),
+    );
     const filenames = options.tasks?.map((t) => (t instanceof URL ? t.href : t));
     this.tasks = starts.map((start, i) =>
       piscina.run(start, filenames === undefined ? undefined : { filename: filenames[i] }).then(
@@ -140,28 +166,33 @@ export class WorkerPool {
     if (options.tasks !== undefined && options.tasks.length !== count) {
       throw new ConfigurationError('ERR_INVALID_ARGUMENT', `tasks must name one module per worker (${count})`, options.tasks.length);
     }
-    const mainDoorbell = Doorbell.create();
+    const lanes = options.lanes ?? 1;
+    if (!Number.isInteger(lanes) || lanes < 1 || lanes > MAX_LANES) {
+      throw new ConfigurationError('ERR_INVALID_ARGUMENT', `lanes must be an integer from 1 to ${MAX_LANES}`, lanes);
+    }
+    const laneDoorbells = Array.from({ length: lanes }, () => Doorbell.create());
     const commandKind = options.commandRing?.kind ?? 'one-to-one';
     const workers: GatewayWorker[] = [];
     const starts: WorkerStart[] = [];
     for (let index = 0; index < count; index++) {
       const doorbell = Doorbell.create();
       const ringOptions = { capacityBytes: options.commandRing?.capacityBytes ?? 1 << 16, maxPayloadBytes: options.commandRing?.maxPayloadBytes };
-      const commands = commandKind === 'many-to-one' ? ManyToOneRingBuffer.create(ringOptions, doorbell) : OneToOneRingBuffer.create(ringOptions, doorbell);
-      const events = OneToOneRingBuffer.create({
-        capacityBytes: options.eventRing?.capacityBytes ?? 1 << 16,
-        maxPayloadBytes: options.eventRing?.maxPayloadBytes,
-      });
+      const commands: RingBuffer[] = [];
+      const events: OneToOneRingBuffer[] = [];
+      for (let lane = 0; lane < lanes; lane++) {
+        commands.push(commandKind === 'many-to-one' ? ManyToOneRingBuffer.create(ringOptions, doorbell) : OneToOneRingBuffer.create(ringOptions, doorbell));
+        events.push(OneToOneRingBuffer.create({ capacityBytes: options.eventRing?.capacityBytes ?? 1 << 16, maxPayloadBytes: options.eventRing?.maxPayloadBytes }));
+      }
       const control = new Int32Array(new SharedArrayBuffer(CONTROL_BYTES));
       workers.push(new GatewayWorker(index, commands, events, doorbell, control));
       starts.push({
         index,
         control: control.buffer as SharedArrayBuffer,
-        commands: commands.buffer,
+        commands: commands.map((r) => r.buffer),
         commandKind,
-        events: events.buffer,
+        events: events.map((r) => r.buffer),
         workerDoorbell: doorbell.buffer,
-        mainDoorbell: mainDoorbell.buffer,
+        laneDoorbells: laneDoorbells.map((d) => d.buffer),
         idle: options.idle ?? 'backoff',
         drainTimeoutMs: options.drainTimeoutMs ?? 2_000,
         data: options.data?.(index),
@@ -181,7 +212,7 @@ export class WorkerPool {
     piscina.on('error', (error: unknown) => {
       poolError = error instanceof Error ? error : new Error(String(error));
     });
-    const pool = new WorkerPool(options, piscina, workers, mainDoorbell, starts);
+    const pool = new WorkerPool(options, piscina, workers, laneDoorbells, starts);
     const deadline = nanoTime() + (options.startTimeoutMs ?? 10_000) * 1e6;
     for (;;) {
       const failed = pool.failures[0]?.error ?? poolError;
@@ -198,26 +229,48 @@ export class WorkerPool {
     return pool;
   }
 
-  /** Read events from every worker (and the remains of failed ones). Returns records read. */
+  /** Read lane 0's events from every worker (and the remains of failed ones). Returns records read. */
   poll(handler: RecordHandler, limitPerWorker: number): number {
-    let total = 0;
-    const workers = this.workers;
-    // An index loop: a for-of here allocated an iterator per poll when read() was not inlined.
-    for (let i = 0; i < workers.length; i++) total += workers[i].events.read(handler, limitPerWorker);
-    return total;
+    return this.mainLane.poll(handler, limitPerWorker);
+  }
+
+  /** Lanes per worker. */
+  get lanes(): number {
+    return this.laneDoorbells.length;
+  }
+
+  /** What a strategy thread needs to attach to lane `lane` (1 ..< lanes) with `GatewayLane.attach`. */
+  laneLink(lane: number): LaneLink {
+    if (!Number.isInteger(lane) || lane < 1 || lane >= this.lanes) {
+      throw new ConfigurationError('ERR_INVALID_ARGUMENT', `lane must be an integer from 1 to ${this.lanes - 1} (lane 0 is this thread's)`, lane);
+    }
+    return {
+      lane,
+      commandKind: this.options.commandRing?.kind ?? 'one-to-one',
+      doorbell: this.laneDoorbells[lane].buffer,
+      workers: this.workers.map((w) => ({
+        commands: w.commandLanes[lane].buffer,
+        events: w.eventLanes[lane].buffer,
+        workerDoorbell: w.doorbell.buffer,
+        control: w.control.buffer as SharedArrayBuffer,
+      })),
+    };
   }
 
   /**
    * Graceful stop: close every command ring (producers get RING_CLOSED), ask workers to
-   * drain and exit, keep reading events into `handler` meanwhile, then end the threads.
-   * Workers still running after `timeoutMs` are terminated.
+   * drain and exit, keep reading lane 0's events into `handler` meanwhile, then end the
+   * threads. Workers still running after `timeoutMs` are terminated. The event rings of
+   * the other lanes are closed at once (their threads should have stopped first: an event
+   * still owed to them is dropped and counted by the worker, never waited for forever).
    */
   async stop(options: { timeoutMs?: number; handler?: RecordHandler } = {}): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
     clearInterval(this.watchdog);
     for (const w of this.workers) {
-      w.commands.close(CloseReason.SHUTDOWN);
+      for (const ring of w.commandLanes) ring.close(CloseReason.SHUTDOWN);
+      for (let lane = 1; lane < w.eventLanes.length; lane++) w.eventLanes[lane].close(CloseReason.SHUTDOWN);
       Atomics.store(w.control, C_STOP, 1);
       w.doorbell.wake();
     }
@@ -245,9 +298,9 @@ export class WorkerPool {
     if (worker.failure !== null) return;
     worker.failure = { index: worker.index, kind, error, detectedNs: nanoTime() };
     Atomics.store(worker.control, C_STATE, WorkerState.FAILED);
-    worker.commands.close(kind === 'hung' ? CloseReason.CONSUMER_HUNG : CloseReason.CONSUMER_DIED);
-    worker.events.close(CloseReason.PRODUCER_DIED);
-    this.mainDoorbell.wake();
+    for (const ring of worker.commandLanes) ring.close(kind === 'hung' ? CloseReason.CONSUMER_HUNG : CloseReason.CONSUMER_DIED);
+    for (const ring of worker.eventLanes) ring.close(CloseReason.PRODUCER_DIED);
+    for (const bell of this.laneDoorbells) bell.wake();
     this.failures.push(worker.failure);
     this.options.onFailure?.(worker.failure);
   }
@@ -271,7 +324,7 @@ export class WorkerPool {
     clearInterval(this.watchdog);
     this.stopping = true;
     await this.piscina.destroy();
-    this.mainDoorbell.close();
+    for (const bell of this.laneDoorbells) bell.close();
   }
 }
 

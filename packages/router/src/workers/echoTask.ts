@@ -13,17 +13,25 @@ import { runWorkerLoop, type WorkerContext, type WorkerLoop } from './runWorkerL
 class EchoLoop implements WorkerLoop, RecordHandler {
   private readonly context: WorkerContext;
   private readonly scratch = new Int32Array(new SharedArrayBuffer(4));
+  /** The lane being read: each command is echoed on its own lane. */
+  private lane = 0;
 
   constructor(context: WorkerContext) {
     this.context = context;
   }
 
   poll(): number {
-    return this.context.commands.read(this, 64);
+    const lanes = this.context.commandLanes;
+    let work = 0;
+    for (let lane = 0; lane < lanes.length; lane++) {
+      this.lane = lane;
+      work += lanes[lane].read(this, 64);
+    }
+    return work;
   }
 
   onRecord(typeId: number, ring: RingBuffer, offset: number, length: number): void {
-    const events = this.context.events;
+    const events = this.context.eventLanes[this.lane];
     let at = events.claim(typeId, length);
     // Back-pressure: the main thread is behind. Wait for space; never drop an event.
     while (at === RING_FULL) {

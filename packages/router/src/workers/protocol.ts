@@ -23,19 +23,27 @@ export const C_HEARTBEAT = 32; // worker: loop iterations, wrapping
 export const C_HANDLER_ERRORS = 33; // worker: records whose handler threw
 export const CONTROL_BYTES = 256;
 
+/** Most lanes (strategy threads) one gateway worker serves. */
+export const MAX_LANES = 16;
+
 export type CommandRingKind = 'one-to-one' | 'many-to-one';
 
 /** Everything a worker needs at start-up; SharedArrayBuffers are shared, not copied. */
 export interface WorkerStart {
   index: number;
   control: SharedArrayBuffer;
-  commands: SharedArrayBuffer;
+  /**
+   * One command ring per lane (lane 0 belongs to the thread that started the pool; each
+   * further lane to one strategy thread sharing this worker).
+   */
+  commands: SharedArrayBuffer[];
   commandKind: CommandRingKind;
-  events: SharedArrayBuffer;
+  /** One event ring per lane, read by that lane's thread. */
+  events: SharedArrayBuffer[];
   /** The worker parks here; command producers ring it. */
   workerDoorbell: SharedArrayBuffer;
-  /** The main thread parks here; the worker rings it after publishing events. */
-  mainDoorbell: SharedArrayBuffer;
+  /** Each lane's thread parks on its doorbell; the worker rings it after publishing events on that lane. */
+  laneDoorbells: SharedArrayBuffer[];
   idle: IdleStrategyName | 'async';
   /** How long a stopping worker may spend draining its command ring. */
   drainTimeoutMs: number;

@@ -10,10 +10,17 @@ import { C_HANDLER_ERRORS, C_HEARTBEAT, C_STATE, C_STOP, C_THREAD_ID, WorkerStat
 /** What a worker task sees: its rings, its doorbell and its start data. */
 export interface WorkerContext {
   readonly index: number;
-  /** Commands from the main thread (this worker consumes). */
+  /** Commands from the main thread: lane 0 (this worker consumes). */
   readonly commands: RingBuffer;
-  /** Events to the main thread (this worker produces; commits ring the main doorbell). */
+  /** Events to the main thread: lane 0 (this worker produces; commits ring the main doorbell). */
   readonly events: OneToOneRingBuffer;
+  /**
+   * Every lane's command ring (`commandLanes[0] === commands`). A worker shared by several
+   * strategy threads reads them all and answers each command on the same lane's event ring.
+   */
+  readonly commandLanes: readonly RingBuffer[];
+  /** Every lane's event ring (`eventLanes[0] === events`); each commit rings that lane's doorbell. */
+  readonly eventLanes: readonly OneToOneRingBuffer[];
   readonly doorbell: Doorbell;
   readonly data: unknown;
   /** True once the main thread asked this worker to stop. */
@@ -45,13 +52,16 @@ export interface WorkerLoop {
 export async function runWorkerLoop(start: WorkerStart, create: (ctx: WorkerContext) => WorkerLoop | Promise<WorkerLoop>): Promise<WorkerSummary> {
   const control = new Int32Array(start.control);
   const doorbell = Doorbell.attach(start.workerDoorbell);
-  const mainDoorbell = Doorbell.attach(start.mainDoorbell);
-  const commands = start.commandKind === 'many-to-one' ? ManyToOneRingBuffer.attach(start.commands) : OneToOneRingBuffer.attach(start.commands);
-  const events = OneToOneRingBuffer.attach(start.events, mainDoorbell);
+  const laneDoorbells = start.laneDoorbells.map((b) => Doorbell.attach(b));
+  const mainDoorbell = laneDoorbells[0];
+  const commandLanes = start.commands.map((b) => (start.commandKind === 'many-to-one' ? ManyToOneRingBuffer.attach(b) : OneToOneRingBuffer.attach(b)));
+  const eventLanes = start.events.map((b, lane) => OneToOneRingBuffer.attach(b, laneDoorbells[lane]));
   const context: WorkerContext = {
     index: start.index,
-    commands,
-    events,
+    commands: commandLanes[0],
+    events: eventLanes[0],
+    commandLanes,
+    eventLanes,
     doorbell,
     data: start.data,
     get stopping() {
@@ -94,7 +104,7 @@ export async function runWorkerLoop(start: WorkerStart, create: (ctx: WorkerCont
   let drained = false;
   while (nanoTime() < deadline) {
     const work = loop.poll();
-    if (work === 0 && commands.size() === 0) {
+    if (work === 0 && commandLanes.every((ring) => ring.size() === 0)) {
       drained = true;
       break;
     }
@@ -102,6 +112,6 @@ export async function runWorkerLoop(start: WorkerStart, create: (ctx: WorkerCont
   }
   await loop.close?.();
   Atomics.store(control, C_STATE, WorkerState.STOPPED);
-  mainDoorbell.wake();
+  for (const bell of laneDoorbells) bell.wake();
   return { index: start.index, loops, handlerErrors: control[C_HANDLER_ERRORS], drained };
 }
