@@ -24,8 +24,9 @@ export {
 } from './wait/IdleStrategy.js';
 export type { AsyncIdleStrategy, BackoffOptions, IdleStrategy, IdleStrategyName } from './wait/IdleStrategy.js';
 export { GatewayWorker, WorkerPool } from './workers/WorkerPool.js';
+export { GatewayLane, type LaneLink } from './workers/GatewayLane.js';
 export type { WorkerFailure, WorkerPoolOptions } from './workers/WorkerPool.js';
-export { WorkerState } from './workers/protocol.js';
+export { MAX_LANES, WorkerState } from './workers/protocol.js';
 export type { CommandRingKind, WorkerStart, WorkerSummary } from './workers/protocol.js';
 
 /** The built-in echo task: returns every command as an event (tests, benchmarks, template). */
@@ -37,8 +38,9 @@ export { Quote, TopOfBook } from './protocol/TopOfBook.js';
 
 // The router a strategy embeds.
 export { Router } from './api/Router.js';
+export { createRouter } from './api/RouterFactory.js';
 export type { RouterStats } from './api/ExecutionApplier.js';
-export type { OrderRequest, RouterConfig, VenueConfig } from './api/RouterConfig.js';
+export type { OrderRequest, RouterConfig, RouterLink, RouterOptions, VenueConfig, VenueLimits } from './api/RouterConfig.js';
 export { VenueRouting } from './api/VenueRouting.js';
 export { SelfTradeGuard } from './api/SelfTradeGuard.js';
 export { VenueThrottle } from './api/VenueThrottle.js';

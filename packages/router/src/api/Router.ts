@@ -1,19 +1,14 @@
 import {
   ConfigurationError,
-  IdMap,
   InstrumentTable,
-  isTerminalState,
   nanoTime,
   OrderEvent,
-  OrderFlags,
   OrderFlyweight,
   OrderState,
   OrderStateMachine,
   OrderType,
-  ORDER_RECORD_BYTES,
   OK,
   POOL_EXHAUSTED,
-  RecordClass,
   Side,
   SlabPool,
   TimeInForce,
@@ -22,20 +17,21 @@ import {
 import { GatewayCommand } from '../protocol/GatewayCommand.js';
 import { TopOfBook } from '../protocol/TopOfBook.js';
 import { WorkerPool } from '../workers/WorkerPool.js';
+import { GatewayLane } from '../workers/GatewayLane.js';
 import type { OrderEventHandler } from './OrderEventHandler.js';
-import type { OrderRequest, RouterConfig } from './RouterConfig.js';
+import type { OrderRequest, RouterConfig, RouterLink, RouterOptions, VenueLimits } from './RouterConfig.js';
 import { RiskEngine } from './RiskEngine.js';
 import type { CircuitBreaker } from './CircuitBreaker.js';
 import { VenueRouting } from './VenueRouting.js';
 import { SelfTradeGuard } from './SelfTradeGuard.js';
 import { AckWatch, type AckWatchOwner } from './AckWatch.js';
 import { ExecutionApplier, type RouterStats } from './ExecutionApplier.js';
+import { LiveOrders } from './LiveOrders.js';
+import { OrderRequestParser } from './OrderRequestParser.js';
+import { attachRouter, startRouter } from './RouterFactory.js';
 import { RISK_SELF_TRADE, RISK_VENUE_CANCEL_RATE, RISK_VENUE_ORDER_RATE } from './RiskStatus.js';
 import { VenueThrottle } from './VenueThrottle.js';
 import { INVALID_REQUEST, NOT_WORKING, ROUTER_STOPPED, UNKNOWN_ORDER } from './RouterStatus.js';
-
-const TYPES: Record<string, number> = { limit: OrderType.LIMIT, market: OrderType.MARKET, stop: OrderType.STOP, 'stop-limit': OrderType.STOP_LIMIT };
-const TIFS: Record<string, number> = { GTC: TimeInForce.GTC, IOC: TimeInForce.IOC, FOK: TimeInForce.FOK, DAY: TimeInForce.DAY, GTD: TimeInForce.GTD };
 
 /**
  * The router a strategy embeds: validates an order against its instrument, puts it in the
@@ -49,7 +45,12 @@ const TIFS: Record<string, number> = { GTC: TimeInForce.GTC, IOC: TimeInForce.IO
  * is down), UNKNOWN_VENUE, UNKNOWN_ORDER, NOT_WORKING, INVALID_REQUEST.
  *
  * Single-threaded: one Router per strategy thread. Pre-trade risk (`risk`) and
- * self-trade prevention run on that thread before anything is enqueued.
+ * self-trade prevention run on that thread before anything is enqueued. Strategy threads
+ * share the gateway workers of the router that created them: `Router.create` with
+ * `strategyThreads: n`, then `Router.attach(router.link(i))` on thread i. Each attached
+ * router has its own rings into every worker (lane i), its own client order ids (lane i
+ * numbers from i x 2^40 + 1, so ids never collide at a venue) and shares the order pool,
+ * the top of book and the risk counters.
  */
 export class Router implements AckWatchOwner {
   readonly instruments: InstrumentTable;
@@ -61,8 +62,17 @@ export class Router implements AckWatchOwner {
   readonly routing: VenueRouting;
   /** Counts of everything the router has seen (for reports and the demo). */
   readonly stats: RouterStats = { submitted: 0, accepted: 0, filled: 0, canceled: 0, rejected: 0, unknown: 0, duplicates: 0, staleEvents: 0, ackTimeouts: 0 };
-  private readonly pool: WorkerPool;
+  /** The gateway workers' supervisor (the creating router only; null when attached). */
+  private readonly pool: WorkerPool | null;
+  /** This router's rings into every gateway worker. */
+  private readonly lane: GatewayLane;
+  /** Venues whose worker failure was handled (UNKNOWNs queued). */
+  private readonly venueLost: Uint8Array;
+  private readonly venueLimits: readonly VenueLimits[];
+  private readonly options: RouterOptions;
   private readonly order: OrderFlyweight;
+  /** The convenience path's parsed request (reused). */
+  private readonly request: OrderRequestParser;
   /**
    * The fast path's order: `claim()` positions it at a fresh, cleared order; fill it
    * (symbolId, side, ordType, tif, flags, priceTicks, stopPriceTicks, quantityLots, and
@@ -71,13 +81,11 @@ export class Router implements AckWatchOwner {
   readonly draft: OrderFlyweight;
   private draftHandle = -1;
   private readonly machine = new OrderStateMachine();
-  private readonly byId: IdMap;
-  private readonly venueOfSlot: Int32Array;
+  /** This router's live orders: id → handle, slot → venue, queued UNKNOWNs. */
+  private readonly live: LiveOrders;
   private readonly strategyId: number;
   private readonly accountId: number;
-  private nextClientOrderId = 1;
-  /** Orders whose gateway failed: onUnknown is delivered on the next poll. */
-  private readonly unknownQueue: number[] = [];
+  private nextClientOrderId: number;
   /** Applies execution events (the gateways' event rings are read into it). */
   private readonly events: ExecutionApplier;
   private stopping = false;
@@ -88,6 +96,7 @@ export class Router implements AckWatchOwner {
   private readonly ackWatch: AckWatch | null;
   private readonly ackTimeoutNs: number;
   private pollsWithoutTime = 0;
+  private pollCount = 0;
   /** Each venue's published order and cancel rate limits. */
   private readonly venueOrders: VenueThrottle;
   private readonly venueCancels: VenueThrottle;
@@ -95,13 +104,35 @@ export class Router implements AckWatchOwner {
   private readonly splitVenues: Int32Array;
   private readonly splitLots: Float64Array;
 
-  private constructor(config: RouterConfig, instruments: InstrumentTable, orders: SlabPool, topOfBook: TopOfBook, pool: WorkerPool) {
+  /** @internal Use `Router.create` / `createRouter` or `Router.attach`. */
+  constructor(
+    config: RouterOptions & { venues: readonly VenueLimits[]; riskBuffer?: SharedArrayBuffer },
+    instruments: InstrumentTable,
+    orders: SlabPool,
+    topOfBook: TopOfBook,
+    lane: GatewayLane,
+    pool: WorkerPool | null,
+  ) {
     this.instruments = instruments;
     this.orders = orders;
     this.topOfBook = topOfBook;
     this.pool = pool;
+    this.lane = lane;
+    this.venueLost = new Uint8Array(config.venues.length);
+    this.venueLimits = config.venues.map((v) => ({ name: v.name, ordersPerSecond: v.ordersPerSecond, orderBurst: v.orderBurst, cancelsPerSecond: v.cancelsPerSecond, cancelBurst: v.cancelBurst }));
+    this.options = {
+      defaultVenue: config.defaultVenue,
+      strategyId: config.strategyId,
+      accountId: config.accountId,
+      risk: config.risk,
+      selfTradePrevention: config.selfTradePrevention,
+      ackTimeoutMs: config.ackTimeoutMs,
+      breaker: config.breaker,
+    };
+    this.nextClientOrderId = lane.lane * 2 ** 40 + 1;
     this.routing = new VenueRouting(config, instruments, topOfBook);
     this.order = new OrderFlyweight(orders);
+    this.request = new OrderRequestParser(instruments);
     this.draft = new OrderFlyweight(orders);
     this.probe = new OrderFlyweight(orders);
     this.stp = config.selfTradePrevention === false ? null : new SelfTradeGuard(config.venues.length, instruments.capacity);
@@ -111,8 +142,7 @@ export class Router implements AckWatchOwner {
     this.venueCancels = new VenueThrottle(config.venues.map((v) => ({ perSecond: v.cancelsPerSecond, burst: v.cancelBurst })));
     this.ackTimeoutNs = (config.ackTimeoutMs ?? 1_000) * 1e6;
     this.ackWatch = this.ackTimeoutNs > 0 ? new AckWatch(orders.capacity) : null;
-    this.byId = new IdMap(1024);
-    this.venueOfSlot = new Int32Array(orders.capacity).fill(-1);
+    this.live = new LiveOrders(orders, this.order, this.machine, this.stats);
     this.strategyId = config.strategyId ?? 1;
     this.accountId = config.accountId ?? 1;
     this.risk = new RiskEngine(instruments.capacity, config.risk ?? {}, config.riskBuffer);
@@ -134,66 +164,55 @@ export class Router implements AckWatchOwner {
     return OK;
   }
 
-  /** Start a router: instruments, the order pool, and one gateway worker per venue. */
-  static async create(config: RouterConfig): Promise<Router> {
-    if (config.venues.length === 0) throw new ConfigurationError('ERR_INVALID_ARGUMENT', 'a router needs at least one venue', config.venues);
-    const names = new Set(config.venues.map((v) => v.name));
-    if (names.size !== config.venues.length) throw new ConfigurationError('ERR_INVALID_ARGUMENT', 'venue names must be unique', [...names]);
-    const instruments = InstrumentTable.create(Math.max(16, config.instruments.length));
-    for (const i of config.instruments) instruments.define(i);
-    const orders = SlabPool.create({ slotBytes: ORDER_RECORD_BYTES, capacity: config.orderCapacity ?? 65_536, recordClass: RecordClass.ORDER });
-    const topOfBook = TopOfBook.create(config.venues.length, instruments.capacity);
-    let router: Router | null = null;
-    const pool = await WorkerPool.start({
-      workers: config.venues.length,
-      task: config.venues[0].task,
-      tasks: config.venues.map((v) => v.task),
-      idle: config.idle ?? 'backoff',
-      data: (i) => ({
-        orders: orders.buffer,
-        topOfBook: topOfBook.buffer,
-        venueId: i,
-        adapter: { symbols: instruments.capacity, ...(config.venues[i].adapter as object | undefined) },
-      }),
-      onFailure: (failure) => {
-        router?.markVenueUnknown(failure.index);
-        config.onGatewayFailure?.(failure);
-      },
-    });
-    router = new Router(config, instruments, orders, topOfBook, pool);
-    return router;
+  /** Start a router: instruments, the order pool, and one gateway worker per venue (see `createRouter`). */
+  static create(config: RouterConfig): Promise<Router> {
+    return startRouter(config);
+  }
+
+  /**
+   * What strategy thread `n` (1 ..< strategyThreads) needs to attach its own router to
+   * these gateway workers: pass it in `workerData`, then call `Router.attach` there.
+   */
+  link(n: number): RouterLink {
+    if (this.pool === null) throw new ConfigurationError('ERR_INVALID_ARGUMENT', 'only the router that started the gateways can link others', n);
+    return {
+      lane: this.pool.laneLink(n),
+      instruments: this.instruments.buffer,
+      orders: this.orders.buffer,
+      topOfBook: this.topOfBook.buffer,
+      riskBuffer: this.risk.buffer,
+      venues: this.venueLimits.map((v) => ({ ...v })),
+      defaults: structuredClone(this.options),
+    };
+  }
+
+  /**
+   * A router on this (strategy) thread sharing the creator's gateway workers, order pool,
+   * top of book and risk counters. `options` override the creator's (give each strategy
+   * its own `strategyId`). Stop attached routers before the creator: the creator's
+   * `stop()` ends the gateway threads. A gateway failure reaches an attached router on
+   * its next polls (its orders there become UNKNOWN, its breaker opens).
+   */
+  static attach(link: RouterLink, options: RouterOptions = {}): Router {
+    return attachRouter(link, options);
   }
 
   /** Send an order. Returns its client order id (> 0) or a negative status; never throws. */
   submit(request: OrderRequest): number {
     if (this.stopping) return ROUTER_STOPPED;
-    const symbolId = this.instruments.idOf(request.symbol);
-    if (symbolId < 0) return UNKNOWN_SYMBOL;
-    const spec = this.instruments.spec(symbolId);
-    if (spec === undefined) return UNKNOWN_SYMBOL;
-    const side = request.side === 'buy' ? Side.BUY : request.side === 'sell' ? Side.SELL : 0;
-    const type = TYPES[request.type ?? 'limit'];
-    const tif = TIFS[request.tif ?? 'GTC'];
-    if (side === 0 || type === undefined || tif === undefined) return INVALID_REQUEST;
-    const lots = spec.lot.tryToUnits(request.quantity);
-    if (lots !== lots) return spec.lot.lastStatus;
-    const needsPrice = type === OrderType.LIMIT || type === OrderType.STOP_LIMIT;
-    const ticks = needsPrice ? spec.tick.tryToUnits(request.price ?? NaN) : NaN;
-    if (needsPrice && ticks !== ticks) return spec.tick.lastStatus;
-    const needsStop = type === OrderType.STOP || type === OrderType.STOP_LIMIT;
-    const stopTicks = needsStop ? spec.tick.tryToUnits(request.stopPrice ?? NaN) : 0;
-    if (needsStop && stopTicks !== stopTicks) return spec.tick.lastStatus;
-    const rule = spec.checkOrder(ticks, lots);
-    if (rule !== OK) return rule;
+    const p = this.request;
+    const parsed = p.parse(request);
+    if (parsed !== OK) return parsed;
     const now = nanoTime();
-    const venue = this.routing.select(request.venue, symbolId, side, needsPrice ? ticks : NaN, now);
+    const venue = this.routing.select(request.venue, p.symbolId, p.side, p.priceTicks, now);
     if (venue < 0) return venue;
     const account = request.account ?? this.accountId;
-    if (this.selfTrade(venue, symbolId, account, side, type, ticks)) return RISK_SELF_TRADE;
+    if (this.selfTrade(venue, p.symbolId, account, p.side, p.ordType, p.priceTicks)) return RISK_SELF_TRADE;
     if (!this.venueOrders.allows(venue, now)) return RISK_VENUE_ORDER_RATE;
-    const risk = this.risk.checkNew(this.strategyId, symbolId, side, type, ticks, lots, now);
+    const risk = this.risk.checkNew(this.strategyId, p.symbolId, p.side, p.ordType, p.priceTicks, p.quantityLots, now);
     if (risk !== OK) return risk;
-    return this.enter(symbolId, side, type, tif, request.postOnly === true ? OrderFlags.POST_ONLY : 0, needsPrice ? ticks : 0, stopTicks, lots, venue, account, now);
+    const ticks = p.priceTicks === p.priceTicks ? p.priceTicks : 0;
+    return this.enter(p.symbolId, p.side, p.ordType, p.tif, p.flags, ticks, p.stopPriceTicks, p.quantityLots, venue, account, now);
   }
 
   /**
@@ -205,17 +224,11 @@ export class Router implements AckWatchOwner {
    */
   submitSplit(request: OrderRequest, childIds: number[] = []): number {
     if (this.stopping) return ROUTER_STOPPED;
-    const symbolId = this.instruments.idOf(request.symbol);
-    const spec = symbolId >= 0 ? this.instruments.spec(symbolId) : undefined;
-    if (spec === undefined) return UNKNOWN_SYMBOL;
-    const side = request.side === 'buy' ? Side.BUY : request.side === 'sell' ? Side.SELL : 0;
-    if (side === 0) return INVALID_REQUEST;
-    const lots = spec.lot.tryToUnits(request.quantity);
-    if (lots !== lots) return spec.lot.lastStatus;
-    const type = request.type ?? 'limit';
-    const limit = type === 'limit' || type === 'stop-limit' ? spec.tick.tryToUnits(request.price ?? NaN) : NaN;
-    if ((type === 'limit' || type === 'stop-limit') && limit !== limit) return spec.tick.lastStatus;
-    const count = this.routing.split(symbolId, side, limit, lots, nanoTime(), this.splitVenues, this.splitLots);
+    const p = this.request;
+    const parsed = p.parse(request);
+    if (parsed !== OK) return parsed;
+    const spec = this.instruments.spec(p.symbolId)!;
+    const count = this.routing.split(p.symbolId, p.side, p.priceTicks, p.quantityLots, nanoTime(), this.splitVenues, this.splitLots);
     if (count < 0) return count;
     let sent = 0;
     for (let i = 0; i < count; i++) {
@@ -288,17 +301,17 @@ export class Router implements AckWatchOwner {
 
   /** Ask to cancel a working order. OK or a status. `nowNs` as for `send` (optional). */
   cancel(clientOrderId: number, nowNs?: number): number {
-    const handle = this.byId.get(clientOrderId);
+    const handle = this.live.handleOf(clientOrderId);
     if (handle < 0) return UNKNOWN_ORDER;
     const o = this.order;
     if (o.wrap(handle) !== OK) return UNKNOWN_ORDER;
     if (OrderStateMachine.next(o.state, OrderEvent.CANCEL_REQUEST, o.state) < 0) return NOT_WORKING;
     const now = nowNs === undefined ? nanoTime() : nowNs;
-    const venue = this.venueOfSlot[this.orders.indexOf(handle)];
+    const venue = this.live.venueOf(handle);
     if (!this.venueCancels.allows(venue, now)) return RISK_VENUE_CANCEL_RATE;
     const throttle = this.risk.checkCancel(now);
     if (throttle !== OK) return throttle;
-    const status = this.pool.workers[venue].commands.offerPair(GatewayCommand.CANCEL, handle, 0);
+    const status = this.lane.commands[venue].offerPair(GatewayCommand.CANCEL, handle, 0);
     if (status !== OK) return status;
     this.venueCancels.take(venue);
     this.machine.apply(o, OrderEvent.CANCEL_REQUEST, now);
@@ -316,16 +329,7 @@ export class Router implements AckWatchOwner {
     if (filter.symbol !== undefined && symbolId < 0) return 0;
     const venue = filter.venue === undefined ? -1 : this.venueId(filter.venue);
     if (filter.venue !== undefined && venue < 0) return 0;
-    const o = this.order;
-    const ids: number[] = [];
-    for (let index = 0; index < this.venueOfSlot.length; index++) {
-      if (this.venueOfSlot[index] < 0) continue;
-      if (venue >= 0 && this.venueOfSlot[index] !== venue) continue;
-      o.wrapIndex(index);
-      if (symbolId >= 0 && o.symbolId !== symbolId) continue;
-      if (filter.account !== undefined && o.accountId !== filter.account) continue;
-      ids.push(o.clientOrderId);
-    }
+    const ids = this.live.matching(venue, symbolId, filter.account);
     let sent = 0;
     for (const id of ids) if (this.cancel(id) === OK) sent++;
     return sent;
@@ -333,7 +337,7 @@ export class Router implements AckWatchOwner {
 
   /** Ask to change a working order's price and/or quantity (decimals). OK or a status. */
   replace(clientOrderId: number, price: string | number, quantity: string | number): number {
-    const handle = this.byId.get(clientOrderId);
+    const handle = this.live.handleOf(clientOrderId);
     if (handle < 0) return UNKNOWN_ORDER;
     const o = this.order;
     if (o.wrap(handle) !== OK) return UNKNOWN_ORDER;
@@ -345,9 +349,9 @@ export class Router implements AckWatchOwner {
     const rule = spec.checkOrder(ticks, lots);
     if (rule !== OK) return rule;
     if (OrderStateMachine.next(o.state, OrderEvent.REPLACE_REQUEST, o.state) < 0) return NOT_WORKING;
-    const venue = this.venueOfSlot[this.orders.indexOf(handle)];
+    const venue = this.live.venueOf(handle);
     if (this.selfTrade(venue, o.symbolId, o.accountId, o.side, o.ordType, ticks)) return RISK_SELF_TRADE;
-    const ring = this.pool.workers[venue].commands;
+    const ring = this.lane.commands[venue];
     const at = ring.claim(GatewayCommand.REPLACE, 24);
     if (at < 0) return at;
     ring.i32[at >> 2] = handle;
@@ -368,15 +372,11 @@ export class Router implements AckWatchOwner {
     const events = this.events;
     events.handler = handler;
     events.now = nowNs;
-    let delivered = 0;
-    while (this.unknownQueue.length > 0) {
-      const handle = this.unknownQueue.shift()!;
-      if (this.order.wrap(handle) === OK && this.order.state === OrderState.UNKNOWN) {
-        handler.onUnknown?.(this.order);
-        delivered++;
-      }
-    }
-    delivered += this.pool.poll(events, limitPerVenue);
+    let delivered = this.live.hasQueuedUnknown ? this.live.flushUnknown(handler) : 0;
+    delivered += this.lane.poll(events, limitPerVenue);
+    // An attached router learns of a gateway failure from the worker's control block
+    // (the creator hears it from the supervisor at once): checked every 64th poll.
+    if (this.pool === null && (++this.pollCount & 63) === 0) this.checkGateways();
     const watch = this.ackWatch;
     if (watch !== null && watch.size > 0) {
       // Judged at the poll's time; with none given and no event read, the clock is read
@@ -401,13 +401,19 @@ export class Router implements AckWatchOwner {
 
   /** The order with this client order id, positioned (or null if not live). Valid until the next router call. */
   orderOf(clientOrderId: number): OrderFlyweight | null {
-    const handle = this.byId.get(clientOrderId);
+    const handle = this.live.handleOf(clientOrderId);
     return handle >= 0 && this.order.wrap(handle) === OK ? this.order : null;
   }
 
-  /** The gateway workers (supervision: `failures`, `workers[i].state`; fault injection: `terminateWorker`). */
+  /** The gateway workers (supervision: `failures`, `workers[i].state`; fault injection: `terminateWorker`). Creating router only. */
   get gateways(): WorkerPool {
+    if (this.pool === null) throw new ConfigurationError('ERR_INVALID_ARGUMENT', 'an attached router does not own the gateway workers', this.lane.lane);
     return this.pool;
+  }
+
+  /** This router's lane: its rings into the gateway workers and the doorbell to park on for events. */
+  get gatewayLane(): GatewayLane {
+    return this.lane;
   }
 
   /** The circuit breaker of each venue (index = venue id). */
@@ -422,7 +428,7 @@ export class Router implements AckWatchOwner {
 
   /** Live orders (submitted, not yet terminal). */
   get liveOrders(): number {
-    return this.byId.size;
+    return this.live.size;
   }
 
   /**
@@ -434,7 +440,7 @@ export class Router implements AckWatchOwner {
     this.stopping = true;
     const deadline = nanoTime() + (options.timeoutMs ?? 5_000) * 1e6;
     let lastCancelSweep = 0;
-    while (this.liveWorking() > 0 && nanoTime() < deadline) {
+    while (this.live.working() > 0 && nanoTime() < deadline) {
       const now = nanoTime();
       if (now - lastCancelSweep > 5e6) {
         this.cancelAll(); // orders acknowledged since the last sweep are canceled too
@@ -443,29 +449,13 @@ export class Router implements AckWatchOwner {
       if (this.poll(handler, 1_024) === 0) await new Promise((resolve) => setTimeout(resolve, 1));
     }
     // Whatever is still live did not resolve in time: its fate is unknown.
-    const o = this.order;
-    for (let index = 0; index < this.venueOfSlot.length; index++) {
-      if (this.venueOfSlot[index] < 0) continue;
-      o.wrapIndex(index);
-      if (!isTerminalState(o.state) && o.state !== OrderState.UNKNOWN && this.machine.apply(o, OrderEvent.LOST, nanoTime()) >= 0) {
-        this.stats.unknown++;
-        handler.onUnknown?.(o);
-      }
-    }
+    if (this.pool === null) this.checkGateways();
+    this.live.flushUnknown(handler);
+    this.live.loseAll(handler);
     this.events.handler = handler;
     this.events.now = undefined;
-    await this.pool.stop({ handler: this.events });
-  }
-
-  /** Live orders that are not already UNKNOWN (those wait for reconciliation, not for a venue). */
-  private liveWorking(): number {
-    let n = 0;
-    const o = this.order;
-    for (let index = 0; index < this.venueOfSlot.length; index++) {
-      if (this.venueOfSlot[index] < 0) continue;
-      if (o.wrapIndex(index).state !== OrderState.UNKNOWN) n++;
-    }
-    return n;
+    if (this.pool !== null) await this.pool.stop({ handler: this.events });
+    else for (const ring of this.lane.commands) ring.close();
   }
 
   /** Convenience path: put a checked order in a new slot and dispatch it. */
@@ -500,14 +490,13 @@ export class Router implements AckWatchOwner {
     o.createdNs = now;
     o.sentNs = now;
     this.machine.apply(o, OrderEvent.SUBMIT, now);
-    const status = this.pool.workers[venue].commands.offerPair(GatewayCommand.NEW, handle, 0);
+    const status = this.lane.commands[venue].offerPair(GatewayCommand.NEW, handle, 0);
     if (status !== OK) {
       this.risk.onDone(this.strategyId, o.symbolId, o.side, o.quantityLots);
       this.orders.free(handle); // never left: nothing to reconcile
       return status;
     }
-    this.byId.set(id, handle);
-    this.venueOfSlot[this.orders.indexOf(handle)] = venue;
+    this.live.add(id, handle, venue);
     this.stp?.add(venue, o.symbolId, o.accountId, o.side, o.ordType, o.priceTicks);
     this.routing.breakers[venue].onSent();
     this.ackWatch?.watch(handle, id, now);
@@ -518,34 +507,29 @@ export class Router implements AckWatchOwner {
 
   /** Self-trade prevention (see SelfTradeGuard): would this order meet a working order of the same account on the same venue? */
   private selfTrade(venue: number, symbolId: number, account: number, side: number, ordType: number, ticks: number): boolean {
-    return this.stp !== null && this.stp.wouldCross(venue, symbolId, account, side, ordType, ticks, this.venueOfSlot, this.probe);
-  }
-
-  private handleOfIndex(index: number): number {
-    return this.byId.get(this.order.wrapIndex(index).clientOrderId);
+    return this.stp !== null && this.stp.wouldCross(venue, symbolId, account, side, ordType, ticks, this.live.venueOfSlot, this.probe);
   }
 
   private release(handle: number): void {
     const o = this.order;
     this.risk.onDone(o.strategyId, o.symbolId, o.side, o.quantityLots - o.filledLots);
-    this.byId.delete(o.clientOrderId);
-    const index = this.orders.indexOf(handle);
-    this.stp?.remove(this.venueOfSlot[index], o.symbolId, o.accountId, o.side, o.ordType);
-    this.venueOfSlot[index] = -1;
+    const venue = this.live.remove(o.clientOrderId, handle);
+    this.stp?.remove(venue, o.symbolId, o.accountId, o.side, o.ordType);
     this.orders.free(handle);
   }
 
-  /** A gateway failed: every order it held is now UNKNOWN (reported on the next poll). */
-  private markVenueUnknown(venue: number): void {
-    this.routing.breakers[venue].trip(true);
-    const o = this.order;
-    for (let index = 0; index < this.venueOfSlot.length; index++) {
-      if (this.venueOfSlot[index] !== venue) continue;
-      o.wrapIndex(index);
-      if (!isTerminalState(o.state) && this.machine.apply(o, OrderEvent.LOST, nanoTime()) >= 0) {
-        this.stats.unknown++;
-        this.unknownQueue.push(this.handleOfIndex(index));
-      }
+  /** Attached routers: has a gateway worker been declared failed since the last check? */
+  private checkGateways(): void {
+    for (let venue = 0; venue < this.venueLost.length; venue++) {
+      if (this.venueLost[venue] === 0 && this.lane.workerFailed(venue)) this.markVenueUnknown(venue);
     }
+  }
+
+  /** @internal A gateway failed: every order it held is now UNKNOWN (reported on the next poll). */
+  markVenueUnknown(venue: number): void {
+    if (this.venueLost[venue] === 1) return;
+    this.venueLost[venue] = 1;
+    this.routing.breakers[venue].trip(true);
+    this.live.loseVenue(venue);
   }
 }

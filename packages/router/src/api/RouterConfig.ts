@@ -1,15 +1,13 @@
 import type { InstrumentConfig } from '@ringroute/core';
 import type { IdleStrategyName } from '../wait/IdleStrategy.js';
 import type { WorkerFailure } from '../workers/WorkerPool.js';
+import type { LaneLink } from '../workers/GatewayLane.js';
 import type { BreakerOptions } from './CircuitBreaker.js';
 import type { RiskLimits } from './RiskEngine.js';
 
-/** One venue: a gateway worker running `task` (a module whose default export runs `runGatewayHost`). */
-export interface VenueConfig {
+/** What every router using a venue knows of it: its name and its published rate limits. */
+export interface VenueLimits {
   name: string;
-  task: URL | string;
-  /** Passed to the adapter factory as `GatewayStartData.adapter`. */
-  adapter?: unknown;
   /** The venue's order rate limit, honoured by the router (token bucket; default: none). */
   ordersPerSecond?: number;
   orderBurst?: number;
@@ -18,27 +16,22 @@ export interface VenueConfig {
   cancelBurst?: number;
 }
 
-export interface RouterConfig {
-  instruments: InstrumentConfig[];
-  venues: VenueConfig[];
+/** One venue: a gateway worker running `task` (a module whose default export runs `runGatewayHost`). */
+export interface VenueConfig extends VenueLimits {
+  task: URL | string;
+  /** Passed to the adapter factory as `GatewayStartData.adapter`. */
+  adapter?: unknown;
+}
+
+/** A router's own settings: what a router attached on a strategy thread may choose for itself. */
+export interface RouterOptions {
   /** Venue for orders that name none: one venue name, or per symbol. Default: the first venue. */
   defaultVenue?: string | Record<string, string>;
-  /** Orders live at once (a power of two, default 65,536). */
-  orderCapacity?: number;
-  /** How gateway workers wait for commands (default 'backoff'). */
-  idle?: IdleStrategyName | 'async';
-  /** Written into every order (default 1). */
+  /** Written into every order (default 1). Strategies sharing risk counters need distinct ids (0 to 63). */
   strategyId?: number;
   accountId?: number;
-  /** Pre-trade risk limits (default: none). */
+  /** Pre-trade risk limits (default: none; an attached router defaults to its creator's). */
   risk?: RiskLimits;
-  /**
-   * Share pre-trade risk counters (open orders per symbol, positions, working quantity,
-   * the kill switch) with routers on other strategy threads: pass the first router's
-   * `risk.buffer`. All routers sharing it must be created with the same instruments and
-   * give each strategy its own `strategyId`.
-   */
-  riskBuffer?: SharedArrayBuffer;
   /**
    * Refuse (RISK_SELF_TRADE) an order that would trade against a working limit order of
    * the same account on the same venue sent through this router (default true).
@@ -52,6 +45,28 @@ export interface RouterConfig {
   ackTimeoutMs?: number;
   /** Venue circuit breakers (default: open after 5 consecutive failures: unavailable rejects or ack timeouts; 1 s cooldown). */
   breaker?: BreakerOptions;
+}
+
+export interface RouterConfig extends RouterOptions {
+  instruments: InstrumentConfig[];
+  venues: VenueConfig[];
+  /** Orders live at once (a power of two, default 65,536). */
+  orderCapacity?: number;
+  /** How gateway workers wait for commands (default 'backoff'). */
+  idle?: IdleStrategyName | 'async';
+  /**
+   * Strategy threads that share these gateway workers, this one included (default 1, at
+   * most 16). Each further strategy thread gets its own rings into every gateway worker:
+   * pass `router.link(n)` (n = 1, 2, ...) to it and call `Router.attach` there.
+   */
+  strategyThreads?: number;
+  /**
+   * Share pre-trade risk counters (open orders per symbol, positions, working quantity,
+   * the kill switch) with routers on other strategy threads: pass the first router's
+   * `risk.buffer`. All routers sharing it must be created with the same instruments and
+   * give each strategy its own `strategyId`.
+   */
+  riskBuffer?: SharedArrayBuffer;
   /** Called once per gateway failure, after its in-flight orders were marked UNKNOWN. */
   onGatewayFailure?: (failure: WorkerFailure) => void;
 }
@@ -70,4 +85,22 @@ export interface OrderRequest {
   postOnly?: boolean;
   /** Account for this order (default: the router's `accountId`); venues prevent self-matches per account. */
   account?: number;
+}
+
+/**
+ * What a strategy thread needs to attach a router to running gateway workers
+ * (`router.link(n)` on the creating thread, `Router.attach(link)` on the strategy thread):
+ * only SharedArrayBuffers and plain data, so it travels in `workerData` or one message.
+ */
+export interface RouterLink {
+  /** This strategy thread's rings into every gateway worker. */
+  lane: LaneLink;
+  instruments: SharedArrayBuffer;
+  orders: SharedArrayBuffer;
+  topOfBook: SharedArrayBuffer;
+  /** The creator's risk counters: every router on the link shares them. */
+  riskBuffer: SharedArrayBuffer;
+  venues: VenueLimits[];
+  /** The creator's own options (defaults for the attached router). */
+  defaults: RouterOptions;
 }

@@ -1,7 +1,7 @@
 import { Side, type InstrumentTable } from '@ringroute/core';
 import { Quote, type TopOfBook } from '../protocol/TopOfBook.js';
 import { BreakerState, CircuitBreaker } from './CircuitBreaker.js';
-import type { RouterConfig } from './RouterConfig.js';
+import type { RouterOptions, VenueLimits } from './RouterConfig.js';
 import { UNKNOWN_VENUE, VENUE_UNHEALTHY } from './RouterStatus.js';
 
 /**
@@ -21,7 +21,7 @@ export class VenueRouting {
   private readonly topOfBook: TopOfBook;
   private readonly quote = new Quote();
 
-  constructor(config: RouterConfig, instruments: InstrumentTable, topOfBook: TopOfBook) {
+  constructor(config: RouterOptions & { venues: readonly VenueLimits[] }, instruments: InstrumentTable, topOfBook: TopOfBook) {
     config.venues.forEach((v, i) => this.names.set(v.name, i));
     this.venueNames = config.venues.map((v) => v.name);
     this.splitPrice = new Float64Array(config.venues.length);

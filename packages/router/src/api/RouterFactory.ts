@@ -1,0 +1,53 @@
+import { ConfigurationError, InstrumentTable, ORDER_RECORD_BYTES, RecordClass, SlabPool } from '@ringroute/core';
+import { TopOfBook } from '../protocol/TopOfBook.js';
+import { GatewayLane } from '../workers/GatewayLane.js';
+import { WorkerPool } from '../workers/WorkerPool.js';
+import { Router } from './Router.js';
+import type { RouterConfig, RouterLink, RouterOptions } from './RouterConfig.js';
+
+/**
+ * Start a router: the instrument table, the shared order pool and top of book, and one
+ * gateway worker per venue (with `strategyThreads` lanes each, so that routers on other
+ * strategy threads can share them through `router.link(n)` and `Router.attach`).
+ * Resolves once every gateway worker runs; rejects with a ConfigurationError otherwise.
+ */
+export async function startRouter(config: RouterConfig): Promise<Router> {
+  if (config.venues.length === 0) throw new ConfigurationError('ERR_INVALID_ARGUMENT', 'a router needs at least one venue', config.venues);
+  const names = new Set(config.venues.map((v) => v.name));
+  if (names.size !== config.venues.length) throw new ConfigurationError('ERR_INVALID_ARGUMENT', 'venue names must be unique', [...names]);
+  const instruments = InstrumentTable.create(Math.max(16, config.instruments.length));
+  for (const i of config.instruments) instruments.define(i);
+  const orders = SlabPool.create({ slotBytes: ORDER_RECORD_BYTES, capacity: config.orderCapacity ?? 65_536, recordClass: RecordClass.ORDER });
+  const topOfBook = TopOfBook.create(config.venues.length, instruments.capacity);
+  let router: Router | null = null;
+  const pool = await WorkerPool.start({
+    workers: config.venues.length,
+    lanes: config.strategyThreads ?? 1,
+    task: config.venues[0].task,
+    tasks: config.venues.map((v) => v.task),
+    idle: config.idle ?? 'backoff',
+    data: (i) => ({
+      orders: orders.buffer,
+      topOfBook: topOfBook.buffer,
+      venueId: i,
+      adapter: { symbols: instruments.capacity, ...(config.venues[i].adapter as object | undefined) },
+    }),
+    onFailure: (failure) => {
+      router?.markVenueUnknown(failure.index);
+      config.onGatewayFailure?.(failure);
+    },
+  });
+  router = new Router(config, instruments, orders, topOfBook, pool.mainLane, pool);
+  return router;
+}
+
+/** A router on this thread sharing another thread's gateway workers (see `Router.attach`). */
+export function attachRouter(link: RouterLink, options: RouterOptions = {}): Router {
+  const instruments = InstrumentTable.attach(link.instruments);
+  const orders = SlabPool.attach(link.orders, RecordClass.ORDER);
+  const settings = { ...link.defaults, ...options, venues: link.venues, riskBuffer: link.riskBuffer };
+  return new Router(settings, instruments, orders, TopOfBook.attach(link.topOfBook), GatewayLane.attach(link.lane), null);
+}
+
+/** Start a router (the same as `Router.create`). */
+export const createRouter = startRouter;
