@@ -25,6 +25,7 @@ export {
 export type { AsyncIdleStrategy, BackoffOptions, IdleStrategy, IdleStrategyName } from './wait/IdleStrategy.js';
 export { GatewayWorker, WorkerPool } from './workers/WorkerPool.js';
 export { GatewayLane, type LaneLink } from './workers/GatewayLane.js';
+export { InlineGateways } from './workers/InlineGateways.js';
 export type { WorkerFailure, WorkerPoolOptions } from './workers/WorkerPool.js';
 export { MAX_LANES, WorkerState } from './workers/protocol.js';
 export type { CommandRingKind, WorkerStart, WorkerSummary } from './workers/protocol.js';

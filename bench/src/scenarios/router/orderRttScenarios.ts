@@ -26,6 +26,8 @@ export function orderRttScenarios(): Scenario[] {
       { metric: 'p50Ratio', op: '<=', value: 1.5, label: 'default strategy p50 <= 1.5x floor.sab.wait' },
       { metric: 'p50Ratio', versus: 'baseline.piscina', op: '<=', value: 1 / 20, label: 'p50 at least 20x lower than baseline.piscina' },
     ]),
+    // The same path with the venue's gateway on the strategy thread: what the thread hop costs.
+    orderRtt('inline', 'router.order.rtt.busy-spin', []),
   ];
 }
 
@@ -36,23 +38,28 @@ class Acks implements OrderEventHandler {
   }
 }
 
-function orderRtt(strategy: 'busy-spin' | 'backoff', reference: string, targets: Target[]): Scenario {
+function orderRtt(strategy: 'busy-spin' | 'backoff' | 'inline', reference: string, targets: Target[]): Scenario {
+  const inline = strategy === 'inline';
   return {
-    name: `router.order.rtt.${strategy}`,
+    name: inline ? 'router.order.inproc' : `router.order.rtt.${strategy}`,
     reference,
-    description: `submit (fast path, strategy-supplied time) -> risk -> ring -> gateway worker -> simulated venue -> ack -> ring -> handler; ${strategy} on both ends`,
+    description: inline
+      ? 'submit (fast path, strategy-supplied time) -> risk -> ring -> simulated venue on the same thread (gateways: inline, driven by poll) -> ack -> ring -> handler'
+      : `submit (fast path, strategy-supplied time) -> risk -> ring -> gateway worker -> simulated venue -> ack -> ring -> handler; ${strategy} on both ends`,
     opsPerSample: 1,
     targets,
     async run(ctx: RunContext): Promise<RunSample> {
       const router = await Router.create({
         instruments: [{ symbol: 'BTC-USD', tickSize: '0.01', lotSize: '0.001' }],
         venues: [{ name: 'sim', task: SIM_VENUE_TASK }],
-        idle: strategy,
+        idle: inline ? 'backoff' : strategy,
+        gateways: inline ? 'inline' : 'workers',
         orderCapacity: 4_096,
         risk: { maxOrderLots: 1_000_000, maxOpenOrdersPerSymbol: 4_000, priceCollarBps: 10_000 },
       });
       router.setReferencePrice('BTC-USD', '64000');
-      const idle: IdleStrategy = strategy === 'busy-spin' ? new BusySpinIdleStrategy() : new BackoffIdleStrategy(router.gateways.mainDoorbell);
+      // Inline, the poll itself runs the venue: there is nothing to wait for, never any idling.
+      const idle: IdleStrategy = strategy === 'busy-spin' || inline ? new BusySpinIdleStrategy() : new BackoffIdleStrategy(router.gateways.mainDoorbell);
       const acks = new Acks();
       const histogram = newHistogram();
       const symbol = router.instruments.idOf('BTC-USD');
@@ -83,7 +90,7 @@ function orderRtt(strategy: 'busy-spin' | 'backoff', reference: string, targets:
         idle.idle(1);
         if (record) histogram.recordValue(Math.max(1, Math.round(nanoTime() - t0)));
       };
-      const samples = strategy === 'busy-spin' ? (ctx.quick ? 10_000 : 50_000) : ctx.quick ? 5_000 : 20_000;
+      const samples = strategy !== 'backoff' ? (ctx.quick ? 10_000 : 50_000) : ctx.quick ? 5_000 : 20_000;
       const begin = nanoTime();
       let heap = NaN;
       try {

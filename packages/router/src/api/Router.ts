@@ -18,6 +18,7 @@ import { GatewayCommand } from '../protocol/GatewayCommand.js';
 import { TopOfBook } from '../protocol/TopOfBook.js';
 import { WorkerPool } from '../workers/WorkerPool.js';
 import { GatewayLane } from '../workers/GatewayLane.js';
+import type { InlineGateways } from '../workers/InlineGateways.js';
 import type { OrderEventHandler } from './OrderEventHandler.js';
 import type { OrderRequest, RouterConfig, RouterLink, RouterOptions, VenueLimits } from './RouterConfig.js';
 import { RiskEngine } from './RiskEngine.js';
@@ -66,6 +67,8 @@ export class Router implements AckWatchOwner {
   private readonly pool: WorkerPool | null;
   /** This router's rings into every gateway worker. */
   private readonly lane: GatewayLane;
+  /** Gateways running on this thread (`gateways: 'inline'`), driven by poll; else null. */
+  private readonly inline: InlineGateways | null;
   /** Venues whose worker failure was handled (UNKNOWNs queued). */
   private readonly venueLost: Uint8Array;
   private readonly venueLimits: readonly VenueLimits[];
@@ -112,7 +115,9 @@ export class Router implements AckWatchOwner {
     topOfBook: TopOfBook,
     lane: GatewayLane,
     pool: WorkerPool | null,
+    inline: InlineGateways | null = null,
   ) {
+    this.inline = inline;
     this.instruments = instruments;
     this.orders = orders;
     this.topOfBook = topOfBook;
@@ -373,10 +378,11 @@ export class Router implements AckWatchOwner {
     events.handler = handler;
     events.now = nowNs;
     let delivered = this.live.hasQueuedUnknown ? this.live.flushUnknown(handler) : 0;
+    if (this.inline !== null) this.inline.pump();
     delivered += this.lane.poll(events, limitPerVenue);
     // An attached router learns of a gateway failure from the worker's control block
     // (the creator hears it from the supervisor at once): checked every 64th poll.
-    if (this.pool === null && (++this.pollCount & 63) === 0) this.checkGateways();
+    if (this.pool === null && this.inline === null && (++this.pollCount & 63) === 0) this.checkGateways();
     const watch = this.ackWatch;
     if (watch !== null && watch.size > 0) {
       // Judged at the poll's time; with none given and no event read, the clock is read
@@ -407,7 +413,7 @@ export class Router implements AckWatchOwner {
 
   /** The gateway workers (supervision: `failures`, `workers[i].state`; fault injection: `terminateWorker`). Creating router only. */
   get gateways(): WorkerPool {
-    if (this.pool === null) throw new ConfigurationError('ERR_INVALID_ARGUMENT', 'an attached router does not own the gateway workers', this.lane.lane);
+    if (this.pool === null) throw new ConfigurationError('ERR_INVALID_ARGUMENT', this.inline !== null ? 'inline gateways run on this thread: there are no gateway workers' : 'an attached router does not own the gateway workers', this.lane.lane);
     return this.pool;
   }
 
@@ -449,13 +455,16 @@ export class Router implements AckWatchOwner {
       if (this.poll(handler, 1_024) === 0) await new Promise((resolve) => setTimeout(resolve, 1));
     }
     // Whatever is still live did not resolve in time: its fate is unknown.
-    if (this.pool === null) this.checkGateways();
+    if (this.pool === null && this.inline === null) this.checkGateways();
     this.live.flushUnknown(handler);
     this.live.loseAll(handler);
     this.events.handler = handler;
     this.events.now = undefined;
     if (this.pool !== null) await this.pool.stop({ handler: this.events });
-    else for (const ring of this.lane.commands) ring.close();
+    else if (this.inline !== null) {
+      await this.inline.stop();
+      this.lane.poll(this.events, Number.MAX_SAFE_INTEGER);
+    } else for (const ring of this.lane.commands) ring.close();
   }
 
   /** Convenience path: put a checked order in a new slot and dispatch it. */

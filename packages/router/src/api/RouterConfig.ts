@@ -55,6 +55,12 @@ export interface RouterConfig extends RouterOptions {
   /** How gateway workers wait for commands (default 'backoff'). */
   idle?: IdleStrategyName | 'async';
   /**
+   * Where gateways run: 'workers' (default: one worker thread per venue) or 'inline' (on
+   * this thread, driven by `poll()`: same task modules, same rings, no thread hop; for
+   * backtests, single-core hosts and the in-process benchmark).
+   */
+  gateways?: 'workers' | 'inline';
+  /**
    * Strategy threads that share these gateway workers, this one included (default 1, at
    * most 16). Each further strategy thread gets its own rings into every gateway worker:
    * pass `router.link(n)` (n = 1, 2, ...) to it and call `Router.attach` there.

@@ -1,6 +1,7 @@
 import { ConfigurationError, InstrumentTable, ORDER_RECORD_BYTES, RecordClass, SlabPool } from '@ringroute/core';
 import { TopOfBook } from '../protocol/TopOfBook.js';
 import { GatewayLane } from '../workers/GatewayLane.js';
+import { InlineGateways } from '../workers/InlineGateways.js';
 import { WorkerPool } from '../workers/WorkerPool.js';
 import { Router } from './Router.js';
 import type { RouterConfig, RouterLink, RouterOptions } from './RouterConfig.js';
@@ -19,6 +20,17 @@ export async function startRouter(config: RouterConfig): Promise<Router> {
   for (const i of config.instruments) instruments.define(i);
   const orders = SlabPool.create({ slotBytes: ORDER_RECORD_BYTES, capacity: config.orderCapacity ?? 65_536, recordClass: RecordClass.ORDER });
   const topOfBook = TopOfBook.create(config.venues.length, instruments.capacity);
+  const data = (i: number) => ({
+    orders: orders.buffer,
+    topOfBook: topOfBook.buffer,
+    venueId: i,
+    adapter: { symbols: instruments.capacity, ...(config.venues[i].adapter as object | undefined) },
+  });
+  if (config.gateways === 'inline') {
+    if ((config.strategyThreads ?? 1) !== 1) throw new ConfigurationError('ERR_INVALID_ARGUMENT', "inline gateways serve one strategy thread: strategyThreads must be 1", config.strategyThreads);
+    const inline = await InlineGateways.start(config.venues.map((v) => v.task), data);
+    return new Router(config, instruments, orders, topOfBook, inline.lane, null, inline);
+  }
   let router: Router | null = null;
   const pool = await WorkerPool.start({
     workers: config.venues.length,
@@ -26,12 +38,7 @@ export async function startRouter(config: RouterConfig): Promise<Router> {
     task: config.venues[0].task,
     tasks: config.venues.map((v) => v.task),
     idle: config.idle ?? 'backoff',
-    data: (i) => ({
-      orders: orders.buffer,
-      topOfBook: topOfBook.buffer,
-      venueId: i,
-      adapter: { symbols: instruments.capacity, ...(config.venues[i].adapter as object | undefined) },
-    }),
+    data,
     onFailure: (failure) => {
       router?.markVenueUnknown(failure.index);
       config.onGatewayFailure?.(failure);

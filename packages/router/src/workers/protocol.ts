@@ -49,6 +49,12 @@ export interface WorkerStart {
   drainTimeoutMs: number;
   /** Task-specific start data (pools, instruments, venue configuration). */
   data: unknown;
+  /**
+   * Set only when the task runs inline on the calling thread (`RouterConfig.gateways:
+   * 'inline'`): `runWorkerLoop` then creates the loop, leaves it here and returns at once;
+   * the caller drives `loop.poll()` itself.
+   */
+  inline?: { loop?: unknown };
 }
 
 /** What a worker's task returns when it stops. */

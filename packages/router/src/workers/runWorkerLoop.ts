@@ -72,6 +72,12 @@ export async function runWorkerLoop(start: WorkerStart, create: (ctx: WorkerCont
     },
   };
   const loop = await create(context);
+  if (start.inline !== undefined) {
+    // Inline: the calling thread drives the loop (InlineGateways); nothing runs here.
+    start.inline.loop = loop;
+    Atomics.store(control, C_STATE, WorkerState.RUNNING);
+    return { index: start.index, loops: 0, handlerErrors: 0, drained: true };
+  }
   Atomics.store(control, C_THREAD_ID, threadId);
   Atomics.store(control, C_STATE, WorkerState.RUNNING);
   mainDoorbell.wake();
