@@ -49,6 +49,12 @@ export class IdMap {
     this.count++;
   }
 
+  /** Call `fn` for every entry (cold path; do not change the map meanwhile). */
+  forEach(fn: (key: number, value: number) => void): void {
+    const keys = this.keys;
+    for (let i = 0; i < keys.length; i++) if (keys[i] === keys[i]) fn(keys[i], this.values[i]);
+  }
+
   /** Remove `key`; returns its value or -1. */
   delete(key: number): number {
     const i = this.indexOf(key);

@@ -28,3 +28,18 @@ export { IdMap } from '@ringroute/core';
 
 /** Gateway task module running a SimulatedVenue (for `VenueConfig.task`). */
 export const SIM_VENUE_TASK = new URL('./sim/simVenueTask.js', import.meta.url);
+
+// The WebSocket gateway and the reference exchange server (msgpackr records over ws).
+export { WsGateway } from './ws/WsGateway.js';
+export type { WsGatewayOptions } from './ws/WsGateway.js';
+export { ExchangeServer, startExchangeServer } from './ws/ExchangeServer.js';
+export type { ExchangeServerOptions } from './ws/ExchangeServer.js';
+export type { ServerStats, SessionLimits } from './ws/ExchangeSession.js';
+export { ExchangeBook } from './ws/ExchangeBook.js';
+export type { Report } from './ws/ExchangeBook.js';
+export { LoginVerifier, loginMessage, signLogin } from './ws/LoginAuth.js';
+export type { ApiKey } from './ws/LoginAuth.js';
+export { createCodec, decodeFrame, ErrorCode, errorCodeName, MESSAGE_SHAPES, Msg } from './ws/WsProtocol.js';
+
+/** Gateway task module running a WsGateway (for `VenueConfig.task`; use `idle: 'async'`). */
+export const WS_GATEWAY_TASK = new URL('./ws/wsGatewayTask.js', import.meta.url);

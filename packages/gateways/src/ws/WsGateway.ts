@@ -1,0 +1,402 @@
+import { ExecType, IdMap, OrderState, RejectReason, type OrderFlyweight } from '@ringroute/core';
+import WebSocket from 'ws';
+import { ALL_ORDER_TYPES, ALL_TIME_IN_FORCE, type GatewayAdapter, type GatewayCapabilities, type GatewayEvents, type RateLimitRule, type VenueExecution, type VenueOrderState } from '../GatewayAdapter.js';
+import { loginMessage } from './LoginAuth.js';
+import { createCodec, decodeFrame, errorCodeName, int, Msg } from './WsProtocol.js';
+
+export interface WsGatewayOptions {
+  /** The exchange's WebSocket URL (ws://127.0.0.1:port). */
+  url: string;
+  apiKey: string;
+  /** The key's secret: used to sign the login, never sent or logged. */
+  secret: string;
+  name?: string;
+  /** Ping period; a connection whose pong is late by `deadAfterMs` is dropped (defaults 1,000 / 3,000 ms). */
+  heartbeatMs?: number;
+  deadAfterMs?: number;
+  /** Reconnect backoff: first delay and cap, doubled per attempt, with jitter (defaults 50 ms, 2 s). */
+  reconnectInitialMs?: number;
+  reconnectMaxMs?: number;
+  /** Give up on a connection attempt (open + login) after this long (default 5 s). */
+  connectTimeoutMs?: number;
+}
+
+type State = 'down' | 'connecting' | 'reconciling' | 'up' | 'closed';
+
+/**
+ * The WebSocket gateway: a GatewayAdapter speaking the ringroute exchange protocol
+ * (msgpackr records over binary frames) to an exchange such as `startExchangeServer`.
+ *
+ * - Sends: one reused codec and one reused message object per message type; an order
+ *   costs one frame buffer (msgpackr's) and no other object.
+ * - Receives: reports are deduplicated by sequence number and turned into gateway events
+ *   for the order's handle; a gap triggers a replay.
+ * - Faults: heartbeats detect a dead connection; it reconnects with exponential backoff
+ *   and jitter, logs in again, and reconciles: it replays every report since the last
+ *   sequence seen, then compares the exchange's open orders with its own in-flight ones. A
+ *   NEW is never resent blindly (client order ids are idempotent at the exchange): an order
+ *   the exchange never received is reported rejected (VENUE_UNAVAILABLE); one it knows is
+ *   resumed; one whose fate the exchange's log no longer holds is reported UNKNOWN.
+ *   While the connection is down, new orders and cancels are refused at once with
+ *   VENUE_UNAVAILABLE, which opens the venue's circuit breaker in the router.
+ */
+export class WsGateway implements GatewayAdapter {
+  readonly name: string;
+  readonly capabilities: GatewayCapabilities = { orderTypes: ALL_ORDER_TYPES, timeInForce: ALL_TIME_IN_FORCE, amend: true, postOnly: true, reduceOnly: false };
+  readonly rateLimits: readonly RateLimitRule[] = [];
+  /** Counters for tests and reports. */
+  readonly stats = { connects: 0, reconnects: 0, duplicates: 0, gaps: 0, errors: 0, malformed: 0, reconciledRejected: 0, reconciledUnknown: 0, foreignReports: 0 };
+  private readonly options: WsGatewayOptions;
+  private readonly codec = createCodec();
+  private socket: WebSocket | null = null;
+  private events: GatewayEvents | null = null;
+  private state: State = 'down';
+  /** Client order id -> handle of every order not yet terminal. */
+  private readonly handles = new IdMap(1024);
+  /** Client order id -> handle of orders with a cancel or replace in flight (its answer may come after the order ended). */
+  private readonly requests = new IdMap(256);
+  private lastSeq = 0;
+  private work = 0;
+  private attempts = 0;
+  private nextReq = 1;
+  private gapQueryOpen = false;
+  private readonly queries = new Map<number, { resolve: (status: { seq: number; open: number[]; reports: Record<string, unknown>[] }) => void; reports: Record<string, unknown>[] }>();
+  private ready: Promise<void> = Promise.resolve();
+  private heartbeat: NodeJS.Timeout | null = null;
+  private lastPong = 0;
+  private readonly newMsg = { t: Msg.NEW as number, id: 0, sym: 0, side: 0, type: 0, tif: 0, flags: 0, px: 0, stop: 0, qty: 0 };
+  private readonly cancelMsg = { t: Msg.CANCEL as number, id: 0 };
+  private readonly replaceMsg = { t: Msg.REPLACE as number, id: 0, px: 0, qty: 0 };
+
+  constructor(options: WsGatewayOptions) {
+    this.options = options;
+    this.name = options.name ?? 'ws';
+  }
+
+  /** Connect and log in; resolves when orders can flow (rejects if the first login fails). */
+  async connect(events: GatewayEvents): Promise<void> {
+    this.events = events;
+    await this.open(false);
+  }
+
+  /** Resolves when the gateway is up again (after a reconnect and its reconciliation). */
+  whenReady(): Promise<void> {
+    return this.ready;
+  }
+
+  get connected(): boolean {
+    return this.state === 'up';
+  }
+
+  /** Drop the connection as a network fault would (the gateway reconnects by itself). */
+  dropConnection(): void {
+    this.socket?.terminate();
+  }
+
+  async disconnect(): Promise<void> {
+    this.state = 'closed';
+    if (this.heartbeat !== null) clearInterval(this.heartbeat);
+    const socket = this.socket;
+    this.socket = null;
+    if (socket !== null && socket.readyState <= WebSocket.OPEN) {
+      await new Promise<void>((resolve) => {
+        socket.once('close', () => resolve());
+        socket.close(1000, 'bye');
+        setTimeout(() => (socket.terminate(), resolve()), 500).unref();
+      });
+    }
+  }
+
+  submit(handle: number, order: OrderFlyweight): void {
+    const id = order.clientOrderId;
+    if (this.state !== 'up') {
+      this.events!.reject(handle, id, RejectReason.VENUE_UNAVAILABLE);
+      return;
+    }
+    this.handles.set(id, handle);
+    const m = this.newMsg;
+    m.id = id;
+    m.sym = order.symbolId;
+    m.side = order.side;
+    m.type = order.ordType;
+    m.tif = order.tif;
+    m.flags = order.flags;
+    m.px = order.priceTicks;
+    m.stop = order.stopPriceTicks;
+    m.qty = order.quantityLots;
+    this.socket!.send(this.codec.pack(m));
+  }
+
+  cancel(handle: number, order: OrderFlyweight): void {
+    if (this.state !== 'up') {
+      this.events!.cancelReject(handle, order.clientOrderId, RejectReason.VENUE_UNAVAILABLE);
+      return;
+    }
+    this.requests.set(order.clientOrderId, handle);
+    this.cancelMsg.id = order.clientOrderId;
+    this.socket!.send(this.codec.pack(this.cancelMsg));
+  }
+
+  replace(handle: number, order: OrderFlyweight, newPriceTicks: number, newQuantityLots: number): void {
+    if (this.state !== 'up') {
+      this.events!.replaceReject(handle, order.clientOrderId, RejectReason.VENUE_UNAVAILABLE);
+      return;
+    }
+    this.requests.set(order.clientOrderId, handle);
+    const m = this.replaceMsg;
+    m.id = order.clientOrderId;
+    m.px = newPriceTicks;
+    m.qty = newQuantityLots;
+    this.socket!.send(this.codec.pack(m));
+  }
+
+  /** Reports arrive in socket callbacks; this returns how many were handled since the last poll. */
+  poll(): number {
+    const work = this.work;
+    this.work = 0;
+    return work;
+  }
+
+  async openOrders(): Promise<VenueOrderState[]> {
+    const status = await this.query(Number.MAX_SAFE_INTEGER);
+    const out: VenueOrderState[] = [];
+    for (let i = 0; i + 5 < status.open.length; i += 6) {
+      const [id, vid, px, qty, cum, leaves] = status.open.slice(i, i + 6);
+      out.push({ clientOrderId: id, venueOrderId: vid, state: cum > 0 ? OrderState.PARTIALLY_FILLED : OrderState.ACCEPTED, priceTicks: px, quantityLots: qty, cumLots: cum, leavesLots: leaves });
+    }
+    return out;
+  }
+
+  async executionsSince(sequence: number): Promise<VenueExecution[]> {
+    const status = await this.query(sequence);
+    return status.reports
+      .filter((r) => r.ex === ExecType.FILL)
+      .map((r) => ({ sequence: r.seq as number, clientOrderId: r.id as number, venueOrderId: r.vid as number, priceTicks: r.px as number, lastLots: r.last as number, cumLots: r.cum as number, leavesLots: r.leaves as number }));
+  }
+
+  /** Ask for reports since `since` (collected, and applied if new) and the open orders. */
+  private query(since: number): Promise<{ seq: number; open: number[]; reports: Record<string, unknown>[] }> {
+    if (this.socket === null || this.socket.readyState !== WebSocket.OPEN) return Promise.reject(new Error(`${this.name}: not connected`));
+    const req = this.nextReq++;
+    return new Promise((resolve) => {
+      this.queries.set(req, { resolve, reports: [] });
+      this.socket!.send(this.codec.pack({ t: Msg.QUERY, req, since }));
+    });
+  }
+
+  private open(reconnecting: boolean): Promise<void> {
+    this.state = 'connecting';
+    const attempt = new Promise<void>((resolve, reject) => {
+      const socket = new WebSocket(this.options.url, { perMessageDeflate: false, handshakeTimeout: this.options.connectTimeoutMs ?? 5_000 });
+      socket.binaryType = 'nodebuffer';
+      this.socket = socket;
+      let settled = false;
+      const fail = (error: Error) => {
+        if (settled) return;
+        settled = true;
+        reject(error);
+      };
+      const timer = setTimeout(() => (fail(new Error(`${this.name}: connect timeout`)), socket.terminate()), this.options.connectTimeoutMs ?? 5_000);
+      timer.unref();
+      socket.on('open', () => socket.send(this.codec.pack(loginMessage(this.options.apiKey, this.options.secret))));
+      socket.on('pong', () => (this.lastPong = Date.now()));
+      socket.on('error', (error) => fail(error));
+      socket.on('close', (code) => {
+        clearTimeout(timer);
+        fail(new Error(`${this.name}: connection closed (${code} ${errorCodeName(code)})`));
+        if (this.socket === socket) this.onLost();
+      });
+      socket.on('message', (data: Buffer, isBinary: boolean) => {
+        const m = isBinary ? decodeFrame(this.codec, data) : null;
+        if (m === null) {
+          this.stats.malformed++; // never trusted, never fatal
+          return;
+        }
+        if (m.t === Msg.LOGIN_OK) {
+          if (this.state !== 'connecting' || socket !== this.socket) {
+            this.stats.malformed++; // only the answer to our LOGIN counts
+            return;
+          }
+          clearTimeout(timer);
+          this.stats.connects++;
+          this.attempts = 0;
+          this.startHeartbeat(socket);
+          if (!reconnecting) {
+            this.lastSeq = int(m.seq) || 0;
+            this.state = 'up';
+            settled = true;
+            resolve();
+          } else {
+            this.state = 'reconciling';
+            void this.reconcile().then(() => {
+              settled = true;
+              resolve();
+            }, fail);
+          }
+          return;
+        }
+        this.onMessage(m);
+      });
+    });
+    return attempt;
+  }
+
+  private startHeartbeat(socket: WebSocket): void {
+    if (this.heartbeat !== null) clearInterval(this.heartbeat);
+    const every = this.options.heartbeatMs ?? 1_000;
+    const dead = this.options.deadAfterMs ?? 3_000;
+    this.lastPong = Date.now();
+    this.heartbeat = setInterval(() => {
+      if (Date.now() - this.lastPong > dead) socket.terminate(); // dead peer: reconnect
+      else if (socket.readyState === WebSocket.OPEN) socket.ping();
+    }, every);
+    this.heartbeat.unref();
+  }
+
+  /** The connection is gone: refuse new work, keep in-flight orders, reconnect with backoff. */
+  private onLost(): void {
+    if (this.heartbeat !== null) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+    for (const q of this.queries.values()) q.resolve({ seq: this.lastSeq, open: [], reports: q.reports });
+    this.queries.clear();
+    this.gapQueryOpen = false;
+    if (this.state === 'closed') return;
+    this.state = 'down';
+    const retry = async (): Promise<void> => {
+      while ((this.state as State) !== 'closed') {
+        const cap = this.options.reconnectMaxMs ?? 2_000;
+        const base = Math.min(cap, (this.options.reconnectInitialMs ?? 50) * 2 ** this.attempts++);
+        await new Promise((resolve) => setTimeout(resolve, base * (0.5 + Math.random() * 0.5)));
+        if ((this.state as State) === 'closed') return;
+        try {
+          this.stats.reconnects++;
+          await this.open(true);
+          return;
+        } catch {
+          // try again after a longer pause
+        }
+      }
+    };
+    this.ready = retry();
+  }
+
+  /** After a reconnect: replay what was missed, then settle every in-flight order. */
+  private async reconcile(): Promise<void> {
+    const since = this.lastSeq;
+    const status = await this.query(since);
+    const replayStart = status.reports.length > 0 ? (status.reports[0].seq as number) : status.seq + 1;
+    const complete = replayStart <= since + 1; // the exchange still had every report we missed
+    const open = new Set<number>();
+    for (let i = 0; i + 5 < status.open.length; i += 6) open.add(status.open[i]);
+    const settle: [number, number][] = [];
+    this.handles.forEach((id, handle) => {
+      if (!open.has(id)) settle.push([id, handle]);
+    });
+    for (const [id, handle] of settle) {
+      this.handles.delete(id);
+      if (complete) {
+        this.stats.reconciledRejected++;
+        this.events!.reject(handle, id, RejectReason.VENUE_UNAVAILABLE); // never reached the exchange
+      } else {
+        this.stats.reconciledUnknown++;
+        this.events!.unknown(handle, id);
+      }
+      this.work++;
+    }
+    this.state = 'up';
+  }
+
+  private onMessage(m: Record<string, unknown>): void {
+    switch (m.t) {
+      case Msg.REPORT:
+        return this.onReport(m);
+      case Msg.STATUS: {
+        const req = int(m.req);
+        const q = this.queries.get(req);
+        if (q === undefined) {
+          this.gapQueryOpen = false;
+          return;
+        }
+        this.queries.delete(req);
+        const open = Array.isArray(m.open) ? (m.open as unknown[]).map((v) => int(v)) : [];
+        q.resolve({ seq: int(m.seq) || 0, open: open.some((v) => v !== v) ? [] : open, reports: q.reports });
+        return;
+      }
+      case Msg.TOP: {
+        const sym = int(m.sym, 0, 0xffff);
+        if (sym === sym) this.events?.topOfBook(sym, m.bp as number, m.bq as number, m.ap as number, m.aq as number);
+        this.work++;
+        return;
+      }
+      case Msg.ERROR:
+        this.stats.errors++;
+        return; // the report that goes with an order's error carries the outcome
+      default:
+        return;
+    }
+  }
+
+  private onReport(m: Record<string, unknown>): void {
+    const seq = int(m.seq, 1);
+    const id = int(m.id, 1);
+    if (seq !== seq || id !== id) {
+      this.stats.malformed++;
+      return;
+    }
+    for (const q of this.queries.values()) q.reports.push(m); // a replay being collected
+    if (seq <= this.lastSeq) {
+      this.stats.duplicates++;
+      return;
+    }
+    if (seq > this.lastSeq + 1 && this.state === 'up') {
+      // A gap: ask for a replay from the last report seen; this one comes again with it.
+      this.stats.gaps++;
+      if (!this.gapQueryOpen && this.socket !== null) {
+        this.gapQueryOpen = true;
+        this.socket.send(this.codec.pack({ t: Msg.QUERY, req: 0, since: this.lastSeq }));
+      }
+      return;
+    }
+    this.lastSeq = seq;
+    const ex = m.ex;
+    let handle = this.handles.get(id);
+    if (ex === ExecType.CANCEL_REJECT || ex === ExecType.REPLACE_REJECT || ex === ExecType.CANCELED || ex === ExecType.REPLACED) {
+      const requested = this.requests.delete(id);
+      if (handle < 0) handle = requested;
+    }
+    if (handle < 0) {
+      this.stats.foreignReports++; // an order of an earlier session, or already settled
+      return;
+    }
+    const events = this.events!;
+    const vid = (m.vid as number) || 0;
+    const cum = (m.cum as number) || 0;
+    const leaves = (m.leaves as number) || 0;
+    const reason = (m.reason as number) || 0;
+    this.work++;
+    switch (ex) {
+      case ExecType.ACK:
+        return events.ack(handle, id, vid);
+      case ExecType.FILL:
+        if (leaves === 0) this.handles.delete(id);
+        return events.fill(handle, id, vid, m.px as number, m.last as number, cum, leaves);
+      case ExecType.REJECT:
+        this.handles.delete(id);
+        return events.reject(handle, id, reason);
+      case ExecType.CANCELED:
+        this.handles.delete(id);
+        return events.canceled(handle, id, vid, cum, reason);
+      case ExecType.EXPIRED:
+        this.handles.delete(id);
+        return events.expired(handle, id, vid, cum);
+      case ExecType.REPLACED:
+        return events.replaced(handle, id, vid, m.px as number, m.last as number, cum, leaves);
+      case ExecType.CANCEL_REJECT:
+        return events.cancelReject(handle, id, reason);
+      case ExecType.REPLACE_REJECT:
+        return events.replaceReject(handle, id, reason);
+      default:
+        this.stats.malformed++;
+    }
+  }
+}
