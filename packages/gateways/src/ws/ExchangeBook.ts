@@ -54,6 +54,8 @@ export class ExchangeBook implements MatchListener {
   private nextEngineId = 1;
   private readonly logCapacity: number;
   private readonly scratch: EngineOrder;
+  /** NEWs refused because their client order id was used before (a client resending). */
+  duplicateNews = 0;
 
   constructor(options: { symbols: number; capacity?: number; logCapacity?: number }) {
     this.engine = new MatchingEngine({ symbols: options.symbols, capacity: options.capacity ?? 65_536 }, this);
@@ -74,6 +76,7 @@ export class ExchangeBook implements MatchListener {
 
   submit(a: Account, id: number, sym: number, side: number, type: number, tif: number, flags: number, px: number, stop: number, qty: number): void {
     if (a.orders.has(id)) {
+      this.duplicateNews++;
       this.emit(a, id, 0, ExecType.REJECT, 0, 0, 0, 0, RejectReason.DUPLICATE_ORDER_ID);
       return;
     }

@@ -26,6 +26,12 @@ export interface ExchangeServerOptions {
   limits?: Partial<SessionLimits>;
   /** Reports kept per account for replay (default 100,000). */
   reportLog?: number;
+  /**
+   * The exchange's state to serve (default: a new, empty one). Pass a stopped server's
+   * `book` to restart it as a real exchange restarts: its orders, client order ids and
+   * report logs intact.
+   */
+  book?: ExchangeBook;
 }
 
 /**
@@ -95,7 +101,7 @@ export class ExchangeServer {
 
   /** Start listening; resolves once the port is bound. */
   static start(options: ExchangeServerOptions): Promise<ExchangeServer> {
-    const book = new ExchangeBook({ symbols: options.symbols ?? 16, logCapacity: options.reportLog });
+    const book = options.book ?? new ExchangeBook({ symbols: options.symbols ?? 16, logCapacity: options.reportLog });
     return new Promise((resolve, reject) => {
       const wss = new WebSocketServer({ host: options.host ?? '127.0.0.1', port: options.port ?? 0, maxPayload: options.maxFrameBytes ?? 4_096, perMessageDeflate: false });
       wss.once('error', reject);

@@ -285,13 +285,17 @@ export class WsGateway implements GatewayAdapter {
     const since = this.lastSeq;
     const status = await this.query(since);
     const replayStart = status.reports.length > 0 ? (status.reports[0].seq as number) : status.seq + 1;
-    const complete = replayStart <= since + 1; // the exchange still had every report we missed
+    // The exchange still had every report we missed, and its sequence did not go back (an
+    // exchange that restarted without its state cannot say what became of our orders).
+    const complete = replayStart <= since + 1 && status.seq >= since;
     const open = new Set<number>();
     for (let i = 0; i + 5 < status.open.length; i += 6) open.add(status.open[i]);
     const settle: [number, number][] = [];
     this.handles.forEach((id, handle) => {
       if (!open.has(id)) settle.push([id, handle]);
     });
+    // A new exchange session numbers its reports from its own start: follow it.
+    if (status.seq < since) this.lastSeq = status.seq;
     for (const [id, handle] of settle) {
       this.handles.delete(id);
       if (complete) {

@@ -54,7 +54,7 @@ export class LiveOrders {
     return venue;
   }
 
-  /** Client order ids of live orders matching every filter given (-1 / undefined: any). */
+  /** Client order ids of live orders matching every filter given (-1 / undefined: any), UNKNOWN ones left out. */
   matching(venue: number, symbolId: number, account: number | undefined): number[] {
     const o = this.order;
     const ids: number[] = [];
@@ -62,6 +62,7 @@ export class LiveOrders {
     for (let index = 0; index < slots.length; index++) {
       if (slots[index] < 0 || (venue >= 0 && slots[index] !== venue)) continue;
       o.wrapIndex(index);
+      if (o.state === OrderState.UNKNOWN) continue; // its fate is for reconciliation, not a sweep
       if (symbolId >= 0 && o.symbolId !== symbolId) continue;
       if (account !== undefined && o.accountId !== account) continue;
       ids.push(o.clientOrderId);

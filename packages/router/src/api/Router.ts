@@ -326,8 +326,9 @@ export class Router implements AckWatchOwner {
   /**
    * Cancel every working order that matches all the given filters (symbol, venue name,
    * account); with no filter, every working order. Returns how many cancels were sent.
-   * Orders not yet acknowledged are skipped (their cancel would be refused as NOT_WORKING);
-   * call again after the next poll. Scans the order slots: a cold path.
+   * Orders not yet acknowledged are skipped (their cancel would be refused as NOT_WORKING;
+   * call again after the next poll), and so are UNKNOWN ones (reconciliation settles them;
+   * `cancel(id)` still sends a cancel for one). Scans the order slots: a cold path.
    */
   cancelAll(filter: { symbol?: string; venue?: string; account?: number } = {}): number {
     const symbolId = filter.symbol === undefined ? -1 : this.instruments.idOf(filter.symbol);
