@@ -4,6 +4,7 @@ import { layoutScenarios } from './core/layoutScenarios.js';
 import { orderScenarios } from './core/orderScenarios.js';
 import { contendedPoolScenario, poolScenarios } from './core/poolScenarios.js';
 import { matchScenarios } from './gateways/matchScenarios.js';
+import { wsScenarios } from './gateways/wsScenarios.js';
 import { floorScenarios } from './router/floorScenarios.js';
 import { orderRttScenarios } from './router/orderRttScenarios.js';
 import { riskScenarios } from './router/riskScenarios.js';
@@ -28,5 +29,6 @@ export function allScenarios(): Scenario[] {
     ...matchScenarios(),
     ...riskScenarios(),
     ...orderRttScenarios(),
+    ...wsScenarios(),
   ];
 }

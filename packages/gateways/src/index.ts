@@ -35,11 +35,13 @@ export type { WsGatewayOptions } from './ws/WsGateway.js';
 export { ExchangeServer, startExchangeServer } from './ws/ExchangeServer.js';
 export type { ExchangeServerOptions } from './ws/ExchangeServer.js';
 export type { ServerStats, SessionLimits } from './ws/ExchangeSession.js';
-export { ExchangeBook } from './ws/ExchangeBook.js';
+export { Account, ExchangeBook, ReportLog } from './ws/ExchangeBook.js';
 export type { Report } from './ws/ExchangeBook.js';
 export { LoginVerifier, loginMessage, signLogin } from './ws/LoginAuth.js';
 export type { ApiKey } from './ws/LoginAuth.js';
 export { createCodec, decodeFrame, ErrorCode, errorCodeName, MESSAGE_SHAPES, Msg } from './ws/WsProtocol.js';
+export { frameCodec, JsonFrameCodec, MsgpackrFrameCodec } from './ws/FrameCodec.js';
+export type { FrameCodec, FrameCodecName } from './ws/FrameCodec.js';
 
 /** Gateway task module running a WsGateway (for `VenueConfig.task`; use `idle: 'async'`). */
 export const WS_GATEWAY_TASK = new URL('./ws/wsGatewayTask.js', import.meta.url);

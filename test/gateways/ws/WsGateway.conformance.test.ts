@@ -3,9 +3,9 @@ import { exchange, gatewayFor, seed, until } from '../../support/exchange.js';
 
 // The WebSocket gateway against the real reference exchange on loopback: every case gets
 // its own server and connection, real frames both ways.
-registerGatewayConformance('WsGateway over loopback to the reference exchange', async () => {
-  const server = await exchange();
-  const gateway = gatewayFor(server);
+for (const codec of ['msgpackr', 'json'] as const) registerGatewayConformance(`WsGateway over loopback to the reference exchange (${codec} frames)`, async () => {
+  const server = await exchange({ codec });
+  const gateway = gatewayFor(server, { codec });
   return {
     adapter: gateway,
     symbolId: 1,

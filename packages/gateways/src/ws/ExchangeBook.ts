@@ -23,18 +23,51 @@ export interface ReportSink {
   top(sym: number, bp: number, bq: number, ap: number, aq: number): void;
 }
 
+/**
+ * An account's last reports, oldest overwritten first. Sequence numbers are gap-free per
+ * account, so the report with sequence `n` sits at a computed position: no search, and
+ * appending never moves anything.
+ */
+export class ReportLog {
+  private readonly ring: (Report | undefined)[];
+  private count = 0;
+  private last = 0;
+
+  constructor(capacity: number) {
+    this.ring = new Array<Report | undefined>(Math.max(1, capacity));
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Append the report with the next sequence number. */
+  push(report: Report): void {
+    this.ring[report.seq % this.ring.length] = report;
+    this.last = report.seq;
+    if (this.count < this.ring.length) this.count++;
+  }
+
+  /** Reports with a sequence number above `since` that are still kept, in order. */
+  since(since: number): Report[] {
+    const out: Report[] = [];
+    for (let seq = Math.max(since + 1, this.last - this.count + 1); seq <= this.last; seq++) out.push(this.ring[seq % this.ring.length]!);
+    return out;
+  }
+}
+
 /** One account: its client order ids (idempotent), its report log and its session. */
 export class Account {
   readonly account: number;
-  /** Client order id -> engine order id, for every order ever accepted for processing (never forgotten within `log` capacity). */
+  /** Client order id -> engine order id, for every order ever accepted for processing. */
   readonly orders = new Map<number, number>();
-  /** Sent reports, oldest first (the last `logCapacity`). */
-  readonly log: Report[] = [];
+  readonly log: ReportLog;
   seq = 0;
   sink: ReportSink | null = null;
 
-  constructor(account: number) {
+  constructor(account: number, logCapacity: number) {
     this.account = account;
+    this.log = new ReportLog(logCapacity);
   }
 }
 
@@ -65,7 +98,7 @@ export class ExchangeBook implements MatchListener {
 
   account(id: number): Account {
     let a = this.accounts.get(id);
-    if (a === undefined) this.accounts.set(id, (a = new Account(id)));
+    if (a === undefined) this.accounts.set(id, (a = new Account(id, this.logCapacity)));
     return a;
   }
 
@@ -111,15 +144,7 @@ export class ExchangeBook implements MatchListener {
 
   /** Reports of `a` with a sequence number above `since` (those still in its log). */
   reportsSince(a: Account, since: number): Report[] {
-    const log = a.log;
-    let lo = 0;
-    let hi = log.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (log[mid].seq <= since) lo = mid + 1;
-      else hi = mid;
-    }
-    return log.slice(lo);
+    return a.log.since(since);
   }
 
   /** Open orders of `a`, flattened: id, vid, px, qty, cum, leaves per order. */
@@ -141,7 +166,6 @@ export class ExchangeBook implements MatchListener {
   private emit(a: Account, id: number, vid: number, ex: number, px: number, last: number, cum: number, leaves: number, reason: number): void {
     const report: Report = { t: Msg.REPORT, seq: ++a.seq, id, vid, ex, px, last, cum, leaves, reason };
     a.log.push(report);
-    if (a.log.length > this.logCapacity) a.log.splice(0, a.log.length - this.logCapacity);
     a.sink?.report(report);
   }
 

@@ -3,7 +3,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { ExchangeBook } from './ExchangeBook.js';
 import { ExchangeSession, type ServerStats, type SessionLimits } from './ExchangeSession.js';
 import { LoginVerifier, type ApiKey } from './LoginAuth.js';
-import { createCodec, ErrorCode, Msg } from './WsProtocol.js';
+import { frameCodec, type FrameCodecName } from './FrameCodec.js';
+import { ErrorCode, Msg } from './WsProtocol.js';
 
 export interface ExchangeServerOptions {
   /** Port on 127.0.0.1 (default 0: any free port; read `server.port`). */
@@ -26,6 +27,8 @@ export interface ExchangeServerOptions {
   limits?: Partial<SessionLimits>;
   /** Reports kept per account for replay (default 100,000). */
   reportLog?: number;
+  /** Frames: 'msgpackr' (binary, the protocol; default) or 'json' (text, the same messages; a reference for benchmarks). */
+  codec?: FrameCodecName;
   /**
    * The exchange's state to serve (default: a new, empty one). Pass a stopped server's
    * `book` to restart it as a real exchange restarts: its orders, client order ids and
@@ -56,9 +59,9 @@ export class ExchangeServer {
     const maxConnections = options.maxConnections ?? 64;
     const loginTimeoutMs = options.loginTimeoutMs ?? 5_000;
     wss.on('connection', (socket) => {
-      const codec = createCodec();
+      const codec = frameCodec(options.codec);
       if (this.sessions.size >= maxConnections) {
-        socket.send(codec.pack({ t: Msg.ERROR, code: ErrorCode.TOO_MANY_CONNECTIONS, id: 0, msg: 'too many connections' }));
+        socket.send(codec.encode({ t: Msg.ERROR, code: ErrorCode.TOO_MANY_CONNECTIONS, id: 0, msg: 'too many connections' }));
         socket.close(ErrorCode.TOO_MANY_CONNECTIONS, 'too many connections');
         return;
       }

@@ -1,9 +1,10 @@
 import { ExecType, RejectReason } from '@ringroute/core';
-import type { Packr } from 'msgpackr';
 import type { WebSocket } from 'ws';
 import type { Account, ExchangeBook, Report, ReportSink } from './ExchangeBook.js';
 import type { LoginVerifier } from './LoginAuth.js';
-import { decodeFrame, ErrorCode, int, Msg } from './WsProtocol.js';
+import { CorkedSender } from './CorkedSender.js';
+import type { FrameCodec } from './FrameCodec.js';
+import { ErrorCode, int, Msg } from './WsProtocol.js';
 
 export interface SessionLimits {
   /** New orders and replaces per second per connection (token bucket); beyond it an ERROR frame and a reject, never a disconnect. */
@@ -34,7 +35,8 @@ export interface ServerStats {
 export class ExchangeSession implements ReportSink {
   account: Account | null = null;
   private readonly socket: WebSocket;
-  private readonly codec: Packr;
+  private readonly codec: FrameCodec;
+  private readonly out = new CorkedSender();
   private readonly book: ExchangeBook;
   private readonly auth: LoginVerifier;
   private readonly limits: SessionLimits;
@@ -45,8 +47,9 @@ export class ExchangeSession implements ReportSink {
   private readonly errorScratch = { t: Msg.ERROR as number, code: 0, id: 0, msg: '' };
   private readonly topScratch = { t: Msg.TOP as number, sym: 0, bp: 0, bq: 0, ap: 0, aq: 0 };
 
-  constructor(socket: WebSocket, codec: Packr, book: ExchangeBook, auth: LoginVerifier, limits: SessionLimits, stats: ServerStats) {
+  constructor(socket: WebSocket, codec: FrameCodec, book: ExchangeBook, auth: LoginVerifier, limits: SessionLimits, stats: ServerStats) {
     this.socket = socket;
+    this.out.attach(socket);
     this.codec = codec;
     this.book = book;
     this.auth = auth;
@@ -56,11 +59,11 @@ export class ExchangeSession implements ReportSink {
   }
 
   onFrame(data: Buffer, isBinary: boolean): void {
-    if (!isBinary) {
-      this.fatal(ErrorCode.TEXT_FRAME, 'text frames are not part of the protocol');
+    if (isBinary !== this.codec.binary) {
+      this.fatal(ErrorCode.TEXT_FRAME, this.codec.binary ? 'text frames are not part of the protocol' : 'this server speaks JSON text frames');
       return;
     }
-    const m = decodeFrame(this.codec, data);
+    const m = this.codec.decode(data, isBinary);
     if (m === null) {
       this.stats.malformedFrames++;
       this.error(ErrorCode.MALFORMED_FRAME, 0, 'not a protocol message');
@@ -201,6 +204,6 @@ export class ExchangeSession implements ReportSink {
   }
 
   private send(message: object): void {
-    if (this.socket.readyState === 1) this.socket.send(this.codec.pack(message));
+    this.out.send(this.codec.encode(message));
   }
 }

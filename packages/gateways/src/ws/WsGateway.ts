@@ -2,7 +2,9 @@ import { ExecType, IdMap, OrderState, RejectReason, type OrderFlyweight } from '
 import WebSocket from 'ws';
 import { ALL_ORDER_TYPES, ALL_TIME_IN_FORCE, type GatewayAdapter, type GatewayCapabilities, type GatewayEvents, type RateLimitRule, type VenueExecution, type VenueOrderState } from '../GatewayAdapter.js';
 import { loginMessage } from './LoginAuth.js';
-import { createCodec, decodeFrame, errorCodeName, int, Msg } from './WsProtocol.js';
+import { CorkedSender } from './CorkedSender.js';
+import { frameCodec, type FrameCodec, type FrameCodecName } from './FrameCodec.js';
+import { errorCodeName, int, Msg } from './WsProtocol.js';
 
 export interface WsGatewayOptions {
   /** The exchange's WebSocket URL (ws://127.0.0.1:port). */
@@ -19,6 +21,8 @@ export interface WsGatewayOptions {
   reconnectMaxMs?: number;
   /** Give up on a connection attempt (open + login) after this long (default 5 s). */
   connectTimeoutMs?: number;
+  /** Frames: 'msgpackr' (the protocol; default) or 'json' (the exchange must speak it too). */
+  codec?: FrameCodecName;
 }
 
 type State = 'down' | 'connecting' | 'reconciling' | 'up' | 'closed';
@@ -47,7 +51,9 @@ export class WsGateway implements GatewayAdapter {
   /** Counters for tests and reports. */
   readonly stats = { connects: 0, reconnects: 0, duplicates: 0, gaps: 0, errors: 0, malformed: 0, reconciledRejected: 0, reconciledUnknown: 0, foreignReports: 0 };
   private readonly options: WsGatewayOptions;
-  private readonly codec = createCodec();
+  private readonly codec: FrameCodec;
+  /** Frames of one turn of the event loop (a drained command ring) go out in one write. */
+  private readonly out = new CorkedSender();
   private socket: WebSocket | null = null;
   private events: GatewayEvents | null = null;
   private state: State = 'down';
@@ -71,6 +77,7 @@ export class WsGateway implements GatewayAdapter {
   constructor(options: WsGatewayOptions) {
     this.options = options;
     this.name = options.name ?? 'ws';
+    this.codec = frameCodec(options.codec);
   }
 
   /** Connect and log in; resolves when orders can flow (rejects if the first login fails). */
@@ -124,7 +131,7 @@ export class WsGateway implements GatewayAdapter {
     m.px = order.priceTicks;
     m.stop = order.stopPriceTicks;
     m.qty = order.quantityLots;
-    this.socket!.send(this.codec.pack(m));
+    this.out.send(this.codec.encode(m));
   }
 
   cancel(handle: number, order: OrderFlyweight): void {
@@ -134,7 +141,7 @@ export class WsGateway implements GatewayAdapter {
     }
     this.requests.set(order.clientOrderId, handle);
     this.cancelMsg.id = order.clientOrderId;
-    this.socket!.send(this.codec.pack(this.cancelMsg));
+    this.out.send(this.codec.encode(this.cancelMsg));
   }
 
   replace(handle: number, order: OrderFlyweight, newPriceTicks: number, newQuantityLots: number): void {
@@ -147,7 +154,7 @@ export class WsGateway implements GatewayAdapter {
     m.id = order.clientOrderId;
     m.px = newPriceTicks;
     m.qty = newQuantityLots;
-    this.socket!.send(this.codec.pack(m));
+    this.out.send(this.codec.encode(m));
   }
 
   /** Reports arrive in socket callbacks; this returns how many were handled since the last poll. */
@@ -180,7 +187,7 @@ export class WsGateway implements GatewayAdapter {
     const req = this.nextReq++;
     return new Promise((resolve) => {
       this.queries.set(req, { resolve, reports: [] });
-      this.socket!.send(this.codec.pack({ t: Msg.QUERY, req, since }));
+      this.socket!.send(this.codec.encode({ t: Msg.QUERY, req, since }));
     });
   }
 
@@ -190,6 +197,7 @@ export class WsGateway implements GatewayAdapter {
       const socket = new WebSocket(this.options.url, { perMessageDeflate: false, handshakeTimeout: this.options.connectTimeoutMs ?? 5_000 });
       socket.binaryType = 'nodebuffer';
       this.socket = socket;
+      this.out.attach(null);
       let settled = false;
       const fail = (error: Error) => {
         if (settled) return;
@@ -198,7 +206,7 @@ export class WsGateway implements GatewayAdapter {
       };
       const timer = setTimeout(() => (fail(new Error(`${this.name}: connect timeout`)), socket.terminate()), this.options.connectTimeoutMs ?? 5_000);
       timer.unref();
-      socket.on('open', () => socket.send(this.codec.pack(loginMessage(this.options.apiKey, this.options.secret))));
+      socket.on('open', () => (this.out.attach(socket), socket.send(this.codec.encode(loginMessage(this.options.apiKey, this.options.secret)))));
       socket.on('pong', () => (this.lastPong = Date.now()));
       socket.on('error', (error) => fail(error));
       socket.on('close', (code) => {
@@ -207,7 +215,7 @@ export class WsGateway implements GatewayAdapter {
         if (this.socket === socket) this.onLost();
       });
       socket.on('message', (data: Buffer, isBinary: boolean) => {
-        const m = isBinary ? decodeFrame(this.codec, data) : null;
+        const m = this.codec.decode(data, isBinary);
         if (m === null) {
           this.stats.malformed++; // never trusted, never fatal
           return;
@@ -357,7 +365,7 @@ export class WsGateway implements GatewayAdapter {
       this.stats.gaps++;
       if (!this.gapQueryOpen && this.socket !== null) {
         this.gapQueryOpen = true;
-        this.socket.send(this.codec.pack({ t: Msg.QUERY, req: 0, since: this.lastSeq }));
+        this.socket.send(this.codec.encode({ t: Msg.QUERY, req: 0, since: this.lastSeq }));
       }
       return;
     }
