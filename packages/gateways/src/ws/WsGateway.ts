@@ -159,6 +159,7 @@ export class WsGateway implements GatewayAdapter {
 
   /** Reports arrive in socket callbacks; this returns how many were handled since the last poll. */
   poll(): number {
+    this.out.flush(); // the orders of this drain of the command ring go out in one write
     const work = this.work;
     this.work = 0;
     return work;
