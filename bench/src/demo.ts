@@ -1,19 +1,22 @@
 #!/usr/bin/env node
+import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { enumName, nanoTime, type OrderFlyweight } from '@ringroute/core';
-import { SIM_VENUE_TASK } from '@ringroute/gateways';
+import { SIM_VENUE_TASK, WS_GATEWAY_TASK } from '@ringroute/gateways';
 import { Router, routerStatusName, type OrderEventHandler } from '@ringroute/router';
 import { encodeHistogram, initHistograms, newHistogram, percentilesOf } from './harness/Histograms.js';
 import { buildReport, formatNs, renderTable } from './harness/Report.js';
 import type { ScenarioResult } from './harness/Runner.js';
 import { floorScenarios } from './scenarios/router/floorScenarios.js';
 
-const USAGE = `Usage: pnpm demo [--] [--duration <s>] [--rate <orders/s>] [--spin] [--json <file>]
+const USAGE = `Usage: pnpm demo [--] [--duration <s>] [--rate <orders/s>] [--spin] [--no-exchange] [--json <file>]
 
-Starts a router with two gateway workers hosting two simulated venues ("alpha" and
-"beta"), runs a small market maker (account 1, quoting both venues around a wandering
+Starts the reference exchange on loopback (its own thread, WebSocket with msgpackr frames)
+and a router with three gateway workers: two simulated venues in memory ("alpha" and
+"beta") and a WebSocket gateway to the exchange ("exchange", an eighth of the flow). Runs a small market maker (account 1, quoting both venues around a wandering
 mid, pulling its quotes when the mid moves) and a taker (account 2, IOC orders through
 the book) at a fixed offered rate, then prints what happened (a quote that would meet the
 market maker's own not-yet-pulled quote is refused: RISK_SELF_TRADE) and the latency from submit to ack and to first fill, beside the raw
@@ -21,7 +24,8 @@ SharedArrayBuffer ping-pong floor measured in the same run.
 
   --duration <s>   how long to run (default 10)
   --rate <n>       orders offered per second, market maker and taker together (default 20000)
-  --spin           busy-spin wait strategy on the gateway workers (needs 3+ cores; default: backoff)
+  --spin           busy-spin wait strategy on the in-memory venues' workers (needs 3+ cores; default: backoff)
+  --no-exchange    only the two in-memory venues
   --json <file>    where to write the JSON result (default bench-results/demo.json)
 `;
 
@@ -29,11 +33,12 @@ interface Options {
   durationS: number;
   rate: number;
   spin: boolean;
+  exchange: boolean;
   json: string;
 }
 
 function parse(argv: string[]): Options | null {
-  const o: Options = { durationS: 10, rate: 20_000, spin: false, json: 'bench-results/demo.json' };
+  const o: Options = { durationS: 10, rate: 20_000, spin: false, exchange: true, json: 'bench-results/demo.json' };
   const args = argv.filter((a) => a !== '--');
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -41,6 +46,7 @@ function parse(argv: string[]): Options | null {
     if (a === '--duration') o.durationS = value();
     else if (a === '--rate') o.rate = value();
     else if (a === '--spin') o.spin = true;
+    else if (a === '--no-exchange') o.exchange = false;
     else if (a === '--json') o.json = args[++i] ?? o.json;
     else if (a === '--help' || a === '-h') return null;
     else throw new Error(`unknown option ${a}`);
@@ -53,11 +59,17 @@ function parse(argv: string[]): Options | null {
 /** Records outcomes and latencies from the router's events. */
 class Strategy implements OrderEventHandler {
   readonly toAck = newHistogram();
+  /** Submit -> ack per venue kind: in memory (alpha, beta) and over the socket (exchange). */
+  readonly toAckMemory = newHistogram();
+  readonly toAckExchange = newHistogram();
+  exchangeVenue = -1;
   readonly toFill = newHistogram();
   readonly rejects = new Map<number, number>();
   filledOrders = 0;
   onAccepted(o: OrderFlyweight): void {
-    this.toAck.recordValue(Math.max(1, Math.round(o.ackNs - o.createdNs)));
+    const ns = Math.max(1, Math.round(o.ackNs - o.createdNs));
+    this.toAck.recordValue(ns);
+    (o.venueId === this.exchangeVenue ? this.toAckExchange : this.toAckMemory).recordValue(ns);
   }
   onFill(o: OrderFlyweight, _price: number, lots: number): void {
     if (o.filledLots === lots) this.toFill.recordValue(Math.max(1, Math.round(nanoTime() - o.createdNs))); // first fill
@@ -90,6 +102,16 @@ async function main(argv: string[]): Promise<number> {
   const floor = floorScenarios().find((s) => s.name === 'floor.sab.spin')!;
   const floorSample = await floor.run({ quick: true, run: 0 });
 
+  // The reference exchange, in this process on its own thread, on a free loopback port.
+  const apiKey = 'demo';
+  const secret = randomBytes(24).toString('hex'); // never printed
+  let exchange: Worker | null = null;
+  let exchangeUrl = '';
+  if (options.exchange) {
+    exchange = new Worker(new URL('./workers/exchangeWorker.js', import.meta.url), { workerData: { codec: 'msgpackr', key: apiKey, secret } });
+    const { port } = await new Promise<{ port: number }>((resolve, reject) => (exchange!.once('message', resolve), exchange!.once('error', reject)));
+    exchangeUrl = `ws://127.0.0.1:${port}`;
+  }
   const router = await Router.create({
     instruments: [
       { symbol: 'BTC-USD', tickSize: '0.01', lotSize: '0.001', minNotional: '1' },
@@ -98,10 +120,12 @@ async function main(argv: string[]): Promise<number> {
     venues: [
       { name: 'alpha', task: SIM_VENUE_TASK },
       { name: 'beta', task: SIM_VENUE_TASK },
+      ...(options.exchange ? [{ name: 'exchange', task: WS_GATEWAY_TASK, idle: 'async' as const, adapter: { url: exchangeUrl, apiKey, secret } }] : []),
     ],
     idle: options.spin ? 'busy-spin' : 'backoff',
   });
   const strategy = new Strategy();
+  strategy.exchangeVenue = options.exchange ? router.venueId('exchange') : -1;
   const venues = ['alpha', 'beta'] as const;
   const symbols = [
     { symbol: 'BTC-USD', mid: 6_500_000, lot: 0.001 }, // mid in ticks of 0.01
@@ -134,7 +158,8 @@ async function main(argv: string[]): Promise<number> {
         s.mid += random() < 0.5 ? 100 : -100;
         router.cancelAll({ symbol: s.symbol, account: 1 });
       }
-      const venue = venues[(sent >> 1) & 1];
+      // An eighth of the flow goes over the socket to the exchange, the rest alternates alpha and beta.
+      const venue = options.exchange && (sent & 7) === 7 ? 'exchange' : venues[(sent >> 1) & 1];
       let id: number;
       if (random() < 0.7) {
         // Market maker: a quote 1-10 ticks away from the mid, resting.
@@ -170,11 +195,12 @@ async function main(argv: string[]): Promise<number> {
   // Let the last events arrive, then stop (close intake, drain, end the workers).
   for (let i = 0; i < 200 && router.poll(strategy, 4096) > 0; i++);
   await router.stop(strategy);
+  await exchange?.terminate();
   if (tty) process.stderr.write('\r\x1b[2K');
 
   const stats = router.stats;
   const lines = [
-    `ringroute demo: ${options.durationS} s at ${options.rate.toLocaleString('en')} orders/s offered, 2 gateway workers (${options.spin ? 'busy-spin' : 'backoff'}), venues alpha and beta`,
+    `ringroute demo: ${options.durationS} s at ${options.rate.toLocaleString('en')} orders/s offered, ${options.exchange ? 3 : 2} gateway workers (${options.spin ? 'busy-spin' : 'backoff'}${options.exchange ? '; the exchange gateway async' : ''}), venues alpha and beta${options.exchange ? ' in memory, exchange over WebSocket on loopback' : ''}`,
     '',
     `orders sent      ${sent.toLocaleString('en')}${refused > 0 ? ` (${refused.toLocaleString('en')} refused by the router: ${[...refusals].map(([s, n]) => `${routerStatusName(s)} ${n}`).join(', ')})` : ''}`,
     `accepted         ${stats.accepted.toLocaleString('en')}`,
@@ -198,9 +224,13 @@ async function main(argv: string[]): Promise<number> {
     result('floor.sab.spin', floor.description, floorSample.histogram!, null),
     result('demo.submit-to-ack', 'router.submit -> command ring -> gateway worker -> simulated venue -> ack -> event ring -> router.poll', strategy.toAck, 'floor.sab.spin'),
     result('demo.submit-to-first-fill', 'router.submit -> ... -> first fill delivered to the strategy', strategy.toFill, 'floor.sab.spin'),
+    result('demo.submit-to-ack.memory', 'submit -> ack on the in-memory venues (alpha, beta)', strategy.toAckMemory, 'floor.sab.spin'),
+    ...(options.exchange
+      ? [result('demo.submit-to-ack.exchange', 'submit -> ack over WebSocket: router -> gateway worker -> msgpackr frame -> loopback -> exchange -> report frame -> worker -> router', strategy.toAckExchange, 'demo.submit-to-ack.memory')]
+      : []),
   ];
   const report = buildReport(scenarios, startedAt, argv);
-  process.stdout.write(`${renderTable(report).split('\n').slice(0, 6).join('\n')}\n`);
+  process.stdout.write(`${renderTable(report).split('\n').slice(0, 3 + scenarios.length).join('\n')}\n`);
   process.stdout.write(`\nsubmit -> ack p50 ${formatNs(scenarios[1].p50)}, p99 ${formatNs(scenarios[1].p99)}; floor p50 ${formatNs(scenarios[0].p50)} (measured in this run; the ack path is four thread hops' worth of work plus matching).\n`);
   const path = resolve(process.env.INIT_CWD ?? process.cwd(), options.json);
   mkdirSync(dirname(path), { recursive: true });

@@ -19,6 +19,11 @@ export interface VenueLimits {
 /** One venue: a gateway worker running `task` (a module whose default export runs `runGatewayHost`). */
 export interface VenueConfig extends VenueLimits {
   task: URL | string;
+  /**
+   * How this venue's gateway worker waits (default: `RouterConfig.idle`). A gateway whose
+   * adapter works in socket callbacks (the WebSocket gateway) needs 'async'.
+   */
+  idle?: IdleStrategyName | 'async';
   /** Passed to the adapter factory as `GatewayStartData.adapter`. */
   adapter?: unknown;
 }

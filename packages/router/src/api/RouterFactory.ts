@@ -38,6 +38,7 @@ export async function startRouter(config: RouterConfig): Promise<Router> {
     task: config.venues[0].task,
     tasks: config.venues.map((v) => v.task),
     idle: config.idle ?? 'backoff',
+    idles: config.venues.map((v) => v.idle ?? config.idle ?? 'backoff'),
     data,
     onFailure: (failure) => {
       router?.markVenueUnknown(failure.index);

@@ -31,6 +31,8 @@ export interface WorkerPoolOptions {
   tasks?: (URL | string)[];
   /** How workers wait for commands: 'backoff' (default, laptop-safe), 'blocking', 'busy-spin' (opt-in), or 'async' (event loop keeps running). */
   idle?: IdleStrategyName | 'async';
+  /** A different idle strategy per worker (worker i uses `idles[i]`); overrides `idle`. */
+  idles?: (IdleStrategyName | 'async')[];
   /**
    * Lanes per worker (default 1, at most 16): each lane is a command ring and an event
    * ring, so that many threads (this one on lane 0, strategy threads on the others, see
@@ -193,7 +195,7 @@ export class WorkerPool {
         events: events.map((r) => r.buffer),
         workerDoorbell: doorbell.buffer,
         laneDoorbells: laneDoorbells.map((d) => d.buffer),
-        idle: options.idle ?? 'backoff',
+        idle: options.idles?.[index] ?? options.idle ?? 'backoff',
         drainTimeoutMs: options.drainTimeoutMs ?? 2_000,
         data: options.data?.(index),
       });
