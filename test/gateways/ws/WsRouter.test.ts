@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { startExchangeServer, WS_GATEWAY_TASK, type ExchangeServer } from '@ringroute/gateways';
-import { Router, type OrderEventHandler } from '@ringroute/router';
+import { BreakerState, Quote, Router, VENUE_UNHEALTHY, type OrderEventHandler } from '@ringroute/router';
+import { RejectReason } from '@ringroute/core';
 import { KEY, SECRET, seed, until } from '../../support/exchange.js';
 
 const INSTRUMENTS = [{ symbol: 'BTC-USD', tickSize: '0.01', lotSize: '0.001' }];
@@ -40,12 +41,55 @@ describe('the router over the WebSocket gateway to the reference exchange (real 
     const l = ledger();
     try {
       seed(server, 0, 2, 10_000, 50); // 50 lots offered at 100.00 by another participant
+      // The exchange's top of book reaches the router's shared book through the gateway.
+      const quote = new Quote();
+      await until(() => router.topOfBook.read(0, 0, quote) && quote.askTicks === 10_000);
+      expect(quote.askLots).toBe(50);
       const ids: number[] = [];
       for (let i = 0; i < 50; i++) ids.push(router.submit({ symbol: 'BTC-USD', side: 'buy', price: '100', quantity: '0.001', tif: 'IOC' }));
       expect(ids.every((id) => id > 0)).toBe(true);
       await until(() => { router.poll(l.handler); return l.ends.size === 50; });
       expect(l.filled()).toBe(50);
       expect([...l.ends.values()].every((e) => e.length === 1 && e[0] === 'filled')).toBe(true);
+    } finally {
+      await router.stop(l.handler);
+      await server.close();
+    }
+  }, 30_000);
+
+  it('a connection that goes silent is detected by heartbeats: orders are refused while it is down, the breaker opens, and everything resumes after', async () => {
+    const server = await startExchangeServer({ keys: { [KEY]: { secret: SECRET, account: 1 } } });
+    const router = await routerFor(server); // heartbeats every 100 ms, dead after 400 ms
+    const l = ledger();
+    const refusedBy: number[] = [];
+    l.handler.onRejected = (o, reason) => void refusedBy.push(reason);
+    try {
+      const resting = router.submit({ symbol: 'BTC-USD', side: 'buy', price: '90', quantity: '0.001' });
+      await until(() => (router.poll(l.handler), router.orderOf(resting)?.state === 2)); // ACCEPTED
+      server.acceptLogins(false); // reconnects will fail ...
+      server.freezeConnections(); // ... and the open connection goes silent: no close, no pong
+      const frozenAt = Date.now();
+      // Keep sending: once the gateway has declared the connection dead, each order is refused
+      // at once (VENUE_UNAVAILABLE), and after 5 of those the breaker opens.
+      let detectedAt = 0;
+      await until(() => {
+        router.poll(l.handler);
+        if (refusedBy.includes(RejectReason.VENUE_UNAVAILABLE) && detectedAt === 0) detectedAt = Date.now();
+        const id = router.submit({ symbol: 'BTC-USD', side: 'buy', price: '91', quantity: '0.001', tif: 'IOC' });
+        return id === VENUE_UNHEALTHY;
+      }, 5_000);
+      expect(detectedAt - frozenAt).toBeGreaterThanOrEqual(300); // not before the peer was overdue ...
+      expect(detectedAt - frozenAt).toBeLessThan(2_000); // ... and soon after (dead after 400 ms)
+      expect(router.breakers[0].state).toBe(BreakerState.OPEN);
+      // The exchange comes back: the gateway reconnects, replays, and the resting order is still working.
+      server.acceptLogins(true);
+      await until(() => {
+        router.poll(l.handler);
+        return router.submit({ symbol: 'BTC-USD', side: 'buy', price: '91', quantity: '0.001', tif: 'IOC' }) > 0 && router.breakers[0].state === BreakerState.CLOSED;
+      }, 10_000);
+      expect(router.orderOf(resting)?.state).toBe(2);
+      expect(router.cancel(resting)).toBe(0);
+      await until(() => (router.poll(l.handler), l.ends.get(resting)?.[0] === 'canceled'));
     } finally {
       await router.stop(l.handler);
       await server.close();

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ExchangeBook } from './ExchangeBook.js';
-import { ExchangeSession, type ServerStats, type SessionLimits } from './ExchangeSession.js';
+import { ExchangeSession, type ServerGate, type ServerStats, type SessionLimits } from './ExchangeSession.js';
 import { LoginVerifier, type ApiKey } from './LoginAuth.js';
 import { frameCodec, type FrameCodecName } from './FrameCodec.js';
 import { ErrorCode, Msg } from './WsProtocol.js';
@@ -50,6 +50,8 @@ export class ExchangeServer {
   private readonly sessions = new Map<WebSocket, ExchangeSession>();
   private readonly alive = new WeakSet<WebSocket>();
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly gate: ServerGate = { acceptingLogins: true };
+  private readonly frozen = new WeakSet<WebSocket>();
 
   private constructor(wss: WebSocketServer, book: ExchangeBook, options: ExchangeServerOptions) {
     this.wss = wss;
@@ -66,7 +68,7 @@ export class ExchangeServer {
         return;
       }
       this.stats.connections++;
-      const session = new ExchangeSession(socket, codec, book, auth, limits, this.stats);
+      const session = new ExchangeSession(socket, codec, book, auth, limits, this.stats, this.gate);
       this.sessions.set(socket, session);
       this.alive.add(socket);
       const timer = setTimeout(() => {
@@ -91,6 +93,7 @@ export class ExchangeServer {
     });
     this.heartbeat = setInterval(() => {
       for (const socket of this.sessions.keys()) {
+        if (this.frozen.has(socket)) continue;
         if (!this.alive.has(socket)) {
           socket.terminate(); // dead peer: no pong since the last ping
           continue;
@@ -123,6 +126,24 @@ export class ExchangeServer {
   /** Open connections. */
   get connectionCount(): number {
     return this.sessions.size;
+  }
+
+  /**
+   * Fault injection: every open connection goes silent without closing, as a hung
+   * exchange or a network partition looks from the client: nothing is read (so pings go
+   * unanswered), nothing is sent (reports wait in the account logs for replay), no FIN.
+   */
+  freezeConnections(): void {
+    for (const [socket, session] of this.sessions) {
+      this.frozen.add(socket);
+      session.detach();
+      (socket as unknown as { _socket?: { pause(): void } })._socket?.pause();
+    }
+  }
+
+  /** Refuse (false) or accept (true) new logins: UNAVAILABLE, then the connection is closed. */
+  acceptLogins(accept: boolean): void {
+    this.gate.acceptingLogins = accept;
   }
 
   /** Drop every connection at once (as a crash would; the book survives in this object). */

@@ -6,6 +6,12 @@ import { CorkedSender } from './CorkedSender.js';
 import type { FrameCodec } from './FrameCodec.js';
 import { ErrorCode, int, Msg } from './WsProtocol.js';
 
+/** Switches the server flips for all its sessions (fault injection, maintenance). */
+export interface ServerGate {
+  /** False: every LOGIN is refused with UNAVAILABLE (the exchange is down for new sessions). */
+  acceptingLogins: boolean;
+}
+
 export interface SessionLimits {
   /** New orders and replaces per second per connection (token bucket); beyond it an ERROR frame and a reject, never a disconnect. */
   ordersPerSecond: number;
@@ -41,13 +47,14 @@ export class ExchangeSession implements ReportSink {
   private readonly auth: LoginVerifier;
   private readonly limits: SessionLimits;
   private readonly stats: ServerStats;
+  private readonly gate: ServerGate;
   private tokens: number;
   private lastRefill = performance.now();
   private malformed = 0;
   private readonly errorScratch = { t: Msg.ERROR as number, code: 0, id: 0, msg: '' };
   private readonly topScratch = { t: Msg.TOP as number, sym: 0, bp: 0, bq: 0, ap: 0, aq: 0 };
 
-  constructor(socket: WebSocket, codec: FrameCodec, book: ExchangeBook, auth: LoginVerifier, limits: SessionLimits, stats: ServerStats) {
+  constructor(socket: WebSocket, codec: FrameCodec, book: ExchangeBook, auth: LoginVerifier, limits: SessionLimits, stats: ServerStats, gate: ServerGate) {
     this.socket = socket;
     this.out.attach(socket);
     this.codec = codec;
@@ -55,6 +62,7 @@ export class ExchangeSession implements ReportSink {
     this.auth = auth;
     this.limits = limits;
     this.stats = stats;
+    this.gate = gate;
     this.tokens = limits.orderBurst;
   }
 
@@ -135,6 +143,10 @@ export class ExchangeSession implements ReportSink {
   }
 
   private login(m: Record<string, unknown>): void {
+    if (!this.gate.acceptingLogins) {
+      this.fatal(ErrorCode.UNAVAILABLE, 'not accepting logins');
+      return;
+    }
     const result = this.auth.verify(m.key, m.ts, m.nonce, m.sig);
     if (result < 0) {
       this.stats.loginFailures++;
