@@ -28,6 +28,24 @@ describe('CircuitBreaker', () => {
     b.trip(true);
     expect(b.allows(1e18)).toBe(false); // a dead gateway never comes back by itself
   });
+
+  it('held open while the venue session is down, whatever the cooldown; one probe once it is back', () => {
+    const b = new CircuitBreaker({ failures: 3, cooldownNs: 1_000 });
+    b.hold(0);
+    expect(b.state).toBe(BreakerState.OPEN);
+    expect(b.allows(1e12)).toBe(false); // the cooldown does not end a hold
+    b.onSuccess(); // a late ack from before the loss does not close it either
+    expect(b.allows(1e12)).toBe(false);
+    b.release();
+    expect(b.state).toBe(BreakerState.HALF_OPEN);
+    expect(b.allows(1e12)).toBe(true);
+    b.onSent();
+    expect(b.allows(1e12)).toBe(false);
+    b.onSuccess();
+    expect(b.state).toBe(BreakerState.CLOSED);
+    b.release(); // not held: nothing changes
+    expect(b.state).toBe(BreakerState.CLOSED);
+  });
 });
 
 class Log implements OrderEventHandler {

@@ -52,6 +52,12 @@ export interface GatewayEvents {
   unknown(handle: number, clientOrderId: number): void;
   /** Best bid and ask for a symbol (NaN price: that side is empty). */
   topOfBook(symbolId: number, bidTicks: number, bidLots: number, askTicks: number, askLots: number): void;
+  /**
+   * The session to the venue was lost (`up` false) or is back and reconciled (`up` true).
+   * The router holds the venue's circuit breaker open while it is down. Optional: an
+   * adapter without a session (a simulated venue) never calls it.
+   */
+  venueStatus?(up: boolean): void;
 }
 
 /** An order as the venue knows it, for reconciliation after a reconnect. */

@@ -15,7 +15,7 @@ import {
   nanoTime,
   RejectReason,
 } from '@ringroute/core';
-import { EXECUTION_EVENT_RECORD, RING_FULL, type RingBuffer, type TopOfBook } from '@ringroute/router/worker';
+import { EXECUTION_EVENT_RECORD, RING_FULL, VENUE_STATUS_RECORD, type RingBuffer, type TopOfBook } from '@ringroute/router/worker';
 import type { GatewayEvents } from './GatewayAdapter.js';
 
 /**
@@ -97,6 +97,19 @@ export class RingEventSink implements GatewayEvents {
   }
   topOfBook(symbolId: number, bidTicks: number, bidLots: number, askTicks: number, askLots: number): void {
     this.book?.publish(this.venueId, symbolId, bidTicks, bidLots, askTicks, askLots, nanoTime());
+  }
+
+  /** Tell every lane's router that the venue went down or came back. */
+  venueStatus(up: boolean): void {
+    for (const ring of this.rings) {
+      let status = ring.offerPair(VENUE_STATUS_RECORD, this.venueId, up ? 1 : 0);
+      while (status === RING_FULL) {
+        this.fullWaits++;
+        Atomics.wait(this.scratch, 0, 0, 0.05);
+        status = ring.offerPair(VENUE_STATUS_RECORD, this.venueId, up ? 1 : 0);
+      }
+      if (status < 0) this.dropped++;
+    }
   }
 
   private write(

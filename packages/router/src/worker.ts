@@ -15,5 +15,5 @@ export type { RingBuffer } from './ring/RingBuffer.js';
 export type { RecordHandler } from './ring/RecordHandler.js';
 export * from './ring/RingStatus.js';
 export { Doorbell } from './wait/Doorbell.js';
-export { COMMAND_BYTES, EXECUTION_EVENT_RECORD, GatewayCommand, REPLACE_COMMAND_BYTES } from './protocol/GatewayCommand.js';
+export { COMMAND_BYTES, EXECUTION_EVENT_RECORD, GatewayCommand, REPLACE_COMMAND_BYTES, VENUE_STATUS_RECORD } from './protocol/GatewayCommand.js';
 export { Quote, TopOfBook } from './protocol/TopOfBook.js';

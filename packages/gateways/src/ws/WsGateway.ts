@@ -66,6 +66,7 @@ export class WsGateway implements GatewayAdapter {
   private attempts = 0;
   private nextReq = 1;
   private gapQueryOpen = false;
+  private retrying = false;
   private readonly queries = new Map<number, { resolve: (status: { seq: number; open: number[]; reports: Record<string, unknown>[] }) => void; reports: Record<string, unknown>[] }>();
   private ready: Promise<void> = Promise.resolve();
   private heartbeat: NodeJS.Timeout | null = null;
@@ -270,20 +271,30 @@ export class WsGateway implements GatewayAdapter {
     this.queries.clear();
     this.gapQueryOpen = false;
     if (this.state === 'closed') return;
+    const wasUp = this.state === 'up' || this.state === 'reconciling';
     this.state = 'down';
+    if (wasUp) this.events?.venueStatus?.(false); // the router holds the venue's breaker open
+    // One reconnect loop at a time (a failed attempt's close lands here too), and none
+    // before the first login succeeded: then `connect` rejects and the caller decides.
+    if (this.retrying || this.stats.connects === 0) return;
+    this.retrying = true;
     const retry = async (): Promise<void> => {
-      while ((this.state as State) !== 'closed') {
-        const cap = this.options.reconnectMaxMs ?? 2_000;
-        const base = Math.min(cap, (this.options.reconnectInitialMs ?? 50) * 2 ** this.attempts++);
-        await new Promise((resolve) => setTimeout(resolve, base * (0.5 + Math.random() * 0.5)));
-        if ((this.state as State) === 'closed') return;
-        try {
-          this.stats.reconnects++;
-          await this.open(true);
-          return;
-        } catch {
-          // try again after a longer pause
+      try {
+        while ((this.state as State) !== 'closed') {
+          const cap = this.options.reconnectMaxMs ?? 2_000;
+          const base = Math.min(cap, (this.options.reconnectInitialMs ?? 50) * 2 ** Math.min(this.attempts++, 20));
+          await new Promise((resolve) => setTimeout(resolve, base * (0.5 + Math.random() * 0.5)));
+          if ((this.state as State) === 'closed') return;
+          try {
+            this.stats.reconnects++;
+            await this.open(true);
+            return;
+          } catch {
+            // try again after a longer pause
+          }
         }
+      } finally {
+        this.retrying = false;
       }
     };
     this.ready = retry();
@@ -317,6 +328,7 @@ export class WsGateway implements GatewayAdapter {
       this.work++;
     }
     this.state = 'up';
+    this.events?.venueStatus?.(true);
   }
 
   private onMessage(m: Record<string, unknown>): void {

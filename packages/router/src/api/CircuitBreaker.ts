@@ -13,7 +13,9 @@ export interface BreakerOptions {
  * Venue health: CLOSED (orders flow) -> OPEN after `failures` consecutive failures (no
  * orders; smart routing fails over) -> HALF_OPEN after `cooldownNs` (one probe order may
  * go) -> CLOSED on its success, OPEN again on its failure. A gateway that died opens it
- * for good (`trip(true)`). Plain fields: one breaker per venue per strategy thread.
+ * for good (`trip(true)`); a gateway whose venue session is down holds it open (`hold`)
+ * until the session is back (`release`: one probe). Plain fields: one breaker per venue
+ * per strategy thread.
  */
 export class CircuitBreaker {
   state: BreakerState = BreakerState.CLOSED;
@@ -23,6 +25,8 @@ export class CircuitBreaker {
   private openedNs = 0;
   private permanent = false;
   private probeOut = false;
+  /** The venue's gateway reported its session down: open until it reports it back. */
+  private held = false;
 
   constructor(options: BreakerOptions = {}) {
     this.threshold = options.failures ?? 5;
@@ -32,7 +36,7 @@ export class CircuitBreaker {
   /** May an order go to this venue now? (Moves OPEN -> HALF_OPEN once the cooldown passed.) */
   allows(nowNs: number): boolean {
     if (this.state === BreakerState.CLOSED) return true;
-    if (this.permanent) return false;
+    if (this.permanent || this.held) return false;
     if (this.state === BreakerState.OPEN && nowNs - this.openedNs >= this.cooldownNs) {
       this.state = BreakerState.HALF_OPEN;
       this.probeOut = false;
@@ -61,6 +65,22 @@ export class CircuitBreaker {
   trip(permanent: boolean, nowNs = 0): void {
     this.permanent = this.permanent || permanent;
     this.open(nowNs);
+  }
+
+  /** The venue's session is down: open, and stay open (no probe) until `release`. */
+  hold(nowNs: number): void {
+    this.held = true;
+    this.open(nowNs);
+  }
+
+  /** The venue's session is back: one probe order may go (HALF_OPEN), its outcome decides. */
+  release(): void {
+    if (!this.held) return;
+    this.held = false;
+    if (!this.permanent && this.state === BreakerState.OPEN) {
+      this.state = BreakerState.HALF_OPEN;
+      this.probeOut = false;
+    }
   }
 
   private open(nowNs: number): void {

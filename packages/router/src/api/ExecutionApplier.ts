@@ -17,6 +17,7 @@ import {
   type OrderFlyweight,
   type OrderStateMachine,
 } from '@ringroute/core';
+import { VENUE_STATUS_RECORD } from '../protocol/GatewayCommand.js';
 import type { RecordHandler } from '../ring/RecordHandler.js';
 import type { RingBuffer } from '../ring/RingBuffer.js';
 import type { CircuitBreaker } from './CircuitBreaker.js';
@@ -71,7 +72,13 @@ export class ExecutionApplier implements RecordHandler {
   }
 
   /** RecordHandler: one execution event from a gateway. */
-  onRecord(_typeId: number, ring: RingBuffer, at: number): void {
+  onRecord(typeId: number, ring: RingBuffer, at: number): void {
+    if (typeId === VENUE_STATUS_RECORD) {
+      const breaker = this.breakers[ring.i32[at >> 2]];
+      if (ring.i32[(at >> 2) + 1] === 1) breaker?.release();
+      else breaker?.hold(this.now !== undefined ? this.now : (this.now = nanoTime()));
+      return;
+    }
     const handle = ring.i32[(at + EXEC_ORDER_HANDLE_OFFSET) >> 2];
     const o = this.order;
     if (o.wrap(handle) !== OK || o.clientOrderId !== ring.f64[(at + EXEC_CLIENT_ORDER_ID_OFFSET) >> 3]) {

@@ -14,3 +14,11 @@ export const REPLACE_COMMAND_BYTES = 24;
 
 /** Ring record type of an execution event in an event ring (payload: one ExecutionEvent record, 64 bytes). */
 export const EXECUTION_EVENT_RECORD = 2;
+
+/**
+ * Ring record type of a venue status change in an event ring (payload: int32 venue id,
+ * int32 1 = up / 0 = down; 8 bytes). A gateway sends it when its session to the venue is
+ * lost and when it is back (after reconciliation): the router holds the venue's breaker
+ * open meanwhile.
+ */
+export const VENUE_STATUS_RECORD = 3;
