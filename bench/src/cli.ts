@@ -5,6 +5,7 @@ import { matchesFilter, parseArgs, USAGE, UsageError } from './harness/Args.js';
 import { initHistograms } from './harness/Histograms.js';
 import { buildReport, renderTable } from './harness/Report.js';
 import { runScenarios } from './harness/Runner.js';
+import { writeReportFolder } from './report/ReportFolder.js';
 import { allScenarios } from './scenarios/index.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -28,9 +29,9 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   // Selected scenarios plus their references, in registry order.
-  const wanted = new Set(registry.filter((s) => matchesFilter(s.name, args.filters)).map((s) => s.name));
+  const wanted = new Set(registry.filter((s) => (args.exact ? args.filters.includes(s.name) : matchesFilter(s.name, args.filters))).map((s) => s.name));
   for (const s of registry) {
-    if (!wanted.has(s.name)) continue;
+    if (!wanted.has(s.name) || args.exact) continue;
     if (s.reference) wanted.add(s.reference);
     for (const t of s.targets ?? []) if (t.versus) wanted.add(t.versus);
   }
@@ -50,10 +51,16 @@ async function main(argv: string[]): Promise<number> {
   if (tty) process.stderr.write('\r\x1b[2K');
   const report = buildReport(results, startedAt, argv);
   process.stdout.write(`${renderTable(report)}\n`);
-  const jsonPath = resolve(process.env.INIT_CWD ?? process.cwd(), args.jsonPath);
-  mkdirSync(dirname(jsonPath), { recursive: true });
-  writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
-  process.stdout.write(`\nJSON result: ${jsonPath}\n`);
+  const cwd = process.env.INIT_CWD ?? process.cwd();
+  if (args.jsonPath !== null) {
+    const jsonPath = resolve(cwd, args.jsonPath);
+    mkdirSync(dirname(jsonPath), { recursive: true });
+    writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(`\nJSON result: ${jsonPath}\n`);
+  }
+  const outDir = resolve(cwd, args.outDir);
+  await writeReportFolder(report, outDir);
+  process.stdout.write(`Report: ${outDir}/report.html (summary.md, result.json, histograms/, plots/)\n`);
   return 0;
 }
 

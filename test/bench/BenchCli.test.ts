@@ -10,12 +10,14 @@ import { median } from '../../bench/dist/harness/measure.js';
 
 const run = promisify(execFile);
 const CLI = new URL('../../bench/dist/cli.js', import.meta.url).pathname;
+const REPORT = new URL('../../bench/dist/reportCli.js', import.meta.url).pathname;
 
 describe('bench arguments', () => {
   it('accepts options with or without a literal -- in front', () => {
-    const expected = { filters: ['core.pool'], jsonPath: 'out.json', quick: true, runs: 5, list: false, help: false };
-    expect(parseArgs(['--filter', 'core.pool', '--json', 'out.json', '--quick', '--runs', '5'])).toEqual(expected);
-    expect(parseArgs(['--', '--filter', 'core.pool', '--json=out.json', '--quick', '--runs=5'])).toEqual(expected);
+    const expected = { filters: ['core.pool'], jsonPath: 'out.json', outDir: 'o', exact: false, quick: true, runs: 5, list: false, help: false };
+    expect(parseArgs(['--filter', 'core.pool', '--json', 'out.json', '--out', 'o', '--quick', '--runs', '5'])).toEqual(expected);
+    expect(parseArgs(['--', '--filter', 'core.pool', '--json=out.json', '--out=o', '--quick', '--runs=5'])).toEqual(expected);
+    expect(parseArgs([])).toMatchObject({ jsonPath: null, outDir: 'bench-results/latest' });
   });
 
   it('refuses unknown options, missing values and bad run counts', () => {
@@ -57,10 +59,10 @@ describe('bench histograms', () => {
 });
 
 describe('bench command', () => {
-  it('runs a filtered scenario with its reference and writes the JSON result', async () => {
+  it('runs a filtered scenario with its reference and writes the report folder', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rr-bench-'));
     const json = join(dir, 'result.json');
-    const { stdout } = await run(process.execPath, ['--expose-gc', CLI, '--', '--filter', 'core.layout.int64-pair', '--quick', '--runs', '2', '--json', json]);
+    const { stdout } = await run(process.execPath, ['--expose-gc', CLI, '--', '--filter', 'core.layout.int64-pair', '--quick', '--runs', '2', '--out', dir]);
     expect(stdout).toMatch(/core\.layout\.int64-pair .* of core\.layout\.int53-f64/);
     const report = JSON.parse(readFileSync(json, 'utf8'));
     expect(report).toMatchObject({ tool: 'ringroute-bench', version: 1, node: process.version });
@@ -80,6 +82,32 @@ describe('bench command', () => {
       expect(s.perRun).toHaveLength(2);
     }
     expect(report.scenarios[1].reference).toBe('core.layout.int53-f64');
+    // The rest of the folder: distributions, encoded histograms, plots, Markdown, HTML.
+    for (const name of ['core.layout.int53-f64', 'core.layout.int64-pair']) {
+      const hgrm = readFileSync(join(dir, 'histograms', `${name}.hgrm`), 'utf8');
+      expect(hgrm).toMatch(/Value\s+Percentile\s+TotalCount\s+1\/\(1-Percentile\)/);
+      expect(hgrm).toMatch(/#\[Max\s*=/);
+      expect(readFileSync(join(dir, 'histograms', `${name}.hdr`), 'utf8').trim()).toBe(report.scenarios.find((s: { name: string }) => s.name === name).histogram);
+    }
+    const plot = readFileSync(join(dir, 'plots', 'core.layout.int64-pair.svg'), 'utf8');
+    expect(plot).toMatch(/^<svg/);
+    expect(plot).toContain('99.9%'); // the log 1/(1-p) axis is labelled in nines
+    expect(plot).toContain('core.layout.int53-f64'); // the reference is drawn beside it
+    const summary = readFileSync(join(dir, 'summary.md'), 'utf8');
+    expect(summary).toMatch(/\| `core\.layout\.int64-pair` \|.*of `core\.layout\.int53-f64` \|/);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html.match(/<svg/g)?.length).toBe(3); // a percentile plot per scenario, and the throughput bars
+    expect(html).toContain('How to read the plots');
+  });
+
+  it('renders a stored result again (bench:report), and refuses a file that is not one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rr-report-'));
+    const source = new URL('../../bench/results/gateways-issue-6.json', import.meta.url).pathname;
+    const { stdout } = await run(process.execPath, [REPORT, source, '--out', dir]);
+    expect(stdout).toMatch(/files in/);
+    expect(readFileSync(join(dir, 'plots', 'gateways.ws.rtt.msgpackr.svg'), 'utf8')).toContain('gateways.ws.rtt.json');
+    expect(readFileSync(join(dir, 'plots', 'throughput.svg'), 'utf8')).toContain('gateways.ws.throughput.msgpackr');
+    await expect(run(process.execPath, [REPORT, new URL('../../package.json', import.meta.url).pathname])).rejects.toMatchObject({ code: 2 });
   });
 
   it('exits 2 with the usage on a bad option or a filter that matches nothing', async () => {

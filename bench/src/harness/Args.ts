@@ -2,8 +2,12 @@
 export interface BenchArgs {
   /** Substrings or globs (`*`) matched against scenario names; empty = every scenario. */
   filters: string[];
-  /** Where to write the JSON result (default: bench-results/latest.json). */
-  jsonPath: string;
+  /** Also write the JSON result here (default: none; it is always in the output folder). */
+  jsonPath: string | null;
+  /** The output folder: result.json, .hgrm and encoded histograms, summary.md, plots, report.html (default bench-results/latest). */
+  outDir: string;
+  /** Exact scenario names only (no references added): the gate's child processes. */
+  exact: boolean;
   /** Fewer samples per run (same number of runs): for the demo and smoke tests. */
   quick: boolean;
   /** Runs per scenario; each run measures the scenario and its reference back to back. */
@@ -14,11 +18,14 @@ export interface BenchArgs {
 
 export class UsageError extends Error {}
 
-export const USAGE = `Usage: pnpm bench [--] [--filter <pattern>]... [--json <file>] [--quick] [--runs <n>] [--list]
+export const USAGE = `Usage: pnpm bench [--] [--filter <pattern>]... [--out <dir>] [--json <file>] [--quick] [--runs <n>] [--list]
 
   --filter <p>  run scenarios whose name contains <p> (or matches it, with * as a wildcard);
                 repeatable; references of the selected scenarios always run beside them
-  --json <f>    write the machine-readable result there (default bench-results/latest.json)
+  --out <dir>   the output folder (default bench-results/latest): result.json, an .hgrm
+                percentile distribution and the encoded histogram per scenario,
+                summary.md (for CI job summaries), plots/*.svg and report.html
+  --json <f>    also write the machine-readable result to <f>
   --quick       fewer samples per run, same number of runs (for smoke runs and the demo)
   --runs <n>    runs per scenario (default 3; medians are over runs, percentiles over the
                 merged histograms of all runs)
@@ -27,7 +34,7 @@ export const USAGE = `Usage: pnpm bench [--] [--filter <pattern>]... [--json <fi
 
 /** Parse argv; a literal `--` (as pnpm may pass it through) is ignored anywhere. */
 export function parseArgs(argv: readonly string[]): BenchArgs {
-  const args: BenchArgs = { filters: [], jsonPath: 'bench-results/latest.json', quick: false, runs: 3, list: false, help: false };
+  const args: BenchArgs = { filters: [], jsonPath: null, outDir: 'bench-results/latest', exact: false, quick: false, runs: 3, list: false, help: false };
   const rest = argv.filter((a) => a !== '--');
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
@@ -43,6 +50,12 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         break;
       case '--json':
         args.jsonPath = value();
+        break;
+      case '--out':
+        args.outDir = value();
+        break;
+      case '--exact':
+        args.exact = true;
         break;
       case '--quick':
         args.quick = true;
