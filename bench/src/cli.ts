@@ -58,6 +58,7 @@ async function main(argv: string[]): Promise<number> {
     writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
     process.stdout.write(`\nJSON result: ${jsonPath}\n`);
   }
+  if (args.noReport) return 0;
   const outDir = resolve(cwd, args.outDir);
   await writeReportFolder(report, outDir);
   process.stdout.write(`Report: ${outDir}/report.html (summary.md, result.json, histograms/, plots/)\n`);

@@ -14,7 +14,7 @@ const REPORT = new URL('../../bench/dist/reportCli.js', import.meta.url).pathnam
 
 describe('bench arguments', () => {
   it('accepts options with or without a literal -- in front', () => {
-    const expected = { filters: ['core.pool'], jsonPath: 'out.json', outDir: 'o', exact: false, quick: true, runs: 5, list: false, help: false };
+    const expected = { filters: ['core.pool'], jsonPath: 'out.json', outDir: 'o', exact: false, noReport: false, quick: true, runs: 5, list: false, help: false };
     expect(parseArgs(['--filter', 'core.pool', '--json', 'out.json', '--out', 'o', '--quick', '--runs', '5'])).toEqual(expected);
     expect(parseArgs(['--', '--filter', 'core.pool', '--json=out.json', '--out=o', '--quick', '--runs=5'])).toEqual(expected);
     expect(parseArgs([])).toMatchObject({ jsonPath: null, outDir: 'bench-results/latest' });

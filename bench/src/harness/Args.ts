@@ -8,6 +8,8 @@ export interface BenchArgs {
   outDir: string;
   /** Exact scenario names only (no references added): the gate's child processes. */
   exact: boolean;
+  /** Write only the JSON (`--json`), no report folder: the gate's child processes. */
+  noReport: boolean;
   /** Fewer samples per run (same number of runs): for the demo and smoke tests. */
   quick: boolean;
   /** Runs per scenario; each run measures the scenario and its reference back to back. */
@@ -26,6 +28,8 @@ export const USAGE = `Usage: pnpm bench [--] [--filter <pattern>]... [--out <dir
                 percentile distribution and the encoded histogram per scenario,
                 summary.md (for CI job summaries), plots/*.svg and report.html
   --json <f>    also write the machine-readable result to <f>
+  --exact       filters are exact names, and references are not added (the gate's runs)
+  --no-report   write only the --json result, no report folder (the gate's runs)
   --quick       fewer samples per run, same number of runs (for smoke runs and the demo)
   --runs <n>    runs per scenario (default 3; medians are over runs, percentiles over the
                 merged histograms of all runs)
@@ -34,7 +38,7 @@ export const USAGE = `Usage: pnpm bench [--] [--filter <pattern>]... [--out <dir
 
 /** Parse argv; a literal `--` (as pnpm may pass it through) is ignored anywhere. */
 export function parseArgs(argv: readonly string[]): BenchArgs {
-  const args: BenchArgs = { filters: [], jsonPath: null, outDir: 'bench-results/latest', exact: false, quick: false, runs: 3, list: false, help: false };
+  const args: BenchArgs = { filters: [], jsonPath: null, outDir: 'bench-results/latest', exact: false, noReport: false, quick: false, runs: 3, list: false, help: false };
   const rest = argv.filter((a) => a !== '--');
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
@@ -56,6 +60,9 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         break;
       case '--exact':
         args.exact = true;
+        break;
+      case '--no-report':
+        args.noReport = true;
         break;
       case '--quick':
         args.quick = true;

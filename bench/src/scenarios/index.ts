@@ -5,6 +5,7 @@ import { orderScenarios } from './core/orderScenarios.js';
 import { contendedPoolScenario, poolScenarios } from './core/poolScenarios.js';
 import { matchScenarios } from './gateways/matchScenarios.js';
 import { wsScenarios } from './gateways/wsScenarios.js';
+import { gateFixtureScenarios } from './fixtures/gateFixtures.js';
 import { floorScenarios } from './router/floorScenarios.js';
 import { orderRttScenarios } from './router/orderRttScenarios.js';
 import { riskScenarios } from './router/riskScenarios.js';
@@ -30,5 +31,6 @@ export function allScenarios(): Scenario[] {
     ...riskScenarios(),
     ...orderRttScenarios(),
     ...wsScenarios(),
+    ...gateFixtureScenarios(),
   ];
 }

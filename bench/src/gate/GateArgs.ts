@@ -1,0 +1,138 @@
+/** Options of `pnpm bench:gate`. */
+export interface GateArgs {
+  /** Compare with this git revision, built in a worktree beside the candidate. */
+  base: string | null;
+  /** Or compare with a stored result (`pnpm bench` JSON), each scenario normalised by its floor reference. */
+  baseline: string | null;
+  /** Scenario names or patterns (as `pnpm bench --filter`); default: the round-trip scenarios. */
+  filters: string[];
+  /** A B B A pairs of fresh processes per side (default 10). */
+  pairs: number;
+  /** Regression when both the merged ratio and the median per-pair ratio exceed this (default 1.10; 1.25 with --baseline). */
+  threshold: number;
+  /** Warn above this (default 1.05; 1.15 with --baseline). */
+  warn: number;
+  /** The gated percentile (default 99); p99.9 and max are reported, not gated. */
+  percentile: number;
+  quick: boolean;
+  /** Confirm a regression with one automatic re-run (default on). */
+  confirm: boolean;
+  /** Output folder for gate.json and gate.md (default bench-results/gate). */
+  outDir: string;
+  /** Intended slowdowns, committed with the change (default bench/gate-overrides.json). */
+  overrides: string;
+  /** Extra environment for the candidate's / base's processes (fixtures, experiments). */
+  candidateEnv: Record<string, string>;
+  baseEnv: Record<string, string>;
+  /** Use this already-built tree as the base instead of building `base` (experiments; A/A). */
+  baseDir: string | null;
+  help: boolean;
+}
+
+export class GateUsageError extends Error {}
+
+export const GATE_USAGE = `Usage: pnpm bench:gate [--] (--base <git-ref> | --baseline <result.json>) [options]
+
+Fails a build when p99 latency regresses, with statistics that hold on noisy machines.
+
+  --base <ref>        build <ref> in a git worktree beside this tree, then run the scenarios
+                      in fresh processes, alternating A B B A, and compare
+  --base-dir <dir>    use an already built tree as the base (A/A experiments: this tree itself)
+  --baseline <file>   compare with a stored \`pnpm bench\` result instead; every scenario is
+                      normalised by its reference measured in the same run (its floor)
+  --filter <p>        scenarios to gate (repeatable; default: the round-trip scenarios
+                      router.ring.rtt.backoff and router.order.rtt.backoff)
+  --pairs <n>         A B pairs of fresh processes (default 10)
+  --threshold <r>     regression when the merged p99 ratio candidate/base AND the median of
+                      the per-pair p99 ratios both exceed r (default 1.10; 1.25 with --baseline)
+  --warn <r>          warning band above r (default 1.05; 1.15 with --baseline)
+  --percentile <p>    the gated percentile (default 99)
+  --quick             fewer samples per process
+  --no-confirm        do not re-run to confirm a regression
+  --out <dir>         where gate.json and gate.md go (default bench-results/gate)
+  --overrides <file>  intended slowdowns committed with the change (default bench/gate-overrides.json)
+  --candidate-env K=V, --base-env K=V
+                      extra environment for one side's processes (experiments, fixtures)
+
+Exit codes: 0 pass (warnings and accepted overrides included), 1 regression (confirmed),
+2 could not measure (bad arguments, base does not build, a scenario missing or failing).
+`;
+
+export const DEFAULT_GATE_SCENARIOS = ['router.ring.rtt.backoff', 'router.order.rtt.backoff'];
+
+export function parseGateArgs(argv: readonly string[]): GateArgs {
+  const args: GateArgs = {
+    base: null,
+    baseline: null,
+    filters: [],
+    pairs: 10,
+    threshold: NaN,
+    warn: NaN,
+    percentile: 99,
+    quick: false,
+    confirm: true,
+    outDir: 'bench-results/gate',
+    overrides: 'bench/gate-overrides.json',
+    candidateEnv: {},
+    baseEnv: {},
+    baseDir: null,
+    help: false,
+  };
+  const rest = argv.filter((a) => a !== '--');
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') && !arg.startsWith('--candidate-env') && !arg.startsWith('--base-env') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? rest[++i];
+      if (v === undefined || v.startsWith('--')) throw new GateUsageError(`${flag} needs a value`);
+      return v;
+    };
+    const ratio = (name: string): number => {
+      const n = Number(value());
+      if (!(n > 1 && n < 100)) throw new GateUsageError(`${name} takes a ratio above 1, such as 1.10`);
+      return n;
+    };
+    const env = (into: Record<string, string>) => {
+      const v = value();
+      const at = v.indexOf('=');
+      if (at <= 0) throw new GateUsageError(`${flag} takes KEY=VALUE, got ${v}`);
+      into[v.slice(0, at)] = v.slice(at + 1);
+    };
+    switch (flag) {
+      case '--base': args.base = value(); break;
+      case '--baseline': args.baseline = value(); break;
+      case '--base-dir': args.baseDir = value(); break;
+      case '--filter': args.filters.push(value()); break;
+      case '--pairs': {
+        const n = Number(value());
+        if (!Number.isInteger(n) || n < 1 || n > 200) throw new GateUsageError('--pairs takes a whole number from 1 to 200');
+        args.pairs = n;
+        break;
+      }
+      case '--threshold': args.threshold = ratio('--threshold'); break;
+      case '--warn': args.warn = ratio('--warn'); break;
+      case '--percentile': {
+        const p = Number(value());
+        if (!(p > 0 && p < 100)) throw new GateUsageError('--percentile takes a number between 0 and 100, such as 99');
+        args.percentile = p;
+        break;
+      }
+      case '--quick': args.quick = true; break;
+      case '--no-confirm': args.confirm = false; break;
+      case '--out': args.outDir = value(); break;
+      case '--overrides': args.overrides = value(); break;
+      case '--candidate-env': env(args.candidateEnv); break;
+      case '--base-env': env(args.baseEnv); break;
+      case '--help': case '-h': args.help = true; break;
+      default: throw new GateUsageError(`unknown option ${arg}`);
+    }
+  }
+  if (args.help) return args;
+  if ((args.base === null) === (args.baseline === null) && args.baseDir === null) throw new GateUsageError('give exactly one of --base <git-ref> and --baseline <file>');
+  const stored = args.baseline !== null;
+  if (Number.isNaN(args.threshold)) args.threshold = stored ? 1.25 : 1.1;
+  if (Number.isNaN(args.warn)) args.warn = Math.min(args.threshold, stored ? 1.15 : 1.05);
+  if (args.warn > args.threshold) throw new GateUsageError('--warn must not be above --threshold');
+  if (args.filters.length === 0) args.filters = [...DEFAULT_GATE_SCENARIOS];
+  return args;
+}

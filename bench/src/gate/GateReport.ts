@@ -1,0 +1,76 @@
+import { formatNs } from '../harness/Report.js';
+import type { ScenarioDecision } from './Decision.js';
+
+export interface GateOutcome {
+  mode: 'base' | 'baseline';
+  base: string;
+  candidate: string;
+  pairs: number;
+  percentile: number;
+  threshold: number;
+  warn: number;
+  decisions: ScenarioDecision[];
+  /** The confirming re-run's decisions for the scenarios that regressed first (empty: none needed or --no-confirm). */
+  confirmations: ScenarioDecision[];
+  exitCode: 0 | 1 | 2;
+  error: string | null;
+}
+
+const r = (x: number) => `${x.toFixed(3)}×`;
+
+function rows(o: GateOutcome): string[][] {
+  const p = `p${o.percentile}`;
+  const header = ['scenario', 'base p50', `base ${p}`, 'cand p50', `cand ${p}`, `${p} ratio (merged)`, `${p} ratio (median of pairs)`, 'p99.9 ratio', 'max ratio', 'verdict'];
+  const body = o.decisions.map((d) => {
+    const confirmation = o.confirmations.find((c) => c.scenario === d.scenario);
+    let verdict: string = d.verdict;
+    if (d.verdict === 'regression') verdict = confirmation === undefined ? 'REGRESSION' : confirmation.verdict === 'regression' ? `REGRESSION (confirmed: ${r(confirmation.mergedRatio)} / ${r(confirmation.medianPairRatio)})` : `not confirmed (re-run: ${r(confirmation.mergedRatio)} / ${r(confirmation.medianPairRatio)})`;
+    if (d.verdict === 'accepted') verdict = `accepted by override (≤ ${d.override!.maxRatio}): ${d.override!.reason}`;
+    return [
+      d.scenario + (d.normalisedBy ? ` (÷ ${d.normalisedBy})` : ''),
+      formatNs(d.base.p50),
+      formatNs(d.base.pGated),
+      formatNs(d.candidate.p50),
+      formatNs(d.candidate.pGated),
+      r(d.mergedRatio),
+      r(d.medianPairRatio),
+      r(d.p999Ratio),
+      r(d.maxRatio),
+      verdict,
+    ];
+  });
+  return [header, ...body];
+}
+
+function describe(o: GateOutcome): string {
+  const how =
+    o.mode === 'base'
+      ? `${o.pairs} A/B pairs of fresh processes in A B B A order, base ${o.base} vs candidate ${o.candidate}`
+      : `${o.pairs} fresh candidate processes against the stored result ${o.base}, each side divided by its floor reference from the same run`;
+  return `${how}; regression when both p${o.percentile} ratios exceed ${o.threshold} (confirmed by a re-run), warning above ${o.warn}; p99.9 and max are reported, not gated.`;
+}
+
+const VERDICT = (o: GateOutcome) => (o.exitCode === 0 ? 'PASS' : o.exitCode === 1 ? 'REGRESSION' : 'COULD NOT MEASURE');
+
+export function renderGateText(o: GateOutcome): string {
+  if (o.error !== null) return `bench:gate: could not measure: ${o.error}\n`;
+  const table = rows(o);
+  const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  return [line(table[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...table.slice(1).map(line), '', describe(o), `gate: ${VERDICT(o)} (exit ${o.exitCode})`, ''].join('\n');
+}
+
+export function renderGateMarkdown(o: GateOutcome): string {
+  if (o.error !== null) return `### ringroute bench gate: could not measure\n\n${o.error}\n`;
+  const table = rows(o);
+  return [
+    `### ringroute bench gate: ${VERDICT(o)}`,
+    '',
+    `| ${table[0].join(' | ')} |`,
+    `|${table[0].map((_, i) => (i === 0 || i === table[0].length - 1 ? '---' : '---:')).join('|')}|`,
+    ...table.slice(1).map((row) => `| \`${row[0]}\` | ${row.slice(1).join(' | ')} |`),
+    '',
+    describe(o),
+    '',
+  ].join('\n');
+}

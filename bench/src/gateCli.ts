@@ -1,0 +1,148 @@
+#!/usr/bin/env node
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { matchesFilter } from './harness/Args.js';
+import { initHistograms } from './harness/Histograms.js';
+import type { BenchReport } from './harness/Report.js';
+import { decide, decideAgainstBaseline, histogramsOf, type Override, type ScenarioDecision, type Thresholds } from './gate/Decision.js';
+import { GATE_USAGE, GateUsageError, parseGateArgs, type GateArgs } from './gate/GateArgs.js';
+import { renderGateMarkdown, renderGateText, type GateOutcome } from './gate/GateReport.js';
+import { CannotMeasure, listScenarios, measureOnce, prepareBase, supportsGateRuns, type Side } from './gate/Sides.js';
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function loadOverrides(path: string): Override[] {
+  if (!existsSync(path)) return [];
+  const parsed = JSON.parse(readFileSync(path, 'utf8')) as { overrides?: Override[] };
+  const list = parsed.overrides ?? [];
+  for (const o of list) {
+    if (typeof o.scenario !== 'string' || !(o.maxRatio > 1) || typeof o.reason !== 'string' || o.reason.trim() === '') {
+      throw new CannotMeasure(`${path}: every override needs a scenario, a maxRatio above 1 and a reason`);
+    }
+  }
+  return list;
+}
+
+/** Names selected by the filters (exact names first, else patterns as in `pnpm bench`). */
+function select(available: Map<string, string | null>, filters: readonly string[]): string[] {
+  const chosen = new Set<string>();
+  for (const f of filters) {
+    if (available.has(f)) chosen.add(f);
+    else for (const name of available.keys()) if (matchesFilter(name, [f])) chosen.add(name);
+  }
+  if (chosen.size === 0) throw new CannotMeasure(`no scenario matches ${filters.join(', ')}`);
+  return [...chosen];
+}
+
+/** Base and candidate in A B B A order: pair i is (base run i, candidate run i). */
+async function measurePairs(base: Side & { modern: boolean }, candidate: Side & { modern: boolean }, scenarios: string[], args: GateArgs, label: string) {
+  const a: BenchReport[] = [];
+  const b: BenchReport[] = [];
+  for (let i = 0; i < args.pairs; i++) {
+    const order = i % 2 === 0 ? (['base', 'candidate'] as const) : (['candidate', 'base'] as const);
+    for (const side of order) {
+      log(`${label} pair ${i + 1}/${args.pairs}: ${side}`);
+      (side === 'base' ? a : b).push(await measureOnce(side === 'base' ? base : candidate, scenarios, args.quick));
+    }
+  }
+  return { a, b };
+}
+
+async function run(args: GateArgs, cwd: string): Promise<GateOutcome> {
+  const t: Thresholds = { threshold: args.threshold, warn: args.warn, percentile: args.percentile };
+  const repoRoot = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8' }).trim();
+  const overrides = loadOverrides(resolve(repoRoot, args.overrides));
+  const overrideOf = (s: string) => overrides.find((o) => o.scenario === s) ?? null;
+  const candidate = { label: 'candidate' as const, root: repoRoot, env: args.candidateEnv, modern: true };
+  const candidateList = listScenarios(candidate);
+  const gated = select(candidateList, args.filters);
+  const outcome: GateOutcome = {
+    mode: args.baseline !== null ? 'baseline' : 'base',
+    base: args.baseline ?? args.base ?? args.baseDir ?? '',
+    candidate: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim() + (execFileSync('git', ['status', '--porcelain'], { cwd: repoRoot, encoding: 'utf8' }).trim() ? ' + working tree' : ''),
+    pairs: args.pairs,
+    percentile: args.percentile,
+    threshold: args.threshold,
+    warn: args.warn,
+    decisions: [],
+    confirmations: [],
+    exitCode: 0,
+    error: null,
+  };
+
+  if (args.baseline !== null) {
+    const stored = JSON.parse(readFileSync(resolve(cwd, args.baseline), 'utf8')) as BenchReport;
+    if (stored.tool !== 'ringroute-bench') throw new CannotMeasure(`${args.baseline} is not a ringroute bench result`);
+    for (const s of gated) if (!stored.scenarios.some((x) => x.name === s)) throw new CannotMeasure(`the baseline has no ${s}`);
+    const refs = gated.map((s) => candidateList.get(s) ?? null);
+    const toRun = [...new Set([...gated, ...refs.filter((r): r is string => r !== null)])];
+    const measure = async (label: string) => {
+      const reports: BenchReport[] = [];
+      for (let i = 0; i < args.pairs; i++) {
+        log(`${label} run ${i + 1}/${args.pairs}`);
+        reports.push(await measureOnce(candidate, toRun, args.quick));
+      }
+      return gated.map((s, i) => decideAgainstBaseline(s, refs[i], stored, histogramsOf(reports, s), refs[i] === null ? null : histogramsOf(reports, refs[i]!), t, overrideOf(s)));
+    };
+    outcome.decisions = await measure('measuring');
+    const regressed = outcome.decisions.filter((d) => d.verdict === 'regression');
+    if (regressed.length > 0 && args.confirm) outcome.confirmations = (await measure('confirming')).filter((d) => regressed.some((r) => r.scenario === d.scenario));
+  } else {
+    const baseRoot = args.baseDir !== null ? resolve(cwd, args.baseDir) : prepareBase(repoRoot, args.base!, log).root;
+    const base = { label: 'base' as const, root: baseRoot, env: args.baseEnv, modern: false };
+    base.modern = supportsGateRuns(base);
+    const baseList = listScenarios(base);
+    for (const s of gated) if (!baseList.has(s)) throw new CannotMeasure(`the base has no scenario ${s} (new in this change?); gate it from the next change on`);
+    const decideAll = (m: { a: BenchReport[]; b: BenchReport[] }, names: string[]): ScenarioDecision[] =>
+      names.map((s) => decide(s, histogramsOf(m.a, s), histogramsOf(m.b, s), t, overrideOf(s)));
+    outcome.decisions = decideAll(await measurePairs(base, candidate, gated, args, 'measuring'), gated);
+    const regressed = outcome.decisions.filter((d) => d.verdict === 'regression').map((d) => d.scenario);
+    if (regressed.length > 0 && args.confirm) outcome.confirmations = decideAll(await measurePairs(base, candidate, regressed, args, 'confirming'), regressed);
+  }
+  const confirmed = outcome.decisions.some((d) => d.verdict === 'regression' && (!args.confirm || outcome.confirmations.find((c) => c.scenario === d.scenario)?.verdict === 'regression'));
+  outcome.exitCode = confirmed ? 1 : 0;
+  return outcome;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let args: GateArgs;
+  try {
+    args = parseGateArgs(argv);
+  } catch (e) {
+    if (e instanceof GateUsageError) {
+      process.stderr.write(`${e.message}\n\n${GATE_USAGE}`);
+      return 2;
+    }
+    throw e;
+  }
+  if (args.help) {
+    process.stdout.write(GATE_USAGE);
+    return 0;
+  }
+  const cwd = process.env.INIT_CWD ?? process.cwd();
+  await initHistograms();
+  let outcome: GateOutcome;
+  try {
+    outcome = await run(args, cwd);
+  } catch (e) {
+    if (!(e instanceof CannotMeasure)) throw e;
+    outcome = { mode: args.baseline !== null ? 'baseline' : 'base', base: args.baseline ?? args.base ?? '', candidate: '', pairs: args.pairs, percentile: args.percentile, threshold: args.threshold, warn: args.warn, decisions: [], confirmations: [], exitCode: 2, error: e.message };
+  }
+  const outDir = resolve(cwd, args.outDir);
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'gate.json'), `${JSON.stringify(outcome, null, 2)}\n`);
+  const markdown = renderGateMarkdown(outcome);
+  writeFileSync(join(outDir, 'gate.md'), markdown);
+  if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, markdown);
+  process.stdout.write(renderGateText(outcome));
+  return outcome.exitCode;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`bench:gate failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(2);
+  },
+);
