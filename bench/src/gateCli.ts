@@ -7,7 +7,8 @@ import { initHistograms } from './harness/Histograms.js';
 import type { BenchReport } from './harness/Report.js';
 import { decide, decideAgainstBaseline, histogramsOf, type Override, type ScenarioDecision, type Thresholds } from './gate/Decision.js';
 import { GATE_USAGE, GateUsageError, parseGateArgs, type GateArgs } from './gate/GateArgs.js';
-import { renderGateMarkdown, renderGateText, type GateOutcome } from './gate/GateReport.js';
+import { renderGateMarkdown, renderGateText, type GateOutcome, type InstructionDecision } from './gate/GateReport.js';
+import { bundleHotPaths, hotPathModule, instructionsPerOp, listHotPaths, valgrindAvailable } from './instructions/InstructionCounts.js';
 import { CannotMeasure, listScenarios, measureOnce, prepareBase, supportsGateRuns, type Side } from './gate/Sides.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -67,6 +68,9 @@ async function run(args: GateArgs, cwd: string): Promise<GateOutcome> {
     warn: args.warn,
     decisions: [],
     confirmations: [],
+    instructions: null,
+    instructionsThreshold: args.instructionsThreshold,
+    instructionsNote: null,
     exitCode: 0,
     error: null,
   };
@@ -99,10 +103,52 @@ async function run(args: GateArgs, cwd: string): Promise<GateOutcome> {
     outcome.decisions = decideAll(await measurePairs(base, candidate, gated, args, 'measuring'), gated);
     const regressed = outcome.decisions.filter((d) => d.verdict === 'regression').map((d) => d.scenario);
     if (regressed.length > 0 && args.confirm) outcome.confirmations = decideAll(await measurePairs(base, candidate, regressed, args, 'confirming'), regressed);
+    if (args.instructions) await countInstructions(outcome, base, candidate, args, overrides);
   }
-  const confirmed = outcome.decisions.some((d) => d.verdict === 'regression' && (!args.confirm || outcome.confirmations.find((c) => c.scenario === d.scenario)?.verdict === 'regression'));
+  const instructionRegression = outcome.instructions?.some((d) => d.verdict === 'regression') ?? false;
+  const confirmed = instructionRegression || outcome.decisions.some((d) => d.verdict === 'regression' && (!args.confirm || outcome.confirmations.find((c) => c.scenario === d.scenario)?.verdict === 'regression'));
   outcome.exitCode = confirmed ? 1 : 0;
   return outcome;
+}
+
+/**
+ * The deterministic tier: instructions per operation of each single-threaded hot path,
+ * base against candidate, under callgrind. One count per side suffices (two identical runs
+ * agree within 0.03%). A base without the hot-path module (older than the tier) is noted
+ * and skipped; so is a hot path the base does not have.
+ */
+async function countInstructions(outcome: GateOutcome, base: Side, candidate: Side, args: GateArgs, overrides: Override[]): Promise<void> {
+  if (!valgrindAvailable()) throw new CannotMeasure('--instructions needs valgrind (Debian: apt-get install valgrind)');
+  outcome.instructions = [];
+  const candidateModule = hotPathModule(candidate.root);
+  const baseModule = hotPathModule(base.root);
+  if (candidateModule === null) throw new CannotMeasure('this tree has no bench/dist/instructions/hotPaths.js (build it first)');
+  if (baseModule === null) {
+    outcome.instructionsNote = 'The base predates the instruction-count tier: not counted.';
+    return;
+  }
+  const candidatePaths = listHotPaths(candidateModule, candidate.env);
+  const basePaths = listHotPaths(baseModule, base.env);
+  const wanted = args.hotPaths.length > 0 ? args.hotPaths : Object.keys(candidatePaths);
+  const baseBundle = bundleHotPaths(baseModule);
+  const candidateBundle = bundleHotPaths(candidateModule);
+  const skipped: string[] = [];
+  for (const path of wanted) {
+    if (candidatePaths[path] === undefined) throw new CannotMeasure(`no hot path ${path} (have: ${Object.keys(candidatePaths).join(', ')})`);
+    if (basePaths[path] === undefined) {
+      skipped.push(path);
+      continue;
+    }
+    log(`counting instructions: ${path} (base, candidate)`);
+    const a = await instructionsPerOp(baseBundle, path, candidatePaths[path], base.env);
+    const b = await instructionsPerOp(candidateBundle, path, candidatePaths[path], candidate.env);
+    const ratio = b.perOp / a.perOp;
+    const override = overrides.find((o) => o.scenario === `instructions:${path}`) ?? null;
+    let verdict: InstructionDecision['verdict'] = ratio > args.instructionsThreshold ? 'regression' : 'pass';
+    if (verdict === 'regression' && override !== null && ratio <= override.maxRatio) verdict = 'accepted';
+    outcome.instructions.push({ path, base: a.perOp, candidate: b.perOp, ratio, verdict, reason: verdict === 'accepted' ? override!.reason : null });
+  }
+  if (skipped.length > 0) outcome.instructionsNote = `New hot paths not in the base, not compared: ${skipped.join(', ')}.`;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -127,7 +173,22 @@ async function main(argv: string[]): Promise<number> {
     outcome = await run(args, cwd);
   } catch (e) {
     if (!(e instanceof CannotMeasure)) throw e;
-    outcome = { mode: args.baseline !== null ? 'baseline' : 'base', base: args.baseline ?? args.base ?? '', candidate: '', pairs: args.pairs, percentile: args.percentile, threshold: args.threshold, warn: args.warn, decisions: [], confirmations: [], exitCode: 2, error: e.message };
+    outcome = {
+      mode: args.baseline !== null ? 'baseline' : 'base',
+      base: args.baseline ?? args.base ?? '',
+      candidate: '',
+      pairs: args.pairs,
+      percentile: args.percentile,
+      threshold: args.threshold,
+      warn: args.warn,
+      decisions: [],
+      confirmations: [],
+      instructions: null,
+      instructionsThreshold: args.instructionsThreshold,
+      instructionsNote: null,
+      exitCode: 2,
+      error: e.message,
+    };
   }
   const outDir = resolve(cwd, args.outDir);
   mkdirSync(outDir, { recursive: true });

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -10,6 +11,17 @@ const GATE = new URL('../../bench/dist/gateCli.js', import.meta.url).pathname;
 const BENCH = new URL('../../bench/dist/cli.js', import.meta.url).pathname;
 const ROOT = new URL('../..', import.meta.url).pathname;
 const FIXTURES = { ...process.env, RINGROUTE_BENCH_FIXTURES: '1' };
+
+/** valgrind is a Debian package; .ci/run installs it, and CI must have it (a developer machine may not). */
+function valgrind(): boolean {
+  try {
+    execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    if (process.env.CI) throw new Error('valgrind is missing: .ci/run installs it with apt-get');
+    return false;
+  }
+}
 
 /** Run the gate; resolves with its exit code, stdout and the gate.json it wrote. */
 async function gate(args: string[], env: NodeJS.ProcessEnv = process.env) {
@@ -69,4 +81,18 @@ describe('bench:gate (real processes)', () => {
     expect(r.json.mode).toBe('baseline');
     expect(r.json.decisions[0].normalisedBy).toBe('floor.sab.wait');
   }, 120_000);
+
+  it.skipIf(!valgrind())('the instruction tier counts a hot path deterministically: identical builds agree, a 15% longer hot path fails', async () => {
+    const common = ['--base-dir', '.', '--filter', 'fixture.gate.hotpath', '--pairs', '1', '--quick', '--threshold', '50', '--warn', '50', '--no-confirm', '--instructions', '--hot-path', 'fixture.work'];
+    const same = await gate(common, FIXTURES);
+    expect(same.code).toBe(0);
+    const [aa] = same.json.instructions;
+    expect(aa.path).toBe('fixture.work');
+    expect(Math.abs(aa.ratio - 1)).toBeLessThan(0.01); // callgrind, not a clock: within 0.4% even on a loaded machine
+    const slower = await gate([...common, '--candidate-env', 'RINGROUTE_GATE_SLOWDOWN=0.15'], FIXTURES);
+    expect(slower.code).toBe(1);
+    expect(slower.json.instructions[0].verdict).toBe('regression');
+    expect(slower.json.instructions[0].ratio).toBeGreaterThan(1.1);
+    expect(slower.stdout).toMatch(/fixture\.work\s+[\d.]+\s+[\d.]+\s+1\.1\d+×\s+REGRESSION/);
+  }, 240_000);
 });

@@ -26,6 +26,12 @@ export interface GateArgs {
   baseEnv: Record<string, string>;
   /** Use this already-built tree as the base instead of building `base` (experiments; A/A). */
   baseDir: string | null;
+  /** Also count instructions of the single-threaded hot paths under callgrind (base mode). */
+  instructions: boolean;
+  /** Instruction-count regression above this ratio (default 1.02; counts are deterministic). */
+  instructionsThreshold: number;
+  /** Hot paths to count (default: all the candidate offers). */
+  hotPaths: string[];
   help: boolean;
 }
 
@@ -51,6 +57,13 @@ Fails a build when p99 latency regresses, with statistics that hold on noisy mac
   --no-confirm        do not re-run to confirm a regression
   --out <dir>         where gate.json and gate.md go (default bench-results/gate)
   --overrides <file>  intended slowdowns committed with the change (default bench/gate-overrides.json)
+  --instructions      also count the instructions per operation of the single-threaded hot
+                      paths (pool allocate and free, flyweight write, risk check, frame
+                      encode) under valgrind's callgrind, base against candidate: a
+                      deterministic tier that catches small regressions timing cannot
+  --instructions-threshold <r>
+                      instruction-count regression above r (default 1.02)
+  --hot-path <name>   count only this hot path (repeatable)
   --candidate-env K=V, --base-env K=V
                       extra environment for one side's processes (experiments, fixtures)
 
@@ -76,6 +89,9 @@ export function parseGateArgs(argv: readonly string[]): GateArgs {
     candidateEnv: {},
     baseEnv: {},
     baseDir: null,
+    instructions: false,
+    instructionsThreshold: 1.02,
+    hotPaths: [],
     help: false,
   };
   const rest = argv.filter((a) => a !== '--');
@@ -118,6 +134,9 @@ export function parseGateArgs(argv: readonly string[]): GateArgs {
         break;
       }
       case '--quick': args.quick = true; break;
+      case '--instructions': args.instructions = true; break;
+      case '--instructions-threshold': args.instructionsThreshold = ratio('--instructions-threshold'); break;
+      case '--hot-path': args.hotPaths.push(value()); break;
       case '--no-confirm': args.confirm = false; break;
       case '--out': args.outDir = value(); break;
       case '--overrides': args.overrides = value(); break;
@@ -134,5 +153,6 @@ export function parseGateArgs(argv: readonly string[]): GateArgs {
   if (Number.isNaN(args.warn)) args.warn = Math.min(args.threshold, stored ? 1.15 : 1.05);
   if (args.warn > args.threshold) throw new GateUsageError('--warn must not be above --threshold');
   if (args.filters.length === 0) args.filters = [...DEFAULT_GATE_SCENARIOS];
+  if (args.instructions && args.baseline !== null) throw new GateUsageError('--instructions compares two builds: use it with --base');
   return args;
 }

@@ -1,6 +1,16 @@
 import { formatNs } from '../harness/Report.js';
 import type { ScenarioDecision } from './Decision.js';
 
+/** One hot path's instruction count, base against candidate. */
+export interface InstructionDecision {
+  path: string;
+  base: number;
+  candidate: number;
+  ratio: number;
+  verdict: 'pass' | 'regression' | 'accepted';
+  reason: string | null;
+}
+
 export interface GateOutcome {
   mode: 'base' | 'baseline';
   base: string;
@@ -12,6 +22,10 @@ export interface GateOutcome {
   decisions: ScenarioDecision[];
   /** The confirming re-run's decisions for the scenarios that regressed first (empty: none needed or --no-confirm). */
   confirmations: ScenarioDecision[];
+  /** The instruction-count tier (null: not asked for); `instructionsNote` says why a part was skipped. */
+  instructions: InstructionDecision[] | null;
+  instructionsThreshold: number;
+  instructionsNote: string | null;
   exitCode: 0 | 1 | 2;
   error: string | null;
 }
@@ -52,12 +66,31 @@ function describe(o: GateOutcome): string {
 
 const VERDICT = (o: GateOutcome) => (o.exitCode === 0 ? 'PASS' : o.exitCode === 1 ? 'REGRESSION' : 'COULD NOT MEASURE');
 
-export function renderGateText(o: GateOutcome): string {
-  if (o.error !== null) return `bench:gate: could not measure: ${o.error}\n`;
-  const table = rows(o);
+function instructionRows(o: GateOutcome): string[][] {
+  const header = ['hot path', 'base instr/op', 'cand instr/op', 'ratio', 'verdict'];
+  return [
+    header,
+    ...(o.instructions ?? []).map((d) => [d.path, d.base.toFixed(1), d.candidate.toFixed(1), r(d.ratio), d.verdict === 'accepted' ? `accepted by override: ${d.reason}` : d.verdict === 'regression' ? 'REGRESSION' : 'pass']),
+  ];
+}
+
+function textTable(table: string[][]): string[] {
   const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
-  return [line(table[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...table.slice(1).map(line), '', describe(o), `gate: ${VERDICT(o)} (exit ${o.exitCode})`, ''].join('\n');
+  return [line(table[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...table.slice(1).map(line)];
+}
+
+function instructionsText(o: GateOutcome): string[] {
+  if (o.instructions === null) return [];
+  const out = [''];
+  if (o.instructions.length > 0) out.push(...textTable(instructionRows(o)), `Instruction counts under callgrind (deterministic): regression above ${o.instructionsThreshold}.`);
+  if (o.instructionsNote !== null) out.push(o.instructionsNote);
+  return out;
+}
+
+export function renderGateText(o: GateOutcome): string {
+  if (o.error !== null) return `bench:gate: could not measure: ${o.error}\n`;
+  return [...textTable(rows(o)), ...instructionsText(o), '', describe(o), `gate: ${VERDICT(o)} (exit ${o.exitCode})`, ''].join('\n');
 }
 
 export function renderGateMarkdown(o: GateOutcome): string {
@@ -70,6 +103,10 @@ export function renderGateMarkdown(o: GateOutcome): string {
     `|${table[0].map((_, i) => (i === 0 || i === table[0].length - 1 ? '---' : '---:')).join('|')}|`,
     ...table.slice(1).map((row) => `| \`${row[0]}\` | ${row.slice(1).join(' | ')} |`),
     '',
+    ...(o.instructions !== null && o.instructions.length > 0
+      ? ['| hot path | base instr/op | cand instr/op | ratio | verdict |', '|---|---:|---:|---:|---|', ...instructionRows(o).slice(1).map((row) => `| \`${row[0]}\` | ${row.slice(1).join(' | ')} |`), '']
+      : []),
+    ...(o.instructionsNote !== null ? [o.instructionsNote, ''] : []),
     describe(o),
     '',
   ].join('\n');
