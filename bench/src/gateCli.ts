@@ -50,18 +50,12 @@ async function measurePairs(base: Side & { modern: boolean }, candidate: Side & 
   return { a, b };
 }
 
-async function run(args: GateArgs, cwd: string): Promise<GateOutcome> {
-  const t: Thresholds = { threshold: args.threshold, warn: args.warn, percentile: args.percentile };
-  const repoRoot = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8' }).trim();
-  const overrides = loadOverrides(resolve(repoRoot, args.overrides));
-  const overrideOf = (s: string) => overrides.find((o) => o.scenario === s) ?? null;
-  const candidate = { label: 'candidate' as const, root: repoRoot, env: args.candidateEnv, modern: true };
-  const candidateList = listScenarios(candidate);
-  const gated = select(candidateList, args.filters);
-  const outcome: GateOutcome = {
+/** An outcome with nothing measured yet. */
+function emptyOutcome(args: GateArgs, candidate: string): GateOutcome {
+  return {
     mode: args.baseline !== null ? 'baseline' : 'base',
     base: args.baseline ?? args.base ?? args.baseDir ?? '',
-    candidate: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim() + (execFileSync('git', ['status', '--porcelain'], { cwd: repoRoot, encoding: 'utf8' }).trim() ? ' + working tree' : ''),
+    candidate,
     pairs: args.pairs,
     percentile: args.percentile,
     threshold: args.threshold,
@@ -74,6 +68,18 @@ async function run(args: GateArgs, cwd: string): Promise<GateOutcome> {
     exitCode: 0,
     error: null,
   };
+}
+
+async function run(args: GateArgs, cwd: string): Promise<GateOutcome> {
+  const t: Thresholds = { threshold: args.threshold, warn: args.warn, percentile: args.percentile };
+  const repoRoot = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8' }).trim();
+  const overrides = loadOverrides(resolve(repoRoot, args.overrides));
+  const overrideOf = (s: string) => overrides.find((o) => o.scenario === s) ?? null;
+  const candidate = { label: 'candidate' as const, root: repoRoot, env: args.candidateEnv, modern: true };
+  const candidateList = listScenarios(candidate);
+  const gated = select(candidateList, args.filters);
+  const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: repoRoot, encoding: 'utf8' }).trim() !== '';
+  const outcome = emptyOutcome(args, execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim() + (dirty ? ' + working tree' : ''));
 
   if (args.baseline !== null) {
     const stored = JSON.parse(readFileSync(resolve(cwd, args.baseline), 'utf8')) as BenchReport;
@@ -173,22 +179,7 @@ async function main(argv: string[]): Promise<number> {
     outcome = await run(args, cwd);
   } catch (e) {
     if (!(e instanceof CannotMeasure)) throw e;
-    outcome = {
-      mode: args.baseline !== null ? 'baseline' : 'base',
-      base: args.baseline ?? args.base ?? '',
-      candidate: '',
-      pairs: args.pairs,
-      percentile: args.percentile,
-      threshold: args.threshold,
-      warn: args.warn,
-      decisions: [],
-      confirmations: [],
-      instructions: null,
-      instructionsThreshold: args.instructionsThreshold,
-      instructionsNote: null,
-      exitCode: 2,
-      error: e.message,
-    };
+    outcome = { ...emptyOutcome(args, ''), exitCode: 2, error: e.message };
   }
   const outDir = resolve(cwd, args.outDir);
   mkdirSync(outDir, { recursive: true });
