@@ -47,6 +47,7 @@ export { SelfTradeGuard } from './api/SelfTradeGuard.js';
 export { VenueThrottle } from './api/VenueThrottle.js';
 export { AckWatch, type AckWatchOwner } from './api/AckWatch.js';
 export type { OrderEventHandler } from './api/OrderEventHandler.js';
+export type { EventLoopHandle } from './api/EventLoop.js';
 export { INVALID_REQUEST, NOT_WORKING, ROUTER_STOPPED, routerStatusName, UNKNOWN_ORDER, UNKNOWN_VENUE, VENUE_UNHEALTHY } from './api/RouterStatus.js';
 export { BreakerState, CircuitBreaker } from './api/CircuitBreaker.js';
 export type { BreakerOptions } from './api/CircuitBreaker.js';

@@ -30,6 +30,7 @@ import { ExecutionApplier, type RouterStats } from './ExecutionApplier.js';
 import { LiveOrders } from './LiveOrders.js';
 import { OrderRequestParser } from './OrderRequestParser.js';
 import { attachRouter, startRouter } from './RouterFactory.js';
+import { startEventLoop, type EventLoopHandle } from './EventLoop.js';
 import { RISK_SELF_TRADE, RISK_VENUE_CANCEL_RATE, RISK_VENUE_ORDER_RATE } from './RiskStatus.js';
 import { VenueThrottle } from './VenueThrottle.js';
 import { INVALID_REQUEST, NOT_WORKING, ROUTER_STOPPED, UNKNOWN_ORDER } from './RouterStatus.js';
@@ -100,6 +101,8 @@ export class Router implements AckWatchOwner {
   private readonly ackTimeoutNs: number;
   private pollsWithoutTime = 0;
   private pollCount = 0;
+  /** The opt-in async event loop, while one runs. */
+  private eventLoop: EventLoopHandle | null = null;
   /** Each venue's published order and cancel rate limits. */
   private readonly venueOrders: VenueThrottle;
   private readonly venueCancels: VenueThrottle;
@@ -394,6 +397,18 @@ export class Router implements AckWatchOwner {
     return delivered;
   }
 
+  /**
+   * Opt-in: deliver events to `handler` from an async loop on this thread's event loop
+   * instead of calling `poll` yourself (a strategy driven by sockets and timers). The loop
+   * parks on this router's doorbell when idle. One loop per router; `stop()` on the
+   * returned handle (or `router.stop()`) ends it. A second call while one runs throws.
+   */
+  runEventLoop(handler: OrderEventHandler, options: { limitPerVenue?: number } = {}): EventLoopHandle {
+    if (this.eventLoop?.running) throw new ConfigurationError('ERR_INVALID_ARGUMENT', 'an event loop already runs for this router', this.lane.lane);
+    this.eventLoop = startEventLoop((h, limit) => this.poll(h, limit), this.lane.doorbell, handler, options.limitPerVenue ?? 256);
+    return this.eventLoop;
+  }
+
   /** @internal AckWatchOwner: is this order still waiting for the venue's acknowledgement? */
   awaitingAck(handle: number, clientOrderId: number): boolean {
     const p = this.probe;
@@ -445,6 +460,7 @@ export class Router implements AckWatchOwner {
    */
   async stop(handler: OrderEventHandler = {}, options: { timeoutMs?: number } = {}): Promise<void> {
     this.stopping = true;
+    await this.eventLoop?.stop();
     const deadline = nanoTime() + (options.timeoutMs ?? 5_000) * 1e6;
     let lastCancelSweep = 0;
     while (this.live.working() > 0 && nanoTime() < deadline) {
