@@ -368,7 +368,8 @@ export class WsGateway implements GatewayAdapter {
       this.stats.malformed++;
       return;
     }
-    for (const q of this.queries.values()) q.reports.push(m); // a replay being collected
+    // A replay being collected (rare: a query in flight); no iterator per report otherwise.
+    if (this.queries.size > 0) for (const q of this.queries.values()) q.reports.push(m);
     if (seq <= this.lastSeq) {
       this.stats.duplicates++;
       return;
