@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-import { InstrumentSpec, OrderFlyweight, OrderType, ORDER_RECORD_BYTES, RecordClass, Side, SlabPool, TimeInForce } from '@ringroute/core';
+import { OrderFlyweight, OrderType, ORDER_RECORD_BYTES, RecordClass, Side, SlabPool, TimeInForce } from '@ringroute/core';
 import { Msg, MsgpackrFrameCodec } from '@ringroute/gateways';
-import { RiskEngine } from '@ringroute/router';
+import { riskCheckFixture } from '../scenarios/router/riskFixture.js';
 
 /**
  * The single-threaded hot paths whose instruction counts the gate compares (run bundled,
@@ -46,10 +46,7 @@ export const HOT_PATHS: Record<string, { operations: number; run: (n: number) =>
   'risk.check': {
     operations: 100_000,
     run(n) {
-      const risk = new RiskEngine(4, { maxOrderLots: 1e9, maxOrderNotional: 1e15, priceCollarBps: 500, maxOpenOrdersPerStrategy: 1e15, maxOpenOrdersPerSymbol: 1e15, maxPositionLots: 1e15, ordersPerSecond: 1e12, orderBurst: 1e12 });
-      risk.setNotionalPerTickLot(0, 0.01 * 0.001);
-      risk.setReferencePrice(0, 6_500_000);
-      const spec = new InstrumentSpec(0, { symbol: 'BTC-USD', tickSize: '0.01', lotSize: '0.001', minNotional: '1' });
+      const { spec, risk } = riskCheckFixture();
       let acc = 0;
       for (let i = 0; i < n; i++) acc += spec.checkOrder(6_500_000 + (i & 63), 5) + risk.checkNew(1, 0, Side.BUY, OrderType.LIMIT, 6_500_000 + (i & 63), 5, i);
       return acc;

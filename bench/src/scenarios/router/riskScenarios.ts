@@ -1,8 +1,8 @@
-import { InstrumentSpec, OrderType, Side } from '@ringroute/core';
-import { RiskEngine } from '@ringroute/router';
+import { OrderType, Side } from '@ringroute/core';
 import { sink } from '../../harness/measure.js';
 import type { Scenario } from '../../harness/Scenario.js';
 import { microScenario } from '../micro.js';
+import { riskCheckFixture } from './riskFixture.js';
 
 /**
  * `router.risk.check`: one full pre-trade risk check of a limit order with every limit
@@ -11,19 +11,7 @@ import { microScenario } from '../micro.js';
  * `core.instrument.check`, the instrument rules alone (tick, lot, min/max, notional).
  */
 export function riskScenarios(): Scenario[] {
-  const spec = new InstrumentSpec(0, { symbol: 'BTC-USD', tickSize: '0.01', lotSize: '0.001', minNotional: '1' });
-  const risk = new RiskEngine(4, {
-    maxOrderLots: 1e9,
-    maxOrderNotional: 1e15,
-    priceCollarBps: 500,
-    maxOpenOrdersPerStrategy: 1e15, // limits far away: the counters only grow during the run
-    maxOpenOrdersPerSymbol: 1e15,
-    maxPositionLots: 1e15,
-    ordersPerSecond: 1e12,
-    orderBurst: 1e12,
-  });
-  risk.setNotionalPerTickLot(0, 0.01 * 0.001);
-  risk.setReferencePrice(0, 6_500_000);
+  const { spec, risk } = riskCheckFixture();
   let i = 0;
   return [
     microScenario({
