@@ -44,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
   await initHistograms();
   const startedAt = new Date();
   const tty = process.stderr.isTTY;
-  const results = await runScenarios(selected, { runs: args.runs, quick: args.quick }, (message) => {
+  const results = await runScenarios(selected, { runs: args.runs, quick: args.quick, warmupMs: args.warmupMs }, (message) => {
     if (tty) process.stderr.write(`\r\x1b[2K${message}`);
     else process.stderr.write(`${message}\n`);
   });

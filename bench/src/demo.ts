@@ -100,7 +100,7 @@ async function main(argv: string[]): Promise<number> {
   const startedAt = new Date();
   process.stderr.write('measuring the floor (raw SharedArrayBuffer ping-pong) ...\n');
   const floor = floorScenarios().find((s) => s.name === 'floor.sab.spin')!;
-  const floorSample = await floor.run({ quick: true, run: 0 });
+  const floorSample = await floor.run({ quick: true, run: 0, warmupMs: 100 });
 
   // The reference exchange, in this process on its own thread, on a free loopback port.
   const apiKey = 'demo';

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { matchesFilter, parseArgs, UsageError } from '../../bench/dist/harness/Args.js';
 import { decodeHistogram, encodeHistogram, initHistograms, mergeHistograms, newHistogram, percentilesOf } from '../../bench/dist/harness/Histograms.js';
-import { median } from '../../bench/dist/harness/measure.js';
+import { median, warmUp } from '../../bench/dist/harness/measure.js';
 
 const run = promisify(execFile);
 const CLI = new URL('../../bench/dist/cli.js', import.meta.url).pathname;
@@ -14,7 +14,7 @@ const REPORT = new URL('../../bench/dist/reportCli.js', import.meta.url).pathnam
 
 describe('bench arguments', () => {
   it('accepts options with or without a literal -- in front', () => {
-    const expected = { filters: ['core.pool'], jsonPath: 'out.json', outDir: 'o', exact: false, noReport: false, quick: true, runs: 5, list: false, help: false };
+    const expected = { filters: ['core.pool'], jsonPath: 'out.json', outDir: 'o', exact: false, noReport: false, quick: true, runs: 5, warmupMs: 250, list: false, help: false };
     expect(parseArgs(['--filter', 'core.pool', '--json', 'out.json', '--out', 'o', '--quick', '--runs', '5'])).toEqual(expected);
     expect(parseArgs(['--', '--filter', 'core.pool', '--json=out.json', '--out=o', '--quick', '--runs=5'])).toEqual(expected);
     expect(parseArgs([])).toMatchObject({ jsonPath: null, outDir: 'bench-results/latest' });
@@ -25,6 +25,9 @@ describe('bench arguments', () => {
     expect(() => parseArgs(['--filter'])).toThrow(/needs a value/);
     expect(() => parseArgs(['--runs', '0'])).toThrow(/--runs/);
     expect(() => parseArgs(['--runs', 'x'])).toThrow(/--runs/);
+    expect(parseArgs(['--warmup-ms', '0']).warmupMs).toBe(0);
+    expect(() => parseArgs(['--warmup-ms', '-1'])).toThrow(/--warmup-ms/);
+    expect(() => parseArgs(['--warmup-ms', '1.5'])).toThrow(/--warmup-ms/);
   });
 
   it('filters by substring or glob', () => {
@@ -32,6 +35,24 @@ describe('bench arguments', () => {
     expect(matchesFilter('core.pool.alloc-free', ['pool'])).toBe(true);
     expect(matchesFilter('core.pool.alloc-free', ['core.*.alloc-free'])).toBe(true);
     expect(matchesFilter('core.pool.alloc-free', ['core.order*'])).toBe(false);
+  });
+});
+
+describe('bench warm-up', () => {
+  it('runs the operation for the time asked even when the count is reached at once', () => {
+    const seen: number[] = [];
+    const begin = performance.now();
+    const n = warmUp(30, 5, (i: number) => seen.push(i));
+    expect(performance.now() - begin).toBeGreaterThanOrEqual(30);
+    expect(n).toBe(seen.length);
+    expect(seen.slice(0, 3)).toEqual([0, 1, 2]); // consecutive indexes from 0
+  });
+
+  it('runs at least the count asked even with no time, and nothing when both are zero', () => {
+    let calls = 0;
+    expect(warmUp(0, 1_000, () => calls++)).toBe(1_000);
+    expect(calls).toBe(1_000);
+    expect(warmUp(0, 0, () => calls++)).toBe(0);
   });
 });
 

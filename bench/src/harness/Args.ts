@@ -14,13 +14,15 @@ export interface BenchArgs {
   quick: boolean;
   /** Runs per scenario; each run measures the scenario and its reference back to back. */
   runs: number;
+  /** Least unrecorded warm-up per run of the round-trip and hot-path scenarios, in ms. */
+  warmupMs: number;
   list: boolean;
   help: boolean;
 }
 
 export class UsageError extends Error {}
 
-export const USAGE = `Usage: pnpm bench [--] [--filter <pattern>]... [--out <dir>] [--json <file>] [--quick] [--runs <n>] [--list]
+export const USAGE = `Usage: pnpm bench [--] [--filter <pattern>]... [--out <dir>] [--json <file>] [--quick] [--runs <n>] [--warmup-ms <ms>] [--list]
 
   --filter <p>  run scenarios whose name contains <p> (or matches it, with * as a wildcard);
                 repeatable; references of the selected scenarios always run beside them
@@ -33,12 +35,15 @@ export const USAGE = `Usage: pnpm bench [--] [--filter <pattern>]... [--out <dir
   --quick       fewer samples per run, same number of runs (for smoke runs and the demo)
   --runs <n>    runs per scenario (default 3; medians are over runs, percentiles over the
                 merged histograms of all runs)
+  --warmup-ms <ms>
+                least time each round-trip and hot-path scenario runs unrecorded before it
+                samples (default 250; a fresh process is noisy for its first ~200 ms)
   --list        print the scenario names and exit
 `;
 
 /** Parse argv; a literal `--` (as pnpm may pass it through) is ignored anywhere. */
 export function parseArgs(argv: readonly string[]): BenchArgs {
-  const args: BenchArgs = { filters: [], jsonPath: null, outDir: 'bench-results/latest', exact: false, noReport: false, quick: false, runs: 3, list: false, help: false };
+  const args: BenchArgs = { filters: [], jsonPath: null, outDir: 'bench-results/latest', exact: false, noReport: false, quick: false, runs: 3, warmupMs: 250, list: false, help: false };
   const rest = argv.filter((a) => a !== '--');
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
@@ -71,6 +76,12 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         const n = Number(value());
         if (!Number.isInteger(n) || n < 1 || n > 100) throw new UsageError(`--runs takes a whole number from 1 to 100, got ${rest[i]}`);
         args.runs = n;
+        break;
+      }
+      case '--warmup-ms': {
+        const n = Number(value());
+        if (!Number.isInteger(n) || n < 0 || n > 60_000) throw new UsageError(`--warmup-ms takes whole milliseconds from 0 to 60000, got ${rest[i]}`);
+        args.warmupMs = n;
         break;
       }
       case '--list':

@@ -47,7 +47,7 @@ export interface ProgressSink {
  */
 export async function runScenarios(
   scenarios: readonly Scenario[],
-  options: { runs: number; quick: boolean },
+  options: { runs: number; quick: boolean; warmupMs: number },
   progress: ProgressSink,
 ): Promise<ScenarioResult[]> {
   const samples = new Map<string, RunSample[]>(scenarios.map((s) => [s.name, []]));
@@ -57,7 +57,7 @@ export async function runScenarios(
       for (const [i, s] of scenarios.entries()) {
         progress(`run ${run + 1}/${options.runs}  [${i + 1}/${scenarios.length}] ${s.name}`);
         collectGarbage();
-        samples.get(s.name)!.push(await s.run({ quick: options.quick, run }));
+        samples.get(s.name)!.push(await s.run({ quick: options.quick, run, warmupMs: options.warmupMs }));
       }
     }
   } finally {

@@ -16,6 +16,13 @@ export interface RunContext {
   quick: boolean;
   /** 0-based run index. */
   run: number;
+  /**
+   * Least wall time a scenario runs its operation, unrecorded, before it samples (see
+   * `warmUp`). In a fresh process V8's background compiler and the new worker isolates
+   * keep a core busy for the first ~200 ms here; samples taken then carry their noise,
+   * which is what a p99 reads.
+   */
+  warmupMs: number;
 }
 
 /** A target from an issue, checked and printed after the run (informational, not a gate). */

@@ -21,6 +21,28 @@ export function sampleBatches(histogram: Histogram, samples: number, batch: numb
   return (samples * batch) / ((nanoTime() - begin) / 1e9);
 }
 
+/**
+ * Run `op` unrecorded until it has run at least `minOps` times and for at least `ms` of
+ * wall time; returns how many times it ran. Counting alone is not enough: 500 round trips
+ * end within a few milliseconds of a fresh process, while V8 is still compiling in the
+ * background, and a fixed-count warm-up then leaves the first samples in that noise.
+ */
+export function warmUp(ms: number, minOps: number, op: (i: number) => void): number {
+  const end = nanoTime() + ms * 1e6;
+  let i = 0;
+  while (i < minOps) op(i++);
+  while (nanoTime() < end) for (let k = 0; k < 64; k++) op(i++); // the clock is read every 64 ops
+  return i;
+}
+
+/** `warmUp` for an operation that is awaited (a postMessage or piscina round trip). */
+export async function warmUpAsync(ms: number, minOps: number, op: (i: number) => Promise<unknown>): Promise<number> {
+  const end = nanoTime() + ms * 1e6;
+  let i = 0;
+  while (i < minOps || nanoTime() < end) await op(i++);
+  return i;
+}
+
 /** Operations per second by benchmark.js (`opsPerCall` operations per call of `fn`). */
 export function benchmarkOpsPerSec(name: string, fn: () => void, opsPerCall: number, maxTimeSec: number): number {
   const bench = new Benchmark(name, fn, { maxTime: maxTimeSec, minSamples: 5 });

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { Piscina } from 'piscina';
 import { nanoTime } from '@ringroute/core';
 import { newHistogram } from '../../harness/Histograms.js';
+import { warmUp, warmUpAsync } from '../../harness/measure.js';
 import type { RunContext, RunSample, Scenario } from '../../harness/Scenario.js';
 import { startWorker } from './threads.js';
 
@@ -76,9 +77,7 @@ function pingPong(name: string, mode: 'spin' | 'wait', description: string, quic
       const worker = await startWorker('floorWorker', { mode, control: control.buffer });
       const histogram = newHistogram();
       const samples = ctx.quick ? quick : full;
-      const warmup = samples / 10;
-      const begin = nanoTime();
-      for (let i = 1; i <= warmup + samples; i++) {
+      const one = (i: number): number => {
         const t0 = nanoTime();
         Atomics.store(control, 0, i);
         if (mode === 'wait') Atomics.notify(control, 0);
@@ -87,10 +86,12 @@ function pingPong(name: string, mode: 'spin' | 'wait', description: string, quic
           if (mode === 'wait') Atomics.wait(control, 1, pong);
           pong = Atomics.load(control, 1);
         }
-        const t1 = nanoTime();
-        if (i > warmup) histogram.recordValue(Math.max(1, Math.round(t1 - t0)));
-      }
-      const opsPerSec = ((warmup + samples) / (nanoTime() - begin)) * 1e9;
+        return nanoTime() - t0;
+      };
+      const warmed = warmUp(ctx.warmupMs, samples / 10, (i) => one(i + 1));
+      const begin = nanoTime();
+      for (let i = 1; i <= samples; i++) histogram.recordValue(Math.max(1, Math.round(one(warmed + i))));
+      const opsPerSec = (samples / (nanoTime() - begin)) * 1e9;
       const stopped = once(worker, 'message');
       Atomics.store(control, 2, 1);
       Atomics.add(control, 0, 1);
@@ -111,17 +112,17 @@ function postMessageRoundTrip(): Scenario {
       const worker = await startWorker('floorWorker', { mode: 'postmessage', control: new SharedArrayBuffer(16) });
       const histogram = newHistogram();
       const samples = ctx.quick ? 5_000 : 50_000;
-      const warmup = samples / 10;
-      const begin = nanoTime();
-      for (let i = 1; i <= warmup + samples; i++) {
+      const one = async (i: number): Promise<number> => {
         const t0 = nanoTime();
         const reply = once(worker, 'message');
         worker.postMessage(i);
         await reply;
-        const t1 = nanoTime();
-        if (i > warmup) histogram.recordValue(Math.max(1, Math.round(t1 - t0)));
-      }
-      const opsPerSec = ((warmup + samples) / (nanoTime() - begin)) * 1e9;
+        return nanoTime() - t0;
+      };
+      const warmed = await warmUpAsync(ctx.warmupMs, samples / 10, (i) => one(i + 1));
+      const begin = nanoTime();
+      for (let i = 1; i <= samples; i++) histogram.recordValue(Math.max(1, Math.round(await one(warmed + i))));
+      const opsPerSec = (samples / (nanoTime() - begin)) * 1e9;
       await worker.terminate();
       return { histogram, opsPerSec };
     },
@@ -137,15 +138,15 @@ function piscinaRoundTrip(): Scenario {
       const piscina = new Piscina({ filename: new URL('../../workers/piscinaEcho.js', import.meta.url).href, minThreads: 1, maxThreads: 1 });
       const histogram = newHistogram();
       const samples = ctx.quick ? 5_000 : 30_000;
-      const warmup = samples / 10;
-      const begin = nanoTime();
-      for (let i = 1; i <= warmup + samples; i++) {
+      const one = async (i: number): Promise<number> => {
         const t0 = nanoTime();
         await piscina.run(i);
-        const t1 = nanoTime();
-        if (i > warmup) histogram.recordValue(Math.max(1, Math.round(t1 - t0)));
-      }
-      const opsPerSec = ((warmup + samples) / (nanoTime() - begin)) * 1e9;
+        return nanoTime() - t0;
+      };
+      const warmed = await warmUpAsync(ctx.warmupMs, samples / 10, one);
+      const begin = nanoTime();
+      for (let i = 1; i <= samples; i++) histogram.recordValue(Math.max(1, Math.round(await one(warmed + i))));
+      const opsPerSec = (samples / (nanoTime() - begin)) * 1e9;
       await piscina.destroy();
       return { histogram, opsPerSec };
     },

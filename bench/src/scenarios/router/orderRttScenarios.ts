@@ -2,7 +2,7 @@ import { nanoTime, OrderType, Side, TimeInForce } from '@ringroute/core';
 import { SIM_VENUE_TASK } from '@ringroute/gateways';
 import { BackoffIdleStrategy, BusySpinIdleStrategy, Router, type IdleStrategy, type OrderEventHandler } from '@ringroute/router';
 import { newHistogram } from '../../harness/Histograms.js';
-import { heapBytesPerOp } from '../../harness/measure.js';
+import { heapBytesPerOp, warmUp } from '../../harness/measure.js';
 import type { RunContext, RunSample, Scenario, Target } from '../../harness/Scenario.js';
 
 /**
@@ -91,11 +91,14 @@ function orderRtt(strategy: 'busy-spin' | 'backoff' | 'inline', reference: strin
         if (record) histogram.recordValue(Math.max(1, Math.round(nanoTime() - t0)));
       };
       const samples = strategy !== 'backoff' ? (ctx.quick ? 10_000 : 50_000) : ctx.quick ? 5_000 : 20_000;
-      const begin = nanoTime();
+      let begin = 0;
+      let end = 0;
       let heap = NaN;
       try {
-        for (let i = 0; i < samples / 10; i++) one(false); // warm-up
+        warmUp(ctx.warmupMs, samples / 10, () => one(false));
+        begin = nanoTime();
         for (let i = 0; i < samples; i++) one(true);
+        end = nanoTime();
         heap = heapBytesPerOp((n) => {
           for (let i = 0; i < n; i++) one(false);
         }, 512, 8);
@@ -103,7 +106,7 @@ function orderRtt(strategy: 'busy-spin' | 'backoff' | 'inline', reference: strin
         idle.reset();
         await router.stop();
       }
-      return { histogram, opsPerSec: (samples / ((nanoTime() - begin) / 1e9)), heapBytesPerOp: heap };
+      return { histogram, opsPerSec: samples / ((end - begin) / 1e9), heapBytesPerOp: heap };
     },
   };
 }

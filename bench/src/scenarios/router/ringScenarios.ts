@@ -10,6 +10,7 @@ import {
 } from '@ringroute/router';
 import { nanoTime } from '@ringroute/core';
 import { newHistogram } from '../../harness/Histograms.js';
+import { warmUp } from '../../harness/measure.js';
 import type { RunContext, RunSample, Scenario, Target } from '../../harness/Scenario.js';
 
 const ONE_THIRTIETH = 1 / 30;
@@ -61,27 +62,28 @@ function ringRtt(strategy: IdleStrategyName, reference: string, targets: Target[
       const handler: RecordHandler = { onRecord() {} };
       const histogram = newHistogram();
       const samples = strategy === 'busy-spin' ? (ctx.quick ? 20_000 : 200_000) : ctx.quick ? 5_000 : 50_000;
-      const warmup = samples / 10;
-      const begin = nanoTime();
-      const deadline = begin + 120e9; // a lost record fails the run instead of hanging it
-      try {
-        for (let i = 1; i <= warmup + samples; i++) {
-          const t0 = nanoTime();
-          if (commands.offerPair(1, i, 0) !== 0) throw new Error(`command ${i} refused`);
-          let polls = 0;
-          while (events.read(handler, 16) === 0) {
-            idle.idle(0);
-            if ((++polls & 0xffff) === 0 && nanoTime() > deadline) throw new Error(`echo ${i} never arrived`);
-          }
-          idle.idle(1);
-          const t1 = nanoTime();
-          if (i > warmup) histogram.recordValue(Math.max(1, Math.round(t1 - t0)));
+      const deadline = nanoTime() + 120e9; // a lost record fails the run instead of hanging it
+      const one = (i: number): number => {
+        const t0 = nanoTime();
+        if (commands.offerPair(1, i, 0) !== 0) throw new Error(`command ${i} refused`);
+        let polls = 0;
+        while (events.read(handler, 16) === 0) {
+          idle.idle(0);
+          if ((++polls & 0xffff) === 0 && nanoTime() > deadline) throw new Error(`echo ${i} never arrived`);
         }
+        idle.idle(1);
+        return nanoTime() - t0;
+      };
+      let begin = 0;
+      try {
+        const warmed = warmUp(ctx.warmupMs, samples / 10, one);
+        begin = nanoTime();
+        for (let i = 1; i <= samples; i++) histogram.recordValue(Math.max(1, Math.round(one(warmed + i))));
       } finally {
         idle.reset();
         await pool.stop();
       }
-      return { histogram, opsPerSec: ((warmup + samples) / (nanoTime() - begin)) * 1e9 };
+      return { histogram, opsPerSec: (samples / (nanoTime() - begin)) * 1e9 };
     },
   };
 }
