@@ -90,7 +90,8 @@ function orderRtt(strategy: 'busy-spin' | 'backoff' | 'inline', reference: strin
         idle.idle(1);
         if (record) histogram.recordValue(Math.max(1, Math.round(nanoTime() - t0)));
       };
-      const samples = strategy !== 'backoff' ? (ctx.quick ? 10_000 : 50_000) : ctx.quick ? 5_000 : 20_000;
+      // Quick runs still sample ~100 ms: the p99 of a shorter window is one moment of the machine's.
+      const samples = strategy !== 'backoff' ? (ctx.quick ? 40_000 : 100_000) : ctx.quick ? 20_000 : 50_000;
       let begin = 0;
       let end = 0;
       let heap = NaN;

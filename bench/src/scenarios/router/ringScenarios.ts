@@ -61,7 +61,8 @@ function ringRtt(strategy: IdleStrategyName, reference: string, targets: Target[
       const { commands, events } = pool.workers[0];
       const handler: RecordHandler = { onRecord() {} };
       const histogram = newHistogram();
-      const samples = strategy === 'busy-spin' ? (ctx.quick ? 20_000 : 200_000) : ctx.quick ? 5_000 : 50_000;
+      // Quick runs still sample ~50-100 ms: the p99 of a shorter window is one moment of the machine's.
+      const samples = strategy === 'busy-spin' ? (ctx.quick ? 100_000 : 200_000) : ctx.quick ? 20_000 : 50_000;
       const deadline = nanoTime() + 120e9; // a lost record fails the run instead of hanging it
       const one = (i: number): number => {
         const t0 = nanoTime();
