@@ -9,7 +9,8 @@ import { decide, decideAgainstBaseline, histogramsOf, type Override, type Scenar
 import { GATE_USAGE, GateUsageError, parseGateArgs, type GateArgs } from './gate/GateArgs.js';
 import { renderGateMarkdown, renderGateText, type GateOutcome, type InstructionDecision } from './gate/GateReport.js';
 import { bundleHotPaths, hotPathModule, instructionsPerOp, listHotPaths, valgrindAvailable } from './instructions/InstructionCounts.js';
-import { CannotMeasure, listScenarios, measureOnce, prepareBase, supportsGateRuns, type Side } from './gate/Sides.js';
+import { loadStoredRuns, storedScenarios, type StoredRound } from './gate/Replay.js';
+import { CannotMeasure, listScenarios, measureOnce, prepareBase, supportsGateRuns, type GateSide, type Side } from './gate/Sides.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -36,15 +37,27 @@ function select(available: Map<string, string | null>, filters: readonly string[
   return [...chosen];
 }
 
+/**
+ * Every process's own result goes to `<out>/runs/` (its histograms are what the verdict
+ * was computed from): the audit trail of a verdict, and the input of `--replay`.
+ */
+function keepRun(args: GateArgs, name: string, report: BenchReport): void {
+  const dir = resolve(process.env.INIT_CWD ?? process.cwd(), args.outDir, 'runs');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${name}.json`), JSON.stringify(report));
+}
+
 /** Base and candidate in A B B A order: pair i is (base run i, candidate run i). */
-async function measurePairs(base: Side & { modern: boolean }, candidate: Side & { modern: boolean }, scenarios: string[], args: GateArgs, label: string) {
+async function measurePairs(base: GateSide, candidate: GateSide, scenarios: string[], args: GateArgs, label: string) {
   const a: BenchReport[] = [];
   const b: BenchReport[] = [];
   for (let i = 0; i < args.pairs; i++) {
     const order = i % 2 === 0 ? (['base', 'candidate'] as const) : (['candidate', 'base'] as const);
     for (const side of order) {
       log(`${label} pair ${i + 1}/${args.pairs}: ${side}`);
-      (side === 'base' ? a : b).push(await measureOnce(side === 'base' ? base : candidate, scenarios, args.quick));
+      const report = await measureOnce(side === 'base' ? base : candidate, scenarios, args.quick, args.warmupMs);
+      keepRun(args, `${label}-${String(i + 1).padStart(2, '0')}-${side}`, report);
+      (side === 'base' ? a : b).push(report);
     }
   }
   return { a, b };
@@ -53,13 +66,14 @@ async function measurePairs(base: Side & { modern: boolean }, candidate: Side & 
 /** An outcome with nothing measured yet. */
 function emptyOutcome(args: GateArgs, candidate: string): GateOutcome {
   return {
-    mode: args.baseline !== null ? 'baseline' : 'base',
-    base: args.baseline ?? args.base ?? args.baseDir ?? '',
+    mode: args.replay !== null ? 'replay' : args.baseline !== null ? 'baseline' : 'base',
+    base: args.baseline ?? args.base ?? args.baseDir ?? args.replay ?? '',
     candidate,
     pairs: args.pairs,
     percentile: args.percentile,
     threshold: args.threshold,
     warn: args.warn,
+    alpha: args.alpha,
     decisions: [],
     confirmations: [],
     instructions: null,
@@ -70,12 +84,45 @@ function emptyOutcome(args: GateArgs, candidate: string): GateOutcome {
   };
 }
 
+/** Exit code 1 when a regression stands: confirmed by the re-run, or with no re-run to ask. */
+function settle(outcome: GateOutcome, confirm: boolean): void {
+  const instructionRegression = outcome.instructions?.some((d) => d.verdict === 'regression') ?? false;
+  const stands = (d: ScenarioDecision) => {
+    const c = outcome.confirmations.find((x) => x.scenario === d.scenario);
+    return !confirm || c === undefined ? true : c.verdict === 'regression';
+  };
+  outcome.exitCode = instructionRegression || outcome.decisions.some((d) => d.verdict === 'regression' && stands(d)) ? 1 : 0;
+}
+
+/** `--replay`: the decisions again, from the runs an earlier gate kept, with today's thresholds. */
+function replay(args: GateArgs, cwd: string, t: Thresholds, overrideOf: (s: string) => Override | null): GateOutcome {
+  const dir = resolve(cwd, args.replay!);
+  const stored = loadStoredRuns(dir);
+  const available = new Map(storedScenarios(stored.measuring).map((s) => [s, null]));
+  const gated = args.filters.length > 0 ? select(available, args.filters) : [...available.keys()];
+  const outcome = { ...emptyOutcome(args, ''), base: dir, pairs: stored.measuring.a.length };
+  const decideAll = (m: StoredRound, names: string[]) => names.map((s) => decide(s, histogramsOf(m.a, s), histogramsOf(m.b, s), t, overrideOf(s)));
+  outcome.decisions = decideAll(stored.measuring, gated);
+  const regressed = outcome.decisions.filter((d) => d.verdict === 'regression').map((d) => d.scenario);
+  const confirming = stored.confirming;
+  if (args.confirm && confirming !== null) {
+    const again = new Set(storedScenarios(confirming));
+    outcome.confirmations = decideAll(confirming, regressed.filter((s) => again.has(s)));
+  }
+  settle(outcome, args.confirm);
+  return outcome;
+}
+
 async function run(args: GateArgs, cwd: string): Promise<GateOutcome> {
-  const t: Thresholds = { threshold: args.threshold, warn: args.warn, percentile: args.percentile };
+  const t: Thresholds = { threshold: args.threshold, warn: args.warn, percentile: args.percentile, alpha: args.alpha };
+  if (args.replay !== null) {
+    const overrides = existsSync(resolve(cwd, args.overrides)) ? loadOverrides(resolve(cwd, args.overrides)) : [];
+    return replay(args, cwd, t, (s) => overrides.find((o) => o.scenario === s) ?? null);
+  }
   const repoRoot = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8' }).trim();
   const overrides = loadOverrides(resolve(repoRoot, args.overrides));
   const overrideOf = (s: string) => overrides.find((o) => o.scenario === s) ?? null;
-  const candidate = { label: 'candidate' as const, root: repoRoot, env: args.candidateEnv, modern: true };
+  const candidate: GateSide = { label: 'candidate', root: repoRoot, env: args.candidateEnv, modern: true, warmupOption: true };
   const candidateList = listScenarios(candidate);
   const gated = select(candidateList, args.filters);
   const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: repoRoot, encoding: 'utf8' }).trim() !== '';
@@ -91,7 +138,9 @@ async function run(args: GateArgs, cwd: string): Promise<GateOutcome> {
       const reports: BenchReport[] = [];
       for (let i = 0; i < args.pairs; i++) {
         log(`${label} run ${i + 1}/${args.pairs}`);
-        reports.push(await measureOnce(candidate, toRun, args.quick));
+        const report = await measureOnce(candidate, toRun, args.quick, args.warmupMs);
+        keepRun(args, `${label}-${String(i + 1).padStart(2, '0')}-candidate`, report);
+        reports.push(report);
       }
       return gated.map((s, i) => decideAgainstBaseline(s, refs[i], stored, histogramsOf(reports, s), refs[i] === null ? null : histogramsOf(reports, refs[i]!), t, overrideOf(s)));
     };
@@ -100,8 +149,8 @@ async function run(args: GateArgs, cwd: string): Promise<GateOutcome> {
     if (regressed.length > 0 && args.confirm) outcome.confirmations = (await measure('confirming')).filter((d) => regressed.some((r) => r.scenario === d.scenario));
   } else {
     const baseRoot = args.baseDir !== null ? resolve(cwd, args.baseDir) : prepareBase(repoRoot, args.base!, log).root;
-    const base = { label: 'base' as const, root: baseRoot, env: args.baseEnv, modern: false };
-    base.modern = supportsGateRuns(base);
+    const baseTree: Side = { label: 'base', root: baseRoot, env: args.baseEnv };
+    const base: GateSide = { ...baseTree, ...supportsGateRuns(baseTree) };
     const baseList = listScenarios(base);
     for (const s of gated) if (!baseList.has(s)) throw new CannotMeasure(`the base has no scenario ${s} (new in this change?); gate it from the next change on`);
     const decideAll = (m: { a: BenchReport[]; b: BenchReport[] }, names: string[]): ScenarioDecision[] =>
@@ -111,9 +160,7 @@ async function run(args: GateArgs, cwd: string): Promise<GateOutcome> {
     if (regressed.length > 0 && args.confirm) outcome.confirmations = decideAll(await measurePairs(base, candidate, regressed, args, 'confirming'), regressed);
     if (args.instructions) await countInstructions(outcome, base, candidate, args, overrides);
   }
-  const instructionRegression = outcome.instructions?.some((d) => d.verdict === 'regression') ?? false;
-  const confirmed = instructionRegression || outcome.decisions.some((d) => d.verdict === 'regression' && (!args.confirm || outcome.confirmations.find((c) => c.scenario === d.scenario)?.verdict === 'regression'));
-  outcome.exitCode = confirmed ? 1 : 0;
+  settle(outcome, args.confirm);
   return outcome;
 }
 

@@ -32,7 +32,7 @@ async function gate(args: string[], env: NodeJS.ProcessEnv = process.env) {
   );
   const json = JSON.parse(readFileSync(join(out, 'gate.json'), 'utf8'));
   const markdown = readFileSync(join(out, 'gate.md'), 'utf8');
-  return { ...result, json, markdown };
+  return { ...result, json, markdown, out };
 }
 
 describe('bench:gate (real processes)', () => {
@@ -58,12 +58,24 @@ describe('bench:gate (real processes)', () => {
   it('fails a candidate whose hot path is three times slower (confirmed by a re-run), unless an override committed with it accepts that', async () => {
     // Gated at p50: this test is about the gate's mechanics (confirmation, overrides, exit
     // codes), and on a shared VM a p99 of 300 samples is the machine's, not the code's.
-    const slow = ['--base-dir', '.', '--filter', 'fixture.gate.work-rtt', '--pairs', '3', '--quick', '--percentile', '50', '--candidate-env', 'RINGROUTE_GATE_SLOWDOWN=2'];
+    // Three pairs all slower give a signed-rank p of 1/8: significant only with alpha raised.
+    const slow = ['--base-dir', '.', '--filter', 'fixture.gate.work-rtt', '--pairs', '3', '--quick', '--percentile', '50', '--alpha', '0.2', '--candidate-env', 'RINGROUTE_GATE_SLOWDOWN=2'];
     const r = await gate(slow, FIXTURES);
     expect(r.code).toBe(1);
     expect(r.json.decisions[0].verdict).toBe('regression');
+    expect(r.json.decisions[0].pValue).toBe(0.125);
     expect(r.json.confirmations[0].verdict).toBe('regression');
     expect(r.stdout).toMatch(/REGRESSION \(confirmed/);
+    // The kept runs, replayed: the same ratios; at the default alpha three pairs are not enough.
+    const replayed = await gate(['--replay', r.out, '--percentile', '50']);
+    expect(replayed.json.mode).toBe('replay');
+    expect(replayed.json.decisions[0].pairRatios).toEqual(r.json.decisions[0].pairRatios);
+    expect(replayed.json.decisions[0].verdict).toBe('warning');
+    expect(replayed.code).toBe(0);
+    expect(replayed.stdout).toMatch(/not significant: p = 0\.125 > 0\.01/);
+    const again = await gate(['--replay', r.out, '--percentile', '50', '--alpha', '0.2']);
+    expect(again.code).toBe(1);
+    expect(again.json.confirmations[0].verdict).toBe('regression');
     const overrides = join(mkdtempSync(join(tmpdir(), 'rr-gate-ovr-')), 'overrides.json');
     writeFileSync(overrides, JSON.stringify({ overrides: [{ scenario: 'fixture.gate.work-rtt', maxRatio: 10, reason: 'three times the work, on purpose' }] }));
     const accepted = await gate([...slow, '--overrides', overrides], FIXTURES);

@@ -17,7 +17,7 @@ function run(factor: number, seed: number, p50 = 10_000): Histogram {
   return h;
 }
 const runs = (factor: number, from: number) => Array.from({ length: 10 }, (_, i) => run(factor, from + i));
-const T = { threshold: 1.1, warn: 1.05, percentile: 99 };
+const T = { threshold: 1.1, warn: 1.05, percentile: 99, alpha: 0.01 };
 
 describe('gate decision', () => {
   beforeAll(() => initHistograms());
@@ -43,6 +43,20 @@ describe('gate decision', () => {
     expect(d.verdict).toBe('warning');
   });
 
+  it('ratios above the threshold that the pairs do not agree on are a warning: seven pairs 40% slower, three 25% faster', () => {
+    const base = runs(1, 1);
+    const candidate = Array.from({ length: 10 }, (_, i) => run(i < 7 ? 1.4 : 0.75, 100 + i));
+    const d = decide('s', base, candidate, T, null);
+    expect(d.mergedRatio).toBeGreaterThan(1.1);
+    expect(d.medianPairRatio).toBeGreaterThan(1.1);
+    expect(d.pValue).toBeGreaterThan(0.01);
+    expect(d.verdict).toBe('warning');
+    // The same pairs all slower: p = 1/1024, a regression.
+    const all = decide('s', base, Array.from({ length: 10 }, (_, i) => run(1.3, 100 + i)), T, null);
+    expect(all.pValue).toBeCloseTo(1 / 1024, 10);
+    expect(all.verdict).toBe('regression');
+  });
+
   it('an override committed with the change accepts a slowdown up to its ratio, and no more', () => {
     const override = { scenario: 's', maxRatio: 1.3, reason: 'adds a check on the hot path' };
     expect(decide('s', runs(1, 1), runs(1.15, 100), T, override).verdict).toBe('accepted');
@@ -66,8 +80,18 @@ describe('gate decision', () => {
 });
 
 describe('gate arguments', () => {
-  it('defaults: the round-trip scenarios, 10 pairs, 1.10 against a base and 1.25 against a stored baseline', () => {
-    expect(parseGateArgs(['--base', 'HEAD~1'])).toMatchObject({ base: 'HEAD~1', pairs: 10, threshold: 1.1, warn: 1.05, percentile: 99, filters: ['router.ring.rtt.backoff', 'router.order.rtt.backoff'] });
+  it('defaults: the round-trip scenarios, 20 pairs, alpha 0.01, 1.10 against a base and 1.25 against a stored baseline', () => {
+    expect(parseGateArgs(['--base', 'HEAD~1'])).toMatchObject({
+      base: 'HEAD~1',
+      pairs: 20,
+      threshold: 1.1,
+      warn: 1.05,
+      percentile: 99,
+      alpha: 0.01,
+      warmupMs: 250,
+      filters: ['router.order.rtt.backoff', 'router.order.rtt.busy-spin', 'router.ring.rtt.busy-spin'],
+    });
+    expect(parseGateArgs(['--replay', 'bench-results/gate'])).toMatchObject({ replay: 'bench-results/gate', filters: [] });
     expect(parseGateArgs(['--', '--baseline', 'b.json'])).toMatchObject({ threshold: 1.25, warn: 1.15 });
     expect(parseGateArgs(['--base', 'x', '--candidate-env', 'A=1=2', '--threshold', '1.2'])).toMatchObject({ candidateEnv: { A: '1=2' }, threshold: 1.2 });
   });
@@ -79,5 +103,10 @@ describe('gate arguments', () => {
     expect(() => parseGateArgs(['--base', 'a', '--warn', '1.3', '--threshold', '1.2'])).toThrow(/--warn/);
     expect(() => parseGateArgs(['--base', 'a', '--pairs', '0'])).toThrow(/--pairs/);
     expect(() => parseGateArgs(['--base', 'a', '--candidate-env', 'NOEQUALS'])).toThrow(/KEY=VALUE/);
+    expect(() => parseGateArgs(['--base', 'a', '--replay', 'dir'])).toThrow(/exactly one of/);
+    expect(() => parseGateArgs(['--replay', 'dir', '--instructions'])).toThrow(/--instructions/);
+    expect(() => parseGateArgs(['--base', 'a', '--alpha', '0'])).toThrow(/--alpha/);
+    expect(() => parseGateArgs(['--base', 'a', '--alpha', '1.5'])).toThrow(/--alpha/);
+    expect(() => parseGateArgs(['--base', 'a', '--warmup-ms', '-5'])).toThrow(/--warmup-ms/);
   });
 });

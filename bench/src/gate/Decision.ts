@@ -2,6 +2,7 @@ import type { Histogram } from 'hdr-histogram-js';
 import { decodeHistogram, mergeHistograms } from '../harness/Histograms.js';
 import { median } from '../harness/measure.js';
 import type { BenchReport } from '../harness/Report.js';
+import { signedRankTest } from './SignedRank.js';
 
 export type Verdict = 'pass' | 'warning' | 'regression' | 'accepted';
 
@@ -31,6 +32,8 @@ export interface ScenarioDecision {
   /** Median over pairs of the per-pair ratio of the gated percentile. */
   medianPairRatio: number;
   pairRatios: number[];
+  /** One-sided exact Wilcoxon signed-rank p-value that the per-pair ratios lean above 1 (see SignedRank). */
+  pValue: number;
   p50Ratio: number;
   p999Ratio: number;
   maxRatio: number;
@@ -46,6 +49,8 @@ export interface Thresholds {
   threshold: number;
   warn: number;
   percentile: number;
+  /** Significance a regression needs: the signed-rank p-value at or below it (default 0.01). */
+  alpha: number;
 }
 
 /** One side's runs of one scenario: a histogram per fresh process. */
@@ -73,16 +78,26 @@ function summarize(h: Histogram, percentile: number): SideSummary {
   return { p50: h.getValueAtPercentile(50), pGated: h.getValueAtPercentile(percentile), p999: h.getValueAtPercentile(99.9), max: h.maxValue, count: h.totalCount };
 }
 
-function verdictOf(merged: number, pairs: number, t: Thresholds, override: Override | null): Verdict {
-  if (merged > t.threshold && pairs > t.threshold) return override !== null && merged <= override.maxRatio && pairs <= override.maxRatio ? 'accepted' : 'regression';
+/**
+ * Regression: the merged ratio and the median of the per-pair ratios both above the
+ * threshold, and the pairs agreeing (signed-rank p-value at or below alpha). Ratios above
+ * the threshold that the pairs do not agree on are machine noise as far as the data can
+ * tell: a warning, shown, never a failure.
+ */
+function verdictOf(merged: number, pairs: number, pValue: number, t: Thresholds, override: Override | null): Verdict {
+  if (merged > t.threshold && pairs > t.threshold && pValue <= t.alpha) return override !== null && merged <= override.maxRatio && pairs <= override.maxRatio ? 'accepted' : 'regression';
   return merged > t.warn || pairs > t.warn ? 'warning' : 'pass';
+}
+
+function pValueOf(pairRatios: readonly number[]): number {
+  return signedRankTest(pairRatios.map((r) => Math.log(r))).pValue;
 }
 
 /**
  * Compare a base and a candidate measured in alternating fresh processes (pair i =
  * base run i and candidate run i). Each side's histograms are merged (percentiles are
  * never averaged); a regression needs both the merged ratio and the median of the
- * per-pair ratios above the threshold.
+ * per-pair ratios above the threshold, and the pairs to agree (signed-rank test).
  */
 export function decide(scenario: string, base: Runs, candidate: Runs, t: Thresholds, override: Override | null): ScenarioDecision {
   const a = mergeHistograms(base);
@@ -92,6 +107,7 @@ export function decide(scenario: string, base: Runs, candidate: Runs, t: Thresho
   const pairRatios = base.map((h, i) => candidate[i].getValueAtPercentile(t.percentile) / h.getValueAtPercentile(t.percentile));
   const mergedRatio = sb.pGated / sa.pGated;
   const medianPairRatio = median(pairRatios);
+  const pValue = pValueOf(pairRatios);
   return {
     scenario,
     base: sa,
@@ -99,12 +115,13 @@ export function decide(scenario: string, base: Runs, candidate: Runs, t: Thresho
     mergedRatio,
     medianPairRatio,
     pairRatios,
+    pValue,
     p50Ratio: sb.p50 / sa.p50,
     p999Ratio: sb.p999 / sa.p999,
     maxRatio: sb.max / sa.max,
     normalisedBy: null,
     atPercentiles: atPercentiles(base, candidate, a, b),
-    verdict: verdictOf(mergedRatio, medianPairRatio, t, override),
+    verdict: verdictOf(mergedRatio, medianPairRatio, pValue, t, override),
     override,
   };
 }
@@ -137,6 +154,8 @@ export function decideAgainstBaseline(
   const mergedRatio = norm(b, bRef, t.percentile) / baseNorm;
   const pairRatios = candidate.map((h, i) => norm(h, normalise ? candidateRefs![i] : null, t.percentile) / baseNorm);
   const medianPairRatio = median(pairRatios);
+  // One-sample here: each candidate run against the one stored value.
+  const pValue = pValueOf(pairRatios);
   return {
     scenario,
     base: summarize(a, t.percentile),
@@ -144,12 +163,13 @@ export function decideAgainstBaseline(
     mergedRatio,
     medianPairRatio,
     pairRatios,
+    pValue,
     p50Ratio: norm(b, bRef, 50) / norm(a, aRef, 50),
     p999Ratio: norm(b, bRef, 99.9) / norm(a, aRef, 99.9),
     maxRatio: b.maxValue / a.maxValue,
     normalisedBy: normalise ? reference : null,
     atPercentiles: [],
-    verdict: verdictOf(mergedRatio, medianPairRatio, t, override),
+    verdict: verdictOf(mergedRatio, medianPairRatio, pValue, t, override),
     override,
   };
 }

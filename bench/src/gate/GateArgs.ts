@@ -6,7 +6,7 @@ export interface GateArgs {
   baseline: string | null;
   /** Scenario names or patterns (as `pnpm bench --filter`); default: the round-trip scenarios. */
   filters: string[];
-  /** A B B A pairs of fresh processes per side (default 10). */
+  /** A B B A pairs of fresh processes per side (default 20). */
   pairs: number;
   /** Regression when both the merged ratio and the median per-pair ratio exceed this (default 1.10; 1.25 with --baseline). */
   threshold: number;
@@ -14,7 +14,11 @@ export interface GateArgs {
   warn: number;
   /** The gated percentile (default 99); p99.9 and max are reported, not gated. */
   percentile: number;
+  /** A regression also needs the pairs to agree: signed-rank p-value at or below this (default 0.01). */
+  alpha: number;
   quick: boolean;
+  /** Unrecorded warm-up per run, passed to each process's bench (default 250 ms). */
+  warmupMs: number;
   /** Confirm a regression with one automatic re-run (default on). */
   confirm: boolean;
   /** Output folder for gate.json and gate.md (default bench-results/gate). */
@@ -24,6 +28,8 @@ export interface GateArgs {
   /** Extra environment for the candidate's / base's processes (fixtures, experiments). */
   candidateEnv: Record<string, string>;
   baseEnv: Record<string, string>;
+  /** Decide again from the runs an earlier gate kept in `<dir>/runs/`, measuring nothing. */
+  replay: string | null;
   /** Use this already-built tree as the base instead of building `base` (experiments; A/A). */
   baseDir: string | null;
   /** Also count instructions of the single-threaded hot paths under callgrind (base mode). */
@@ -46,14 +52,21 @@ Fails a build when p99 latency regresses, with statistics that hold on noisy mac
   --base-dir <dir>    use an already built tree as the base (A/A experiments: this tree itself)
   --baseline <file>   compare with a stored \`pnpm bench\` result instead; every scenario is
                       normalised by its reference measured in the same run (its floor)
-  --filter <p>        scenarios to gate (repeatable; default: the round-trip scenarios
-                      router.ring.rtt.backoff and router.order.rtt.backoff)
-  --pairs <n>         A B pairs of fresh processes (default 10)
+  --replay <dir>      decide again from the runs an earlier gate kept in <dir>/runs/ (every
+                      process's result is kept there), with the thresholds given now:
+                      calibrating a machine's gate from one recorded session
+  --filter <p>        scenarios to gate (repeatable; default: the round trips
+                      router.order.rtt.backoff, router.order.rtt.busy-spin and
+                      router.ring.rtt.busy-spin)
+  --pairs <n>         A B pairs of fresh processes (default 20)
   --threshold <r>     regression when the merged p99 ratio candidate/base AND the median of
                       the per-pair p99 ratios both exceed r (default 1.10; 1.25 with --baseline)
   --warn <r>          warning band above r (default 1.05; 1.15 with --baseline)
   --percentile <p>    the gated percentile (default 99)
+  --alpha <a>         a regression also needs the pairs to agree: the one-sided Wilcoxon
+                      signed-rank test of the per-pair ratios must give p <= a (default 0.01)
   --quick             fewer samples per process
+  --warmup-ms <ms>    unrecorded warm-up of each run in each process (default 250)
   --no-confirm        do not re-run to confirm a regression
   --out <dir>         where gate.json and gate.md go (default bench-results/gate)
   --overrides <file>  intended slowdowns committed with the change (default bench/gate-overrides.json)
@@ -71,24 +84,32 @@ Exit codes: 0 pass (warnings and accepted overrides included), 1 regression (con
 2 could not measure (bad arguments, base does not build, a scenario missing or failing).
 `;
 
-export const DEFAULT_GATE_SCENARIOS = ['router.ring.rtt.backoff', 'router.order.rtt.backoff'];
+/**
+ * The round trips gated by default: the order path with the default (backoff) wait
+ * strategy and with busy-spin, and the bare ring with busy-spin (two spinning threads on
+ * a 2-core host: as many as it has, never more).
+ */
+export const DEFAULT_GATE_SCENARIOS = ['router.order.rtt.backoff', 'router.order.rtt.busy-spin', 'router.ring.rtt.busy-spin'];
 
 export function parseGateArgs(argv: readonly string[]): GateArgs {
   const args: GateArgs = {
     base: null,
     baseline: null,
     filters: [],
-    pairs: 10,
+    pairs: 20,
     threshold: NaN,
     warn: NaN,
     percentile: 99,
+    alpha: 0.01,
     quick: false,
+    warmupMs: 250,
     confirm: true,
     outDir: 'bench-results/gate',
     overrides: 'bench/gate-overrides.json',
     candidateEnv: {},
     baseEnv: {},
     baseDir: null,
+    replay: null,
     instructions: false,
     instructionsThreshold: 1.02,
     hotPaths: [],
@@ -118,6 +139,7 @@ export function parseGateArgs(argv: readonly string[]): GateArgs {
       case '--base': args.base = value(); break;
       case '--baseline': args.baseline = value(); break;
       case '--base-dir': args.baseDir = value(); break;
+      case '--replay': args.replay = value(); break;
       case '--filter': args.filters.push(value()); break;
       case '--pairs': {
         const n = Number(value());
@@ -133,7 +155,19 @@ export function parseGateArgs(argv: readonly string[]): GateArgs {
         args.percentile = p;
         break;
       }
+      case '--alpha': {
+        const a = Number(value());
+        if (!(a > 0 && a <= 1)) throw new GateUsageError('--alpha takes a probability above 0 and at most 1, such as 0.01');
+        args.alpha = a;
+        break;
+      }
       case '--quick': args.quick = true; break;
+      case '--warmup-ms': {
+        const n = Number(value());
+        if (!Number.isInteger(n) || n < 0 || n > 60_000) throw new GateUsageError('--warmup-ms takes whole milliseconds from 0 to 60000');
+        args.warmupMs = n;
+        break;
+      }
       case '--instructions': args.instructions = true; break;
       case '--instructions-threshold': args.instructionsThreshold = ratio('--instructions-threshold'); break;
       case '--hot-path': args.hotPaths.push(value()); break;
@@ -147,12 +181,13 @@ export function parseGateArgs(argv: readonly string[]): GateArgs {
     }
   }
   if (args.help) return args;
-  if ((args.base === null) === (args.baseline === null) && args.baseDir === null) throw new GateUsageError('give exactly one of --base <git-ref> and --baseline <file>');
+  const sources = [args.base ?? args.baseDir, args.baseline, args.replay].filter((x) => x !== null).length;
+  if (sources !== 1) throw new GateUsageError('give exactly one of --base <git-ref>, --baseline <file> and --replay <dir>');
   const stored = args.baseline !== null;
   if (Number.isNaN(args.threshold)) args.threshold = stored ? 1.25 : 1.1;
   if (Number.isNaN(args.warn)) args.warn = Math.min(args.threshold, stored ? 1.15 : 1.05);
   if (args.warn > args.threshold) throw new GateUsageError('--warn must not be above --threshold');
-  if (args.filters.length === 0) args.filters = [...DEFAULT_GATE_SCENARIOS];
-  if (args.instructions && args.baseline !== null) throw new GateUsageError('--instructions compares two builds: use it with --base');
+  if (args.filters.length === 0 && args.replay === null) args.filters = [...DEFAULT_GATE_SCENARIOS]; // a replay: every scenario stored
+  if (args.instructions && (args.baseline !== null || args.replay !== null)) throw new GateUsageError('--instructions compares two builds: use it with --base');
   return args;
 }

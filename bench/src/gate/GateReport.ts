@@ -12,13 +12,15 @@ export interface InstructionDecision {
 }
 
 export interface GateOutcome {
-  mode: 'base' | 'baseline';
+  mode: 'base' | 'baseline' | 'replay';
   base: string;
   candidate: string;
   pairs: number;
   percentile: number;
   threshold: number;
   warn: number;
+  /** Significance a regression needs (signed-rank p-value of the per-pair ratios). */
+  alpha: number;
   decisions: ScenarioDecision[];
   /** The confirming re-run's decisions for the scenarios that regressed first (empty: none needed or --no-confirm). */
   confirmations: ScenarioDecision[];
@@ -31,14 +33,16 @@ export interface GateOutcome {
 }
 
 const r = (x: number) => `${x.toFixed(3)}×`;
+const pv = (p: number) => (p < 0.001 ? p.toExponential(1) : p.toFixed(3));
 
 function rows(o: GateOutcome): string[][] {
   const p = `p${o.percentile}`;
-  const header = ['scenario', 'base p50', `base ${p}`, 'cand p50', `cand ${p}`, `${p} ratio (merged)`, `${p} ratio (median of pairs)`, 'p99.9 ratio', 'max ratio', 'verdict'];
+  const header = ['scenario', 'base p50', `base ${p}`, 'cand p50', `cand ${p}`, `${p} ratio (merged)`, `${p} ratio (median of pairs)`, 'pairs slower', 'p-value', 'p99.9 ratio', 'max ratio', 'verdict'];
   const body = o.decisions.map((d) => {
     const confirmation = o.confirmations.find((c) => c.scenario === d.scenario);
     let verdict: string = d.verdict;
     if (d.verdict === 'regression') verdict = confirmation === undefined ? 'REGRESSION' : confirmation.verdict === 'regression' ? `REGRESSION (confirmed: ${r(confirmation.mergedRatio)} / ${r(confirmation.medianPairRatio)})` : `not confirmed (re-run: ${r(confirmation.mergedRatio)} / ${r(confirmation.medianPairRatio)})`;
+    if (d.verdict === 'warning' && d.mergedRatio > o.threshold && d.medianPairRatio > o.threshold) verdict = `warning (not significant: p = ${pv(d.pValue)} > ${o.alpha})`;
     if (d.verdict === 'accepted') verdict = `accepted by override (≤ ${d.override!.maxRatio}): ${d.override!.reason}`;
     return [
       d.scenario + (d.normalisedBy ? ` (÷ ${d.normalisedBy})` : ''),
@@ -48,6 +52,8 @@ function rows(o: GateOutcome): string[][] {
       formatNs(d.candidate.pGated),
       r(d.mergedRatio),
       r(d.medianPairRatio),
+      `${d.pairRatios.filter((x) => x > 1).length}/${d.pairRatios.length}`,
+      pv(d.pValue),
       r(d.p999Ratio),
       r(d.maxRatio),
       verdict,
@@ -60,8 +66,10 @@ function describe(o: GateOutcome): string {
   const how =
     o.mode === 'base'
       ? `${o.pairs} A/B pairs of fresh processes in A B B A order, base ${o.base} vs candidate ${o.candidate}`
-      : `${o.pairs} fresh candidate processes against the stored result ${o.base}, each side divided by its floor reference from the same run`;
-  return `${how}; regression when both p${o.percentile} ratios exceed ${o.threshold} (confirmed by a re-run), warning above ${o.warn}; p99.9 and max are reported, not gated.`;
+      : o.mode === 'replay'
+        ? `${o.pairs} A/B pairs replayed from the runs kept in ${o.base} (nothing measured now)`
+        : `${o.pairs} fresh candidate processes against the stored result ${o.base}, each side divided by its floor reference from the same run`;
+  return `${how}; regression when both p${o.percentile} ratios exceed ${o.threshold} and the pairs agree (one-sided Wilcoxon signed-rank p <= ${o.alpha}), confirmed by a re-run; warning above ${o.warn}; p99.9 and max are reported, not gated.`;
 }
 
 const VERDICT = (o: GateOutcome) => (o.exitCode === 0 ? 'PASS' : o.exitCode === 1 ? 'REGRESSION' : 'COULD NOT MEASURE');

@@ -63,6 +63,9 @@ export function prepareBase(repoRoot: string, ref: string, log: (line: string) =
   return { root: dir, commit };
 }
 
+/** A side as the gate runs it: which options its bench takes (see `supportsGateRuns`). */
+export type GateSide = Side & { modern: boolean; warmupOption: boolean };
+
 /** Scenario names and references a built tree offers (`pnpm bench --list`). */
 export function listScenarios(side: Side): Map<string, string | null> {
   const out = execFileSync(process.execPath, [join(side.root, 'bench', 'dist', 'cli.js'), '--list'], { encoding: 'utf8', env: { ...process.env, ...side.env } });
@@ -77,15 +80,17 @@ export function listScenarios(side: Side): Map<string, string | null> {
 /**
  * Does this tree's bench take `--exact` and `--no-report`? A base older than the gate does
  * not: it is then run with substring filters (its references come along by themselves)
- * and its report folder goes to a scratch directory.
+ * and its report folder goes to a scratch directory. A base older than `--warmup-ms` warms
+ * up by count only (its runs are then noisier than the candidate's: compare from the next
+ * change on).
  */
-export function supportsGateRuns(side: Side): boolean {
+export function supportsGateRuns(side: Side): { modern: boolean; warmupOption: boolean } {
   const help = execFileSync(process.execPath, [join(side.root, 'bench', 'dist', 'cli.js'), '--help'], { encoding: 'utf8' });
-  return help.includes('--exact') && help.includes('--no-report');
+  return { modern: help.includes('--exact') && help.includes('--no-report'), warmupOption: help.includes('--warmup-ms') };
 }
 
 /** Run `scenarios` once in a fresh process of `side`; resolves with its result. */
-export function measureOnce(side: Side & { modern: boolean }, scenarios: readonly string[], quick: boolean): Promise<BenchReport> {
+export function measureOnce(side: GateSide, scenarios: readonly string[], quick: boolean, warmupMs: number): Promise<BenchReport> {
   const out = mkdtempSync(join(tmpdir(), `rr-gate-${side.label}-`));
   const cli = join(side.root, 'bench', 'dist', 'cli.js');
   const filters = scenarios.flatMap((s) => ['--filter', s]);
@@ -93,6 +98,7 @@ export function measureOnce(side: Side & { modern: boolean }, scenarios: readonl
     ? ['--expose-gc', cli, '--exact', ...filters, '--runs', '1', '--json', join(out, 'result.json'), '--no-report']
     : ['--expose-gc', cli, ...filters, '--runs', '1', '--json', join(out, 'result.json')];
   if (quick) args.push('--quick');
+  if (side.warmupOption) args.push('--warmup-ms', String(warmupMs));
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: side.root, env: { ...process.env, ...side.env, INIT_CWD: side.root }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
