@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { matchesFilter } from './harness/Args.js';
 import { initHistograms } from './harness/Histograms.js';
@@ -9,7 +9,7 @@ import { decide, decideAgainstBaseline, histogramsOf, type Override, type Scenar
 import { GATE_USAGE, GateUsageError, parseGateArgs, type GateArgs } from './gate/GateArgs.js';
 import { renderGateMarkdown, renderGateText, type GateOutcome, type InstructionDecision } from './gate/GateReport.js';
 import { bundleHotPaths, hotPathModule, instructionsPerOp, listHotPaths, valgrindAvailable } from './instructions/InstructionCounts.js';
-import { loadStoredRuns, storedScenarios, type StoredRound } from './gate/Replay.js';
+import { loadStoredRuns, runFileName, storedScenarios, type StoredRound } from './gate/Replay.js';
 import { CannotMeasure, listScenarios, measureOnce, prepareBase, supportsGateRuns, type GateSide, type Side } from './gate/Sides.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -41,14 +41,17 @@ function select(available: Map<string, string | null>, filters: readonly string[
  * Every process's own result goes to `<out>/runs/` (its histograms are what the verdict
  * was computed from): the audit trail of a verdict, and the input of `--replay`.
  */
-function keepRun(args: GateArgs, name: string, report: BenchReport): void {
-  const dir = resolve(process.env.INIT_CWD ?? process.cwd(), args.outDir, 'runs');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${name}.json`), JSON.stringify(report));
+function runsDir(args: GateArgs): string {
+  return resolve(process.env.INIT_CWD ?? process.cwd(), args.outDir, 'runs');
+}
+
+function keepRun(args: GateArgs, round: 'measuring' | 'confirming', pair: number, side: 'base' | 'candidate', report: BenchReport): void {
+  mkdirSync(runsDir(args), { recursive: true });
+  writeFileSync(join(runsDir(args), runFileName(round, pair, side)), JSON.stringify(report));
 }
 
 /** Base and candidate in A B B A order: pair i is (base run i, candidate run i). */
-async function measurePairs(base: GateSide, candidate: GateSide, scenarios: string[], args: GateArgs, label: string) {
+async function measurePairs(base: GateSide, candidate: GateSide, scenarios: string[], args: GateArgs, label: 'measuring' | 'confirming') {
   const a: BenchReport[] = [];
   const b: BenchReport[] = [];
   for (let i = 0; i < args.pairs; i++) {
@@ -56,7 +59,7 @@ async function measurePairs(base: GateSide, candidate: GateSide, scenarios: stri
     for (const side of order) {
       log(`${label} pair ${i + 1}/${args.pairs}: ${side}`);
       const report = await measureOnce(side === 'base' ? base : candidate, scenarios, args.quick, args.warmupMs);
-      keepRun(args, `${label}-${String(i + 1).padStart(2, '0')}-${side}`, report);
+      keepRun(args, label, i + 1, side, report);
       (side === 'base' ? a : b).push(report);
     }
   }
@@ -121,6 +124,7 @@ async function run(args: GateArgs, cwd: string): Promise<GateOutcome> {
   }
   const repoRoot = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8' }).trim();
   const overrides = loadOverrides(resolve(repoRoot, args.overrides));
+  rmSync(runsDir(args), { recursive: true, force: true }); // an earlier gate's runs must not mix into this one's
   const overrideOf = (s: string) => overrides.find((o) => o.scenario === s) ?? null;
   const candidate: GateSide = { label: 'candidate', root: repoRoot, env: args.candidateEnv, modern: true, warmupOption: true };
   const candidateList = listScenarios(candidate);
@@ -134,12 +138,12 @@ async function run(args: GateArgs, cwd: string): Promise<GateOutcome> {
     for (const s of gated) if (!stored.scenarios.some((x) => x.name === s)) throw new CannotMeasure(`the baseline has no ${s}`);
     const refs = gated.map((s) => candidateList.get(s) ?? null);
     const toRun = [...new Set([...gated, ...refs.filter((r): r is string => r !== null)])];
-    const measure = async (label: string) => {
+    const measure = async (label: 'measuring' | 'confirming') => {
       const reports: BenchReport[] = [];
       for (let i = 0; i < args.pairs; i++) {
         log(`${label} run ${i + 1}/${args.pairs}`);
         const report = await measureOnce(candidate, toRun, args.quick, args.warmupMs);
-        keepRun(args, `${label}-${String(i + 1).padStart(2, '0')}-candidate`, report);
+        keepRun(args, label, i + 1, 'candidate', report);
         reports.push(report);
       }
       return gated.map((s, i) => decideAgainstBaseline(s, refs[i], stored, histogramsOf(reports, s), refs[i] === null ? null : histogramsOf(reports, refs[i]!), t, overrideOf(s)));

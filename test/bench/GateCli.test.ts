@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -24,8 +24,7 @@ function valgrind(): boolean {
 }
 
 /** Run the gate; resolves with its exit code, stdout and the gate.json it wrote. */
-async function gate(args: string[], env: NodeJS.ProcessEnv = process.env) {
-  const out = mkdtempSync(join(tmpdir(), 'rr-gate-test-'));
+async function gate(args: string[], env: NodeJS.ProcessEnv = process.env, out = mkdtempSync(join(tmpdir(), 'rr-gate-test-'))) {
   const result = await run(process.execPath, [GATE, ...args, '--out', out], { cwd: ROOT, env }).then(
     (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
@@ -53,6 +52,11 @@ describe('bench:gate (real processes)', () => {
     expect(d.verdict).toBe('pass');
     expect(r.stdout).toMatch(/gate: PASS \(exit 0\)/);
     expect(r.markdown).toMatch(/\| `fixture\.gate\.work-rtt` \|/);
+    // Every process's result is kept; a second gate into the same folder replaces them.
+    expect(readdirSync(join(r.out, 'runs')).sort()).toEqual(['measuring-01-base.json', 'measuring-01-candidate.json', 'measuring-02-base.json', 'measuring-02-candidate.json', 'measuring-03-base.json', 'measuring-03-candidate.json']);
+    const again = await gate(['--base-dir', '.', '--filter', 'fixture.gate.work-rtt', '--pairs', '1', '--quick', '--threshold', '3', '--warn', '3'], FIXTURES, r.out);
+    expect(again.code).toBe(0);
+    expect(readdirSync(join(r.out, 'runs')).sort()).toEqual(['measuring-01-base.json', 'measuring-01-candidate.json']);
   }, 120_000);
 
   it('fails a candidate whose hot path is three times slower (confirmed by a re-run), unless an override committed with it accepts that', async () => {

@@ -1,3 +1,5 @@
+import { parseWarmupMs } from '../harness/Args.js';
+
 /** Options of `pnpm bench:gate`. */
 export interface GateArgs {
   /** Compare with this git revision, built in a worktree beside the candidate. */
@@ -163,8 +165,8 @@ export function parseGateArgs(argv: readonly string[]): GateArgs {
       }
       case '--quick': args.quick = true; break;
       case '--warmup-ms': {
-        const n = Number(value());
-        if (!Number.isInteger(n) || n < 0 || n > 60_000) throw new GateUsageError('--warmup-ms takes whole milliseconds from 0 to 60000');
+        const n = parseWarmupMs(value());
+        if (n === null) throw new GateUsageError('--warmup-ms takes whole milliseconds from 0 to 60000');
         args.warmupMs = n;
         break;
       }

@@ -11,6 +11,11 @@ export interface StoredRound {
 
 const RUN_FILE = /^(measuring|confirming)-(\d+)-(base|candidate)\.json$/;
 
+/** The file a gate keeps one process's result in: `measuring-07-base.json` (pair 7, 1-based). */
+export function runFileName(round: 'measuring' | 'confirming', pair: number, side: 'base' | 'candidate'): string {
+  return `${round}-${String(pair).padStart(2, '0')}-${side}.json`;
+}
+
 /**
  * The runs a gate kept in `<out>/runs/` (see `keepRun` in gateCli), by round. A pair with
  * a side missing (an interrupted gate) is left out. `--replay` decides again from these,

@@ -41,6 +41,12 @@ export const USAGE = `Usage: pnpm bench [--] [--filter <pattern>]... [--out <dir
   --list        print the scenario names and exit
 `;
 
+/** `--warmup-ms` of `pnpm bench` and `pnpm bench:gate`: whole ms from 0 to 60 s, or null when malformed. */
+export function parseWarmupMs(text: string): number | null {
+  const n = Number(text);
+  return Number.isInteger(n) && n >= 0 && n <= 60_000 ? n : null;
+}
+
 /** Parse argv; a literal `--` (as pnpm may pass it through) is ignored anywhere. */
 export function parseArgs(argv: readonly string[]): BenchArgs {
   const args: BenchArgs = { filters: [], jsonPath: null, outDir: 'bench-results/latest', exact: false, noReport: false, quick: false, runs: 3, warmupMs: 250, list: false, help: false };
@@ -79,8 +85,8 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         break;
       }
       case '--warmup-ms': {
-        const n = Number(value());
-        if (!Number.isInteger(n) || n < 0 || n > 60_000) throw new UsageError(`--warmup-ms takes whole milliseconds from 0 to 60000, got ${rest[i]}`);
+        const n = parseWarmupMs(value());
+        if (n === null) throw new UsageError(`--warmup-ms takes whole milliseconds from 0 to 60000, got ${rest[i]}`);
         args.warmupMs = n;
         break;
       }
