@@ -5,6 +5,7 @@ import { SIM_VENUE_TASK } from '@ringroute/gateways';
 import {
   RISK_CANCEL_RATE,
   RISK_KILL_SWITCH,
+  RISK_NO_REFERENCE_PRICE,
   RISK_OPEN_ORDERS,
   RISK_ORDER_NOTIONAL,
   RISK_ORDER_QUANTITY,
@@ -30,7 +31,7 @@ describe('RiskEngine rules', () => {
 
   it('price collar around the reference price, in basis points', () => {
     const risk = new RiskEngine(1, { priceCollarBps: 100 });
-    expect(risk.checkNew(1, 0, BUY, LIMIT, 5_000, 1, 0)).toBe(OK); // no reference yet: no collar
+    expect(risk.checkNew(1, 0, BUY, LIMIT, 5_000, 1, 0)).toBe(RISK_NO_REFERENCE_PRICE); // a collar with no reference refuses, never passes
     risk.setReferencePrice(0, 10_000);
     expect(risk.checkNew(1, 0, BUY, LIMIT, 10_100, 1, 0)).toBe(OK); // exactly 1%
     expect(risk.checkNew(1, 0, SELL, LIMIT, 9_899, 1, 0)).toBe(RISK_PRICE_COLLAR);

@@ -23,7 +23,8 @@ export type RingrouteErrorCode =
   | 'ERR_INVALID_SYMBOL'
   | 'ERR_LAYOUT'
   | 'ERR_WORKER_START'
-  | 'ERR_WORKER_STOP';
+  | 'ERR_WORKER_STOP'
+  | 'ERR_STRATEGY_ID_IN_USE';
 
 /** Base class of every error ringroute throws. */
 export class RingrouteError extends Error {

@@ -51,6 +51,6 @@ export type { EventLoopHandle } from './api/EventLoop.js';
 export { INVALID_REQUEST, NOT_WORKING, ROUTER_STOPPED, routerStatusName, UNKNOWN_ORDER, UNKNOWN_VENUE, VENUE_UNHEALTHY } from './api/RouterStatus.js';
 export { BreakerState, CircuitBreaker } from './api/CircuitBreaker.js';
 export type { BreakerOptions } from './api/CircuitBreaker.js';
-export { RiskEngine } from './api/RiskEngine.js';
+export { MAX_COUNTER_LOTS, MAX_STRATEGIES, RiskEngine } from './api/RiskEngine.js';
 export type { RiskLimits } from './api/RiskEngine.js';
 export * from './api/RiskStatus.js';

@@ -12,10 +12,11 @@ import {
   nanoTime,
   OK,
   OrderEvent,
+  OrderFlyweight,
   OrderState,
   RejectReason,
-  type OrderFlyweight,
   type OrderStateMachine,
+  type SlabPool,
 } from '@ringroute/core';
 import { VENUE_STATUS_RECORD } from '../protocol/GatewayCommand.js';
 import type { RecordHandler } from '../ring/RecordHandler.js';
@@ -23,6 +24,12 @@ import type { RingBuffer } from '../ring/RingBuffer.js';
 import type { CircuitBreaker } from './CircuitBreaker.js';
 import type { OrderEventHandler } from './OrderEventHandler.js';
 import type { RiskEngine } from './RiskEngine.js';
+import type { OrderReservations } from './OrderReservations.js';
+
+/** What the applier hands back: an order that became terminal, still wrapped by `order`. */
+export interface OrderReleaser {
+  release(order: OrderFlyweight, handle: number): void;
+}
 
 /** Counts of everything a router has seen (for reports and the demo). */
 export interface RouterStats {
@@ -42,6 +49,12 @@ export interface RouterStats {
  * machine (with the venue's cumulative quantity authoritative), positions and working
  * quantity in the risk engine, breaker health, counters, and the strategy's handler.
  * An order that became terminal goes back through `release`. Allocation-free.
+ *
+ * Re-entrancy: the handler may call the router back (a re-quote in `onFill` is the common
+ * case: submit, cancel, replace, orderOf). The applier therefore owns its flyweight, which
+ * no router method re-points, so after the handler returns it still judges and releases
+ * the order the event was about. A handler calling `poll` from inside a poll gets 0 (the
+ * router refuses to nest, see `Router.poll`).
  */
 export class ExecutionApplier implements RecordHandler {
   /** The strategy's handler for the current poll. */
@@ -54,21 +67,25 @@ export class ExecutionApplier implements RecordHandler {
    */
   now: number | undefined;
   private readonly order: OrderFlyweight;
+  private readonly pool: SlabPool;
   private readonly machine: OrderStateMachine;
   private readonly risk: RiskEngine;
+  private readonly reservations: OrderReservations;
   private readonly breakers: readonly CircuitBreaker[];
   private readonly stats: RouterStats;
-  private readonly release: (handle: number) => void;
+  private readonly owner: OrderReleaser;
 
-  constructor(order: OrderFlyweight, machine: OrderStateMachine, risk: RiskEngine, breakers: readonly CircuitBreaker[], stats: RouterStats, release: (handle: number) => void) {
+  constructor(pool: SlabPool, machine: OrderStateMachine, risk: RiskEngine, reservations: OrderReservations, breakers: readonly CircuitBreaker[], stats: RouterStats, owner: OrderReleaser) {
     this.handler = {};
     this.now = undefined;
-    this.order = order;
+    this.order = new OrderFlyweight(pool);
+    this.pool = pool;
     this.machine = machine;
     this.risk = risk;
+    this.reservations = reservations;
     this.breakers = breakers;
     this.stats = stats;
-    this.release = release;
+    this.owner = owner;
   }
 
   /** RecordHandler: one execution event from a gateway. */
@@ -109,7 +126,7 @@ export class ExecutionApplier implements RecordHandler {
         }
         const price = ring.f64[(at + EXEC_LAST_PRICE_TICKS_OFFSET) >> 3];
         if (this.machine.applyFill(o, cum - known, price, now) >= 0) {
-          this.risk.onFill(o.symbolId, o.side, cum - known);
+          this.filled(o, handle, cum - known);
           if (o.state === OrderState.FILLED) this.stats.filled++;
           h.onFill?.(o, price, cum - known);
         }
@@ -128,7 +145,7 @@ export class ExecutionApplier implements RecordHandler {
         const cum = ring.f64[(at + EXEC_CUM_QTY_LOTS_OFFSET) >> 3];
         if (cum > o.filledLots) {
           const missed = cum - o.filledLots;
-          if (this.machine.applyFill(o, missed, o.priceTicks, now) >= 0) this.risk.onFill(o.symbolId, o.side, missed);
+          if (this.machine.applyFill(o, missed, o.priceTicks, now) >= 0) this.filled(o, handle, missed);
         }
         if (this.machine.apply(o, OrderEvent.CANCELED, now) >= 0) {
           this.stats.canceled++;
@@ -139,7 +156,11 @@ export class ExecutionApplier implements RecordHandler {
       case ExecType.REPLACED: {
         const cum = ring.f64[(at + EXEC_CUM_QTY_LOTS_OFFSET) >> 3];
         const leaves = ring.f64[(at + EXEC_LEAVES_LOTS_OFFSET) >> 3];
-        if (this.machine.applyReplaced(o, cum + leaves, ring.f64[(at + EXEC_LAST_PRICE_TICKS_OFFSET) >> 3], now) >= 0) h.onReplaced?.(o);
+        if (this.machine.applyReplaced(o, cum + leaves, ring.f64[(at + EXEC_LAST_PRICE_TICKS_OFFSET) >> 3], now) >= 0) {
+          // The reservation becomes the new leaves: a decrease is released only now.
+          this.reservations.settle(this.pool.indexOf(handle), o.symbolId, o.side, o.leavesLots);
+          h.onReplaced?.(o);
+        }
         break;
       }
       case ExecType.EXPIRED:
@@ -148,7 +169,11 @@ export class ExecutionApplier implements RecordHandler {
       case ExecType.CANCEL_REJECT:
       case ExecType.REPLACE_REJECT: {
         const event = ring.u8[at + EXEC_TYPE_OFFSET] === ExecType.CANCEL_REJECT ? OrderEvent.CANCEL_REJECT : OrderEvent.REPLACE_REJECT;
-        if (this.machine.apply(o, event, now) >= 0) h.onRequestRejected?.(o, reason);
+        if (this.machine.apply(o, event, now) >= 0) {
+          // A refused replace gives back the increase it had reserved.
+          if (event === OrderEvent.REPLACE_REJECT) this.reservations.settle(this.pool.indexOf(handle), o.symbolId, o.side, o.leavesLots);
+          h.onRequestRejected?.(o, reason);
+        }
         break;
       }
       case ExecType.UNKNOWN:
@@ -158,6 +183,12 @@ export class ExecutionApplier implements RecordHandler {
         }
         break;
     }
-    if (isTerminalState(o.state)) this.release(handle);
+    // `o` is this applier's own flyweight: the handler cannot have re-pointed it.
+    if (isTerminalState(o.state)) this.owner.release(o, handle);
+  }
+
+  private filled(o: OrderFlyweight, handle: number, lots: number): void {
+    this.reservations.fill(this.pool.indexOf(handle), o.symbolId, o.side, lots);
+    this.risk.onFill(o.symbolId, o.side, lots);
   }
 }

@@ -1,18 +1,37 @@
 import { ConfigurationError, OK, OrderType, Side } from '@ringroute/core';
-import { RISK_CANCEL_RATE, RISK_KILL_SWITCH, RISK_OPEN_ORDERS, RISK_ORDER_NOTIONAL, RISK_ORDER_QUANTITY, RISK_ORDER_RATE, RISK_POSITION, RISK_PRICE_COLLAR } from './RiskStatus.js';
+import {
+  RISK_CANCEL_RATE,
+  RISK_CONTENDED,
+  RISK_KILL_SWITCH,
+  RISK_NO_REFERENCE_PRICE,
+  RISK_OPEN_ORDERS,
+  RISK_ORDER_NOTIONAL,
+  RISK_ORDER_QUANTITY,
+  RISK_ORDER_RATE,
+  RISK_POSITION,
+  RISK_PRICE_COLLAR,
+} from './RiskStatus.js';
 
 /** Limits; each is optional (absent = no limit). Quantities in lots, notionals in ticks x lots x (tick value x lot value). */
 export interface RiskLimits {
   maxOrderLots?: number;
-  /** Largest price x quantity of one order, in the instrument's currency. */
+  /**
+   * Largest price x quantity of one order, in the instrument's currency. Orders without a
+   * limit price are valued at the symbol's reference price; with none set they are
+   * refused (RISK_NO_REFERENCE_PRICE).
+   */
   maxOrderNotional?: number;
-  /** Refuse limit prices further than this from the symbol's reference price, in basis points. */
+  /**
+   * Refuse limit prices further than this from the symbol's reference price, in basis
+   * points. Until `setReferencePrice` is called for a symbol, its limit orders are refused
+   * with RISK_NO_REFERENCE_PRICE: a configured collar never passes what it cannot judge.
+   */
   priceCollarBps?: number;
   maxOpenOrdersPerStrategy?: number;
   maxOpenOrdersPerSymbol?: number;
   /** Largest absolute position per symbol in lots, counting working orders on the side that would grow it. */
   maxPositionLots?: number;
-  /** Token bucket for new orders per strategy: rate per second and burst. */
+  /** Token bucket for new orders (and replaces) per strategy: rate per second and burst. */
   ordersPerSecond?: number;
   orderBurst?: number;
   cancelsPerSecond?: number;
@@ -22,25 +41,53 @@ export interface RiskLimits {
   rejectStormWindowMs?: number;
 }
 
-// Shared counters (Int32 words in one SharedArrayBuffer), each group on its own lines.
+/** Strategy ids a set of shared risk counters can tell apart (0 to 63). */
+export const MAX_STRATEGIES = 64;
+/**
+ * The shared counters are 32-bit integers: an order or a position of more lots than this
+ * is refused (RISK_ORDER_QUANTITY / RISK_POSITION) rather than wrapped.
+ */
+export const MAX_COUNTER_LOTS = 0x7fffffff;
+
+// Shared counters (Int32 words in one SharedArrayBuffer).
+//
+//   word 0                kill switch
+//   words 16 ..< 80       strategy id claims (1 = a router owns this id)
+//   words 80 ..< 1104     open orders per strategy, one 64-byte line each (no false sharing)
+//   words 1104 ..         per symbol: open orders, position, buy exposure, sell exposure
+//
+// Exposure is the worst case the position check judges, kept as one word per side so a
+// single compare-and-set both validates and reserves: buy exposure = position + working
+// buys, sell exposure = position - working sells. A buy fill moves position up and
+// working buys down by the same lots (buy exposure unchanged, sell exposure up); a sell
+// fill the mirror image. Checking two words (position, working) and CAS-ing one of them
+// cannot be made atomic without a lock: a fill and a new reservation between the reads
+// would leave the working word as it was (ABA) while the position moved.
 const W_KILL = 0;
-const W_OPEN_STRATEGY = 16; // + strategyId (strategies 0..MAX_STRATEGIES-1)
-const MAX_STRATEGIES = 64;
-const W_SYMBOLS = W_OPEN_STRATEGY + MAX_STRATEGIES; // per symbol: open orders, position, working buys, working sells
+const W_STRATEGY_CLAIM = 16;
+const W_OPEN_STRATEGY = W_STRATEGY_CLAIM + MAX_STRATEGIES;
+const STRATEGY_STRIDE = 16; // words: one cache line per strategy
+const W_SYMBOLS = W_OPEN_STRATEGY + MAX_STRATEGIES * STRATEGY_STRIDE;
 const PER_SYMBOL = 4;
+const S_OPEN = 0;
+const S_POSITION = 1;
+const S_BUY_EXPOSURE = 2;
+const S_SELL_EXPOSURE = 3;
+const MAX_CAS_ATTEMPTS = 1_024;
 
 /**
  * Pre-trade risk: every check runs on the strategy thread before anything is enqueued,
  * allocates nothing, and answers OK or a RISK_* status naming the rule. Counters that
  * strategies on several threads share (open orders, positions, working quantity, the
- * kill switch) live in one SharedArrayBuffer and change with `Atomics`; pass `buffer`
- * to the other threads' RiskEngine. Each strategy id belongs to one thread (one engine):
- * its own open-order count and token buckets are plain, unshared arithmetic.
+ * kill switch, which strategy ids are taken) live in one SharedArrayBuffer and change
+ * only with `Atomics`; pass `buffer` to the other threads' RiskEngine. Token buckets and
+ * the reject-storm window belong to one engine (one strategy thread).
  */
 export class RiskEngine {
   readonly buffer: SharedArrayBuffer;
   private readonly c: Int32Array;
   private readonly limits: Required<RiskLimits>;
+  private readonly positionLimit: number;
   private readonly notionalPerTickLot: Float64Array; // per symbol
   private readonly reference: Float64Array; // per symbol, ticks (NaN: none set)
   private orderTokens: number;
@@ -50,7 +97,7 @@ export class RiskEngine {
   private rejectHead = 0;
 
   constructor(symbols: number, limits: RiskLimits, buffer?: SharedArrayBuffer) {
-    const bytes = (W_SYMBOLS + symbols * PER_SYMBOL) * 4;
+    const bytes = RiskEngine.bytesFor(symbols);
     this.buffer = buffer ?? new SharedArrayBuffer(bytes);
     if (this.buffer.byteLength !== bytes) throw new ConfigurationError('ERR_BUFFER_SIZE', `risk counters for ${symbols} symbols need ${bytes} bytes`, this.buffer);
     this.c = new Int32Array(this.buffer);
@@ -69,6 +116,7 @@ export class RiskEngine {
       rejectStormCount: limits.rejectStormCount ?? 0,
       rejectStormWindowMs: limits.rejectStormWindowMs ?? 1_000,
     };
+    this.positionLimit = Math.min(this.limits.maxPositionLots, MAX_COUNTER_LOTS);
     this.notionalPerTickLot = new Float64Array(symbols).fill(0);
     this.reference = new Float64Array(symbols).fill(NaN);
     this.orderTokens = this.limits.orderBurst;
@@ -77,66 +125,99 @@ export class RiskEngine {
     this.rejectTimes = new Float64Array(Math.max(1, this.limits.rejectStormCount)).fill(-Infinity);
   }
 
+  /** Size of the shared counters for `symbols` symbols. */
+  static bytesFor(symbols: number): number {
+    return (W_SYMBOLS + symbols * PER_SYMBOL) * 4;
+  }
+
+  /**
+   * Take `strategyId` for one router (cold path: at router start). Strategy ids must be
+   * distinct among routers sharing these counters: the id keys the open-order count and
+   * is written into every order. Throws ERR_STRATEGY_ID_IN_USE when another router holds
+   * it, ERR_INVALID_ARGUMENT outside 0 to 63.
+   */
+  claimStrategy(strategyId: number): void {
+    if (!Number.isInteger(strategyId) || strategyId < 0 || strategyId >= MAX_STRATEGIES) {
+      throw new ConfigurationError('ERR_INVALID_ARGUMENT', `strategyId must be an integer from 0 to ${MAX_STRATEGIES - 1}`, strategyId);
+    }
+    if (Atomics.compareExchange(this.c, W_STRATEGY_CLAIM + strategyId, 0, 1) !== 0) {
+      throw new ConfigurationError(
+        'ERR_STRATEGY_ID_IN_USE',
+        `strategyId ${strategyId} is already used by another router sharing these risk counters: give each strategy thread its own (Router.attach(link, { strategyId }))`,
+        strategyId,
+      );
+    }
+  }
+
+  /** Give a strategy id back (the router stopped). */
+  releaseStrategy(strategyId: number): void {
+    if (Number.isInteger(strategyId) && strategyId >= 0 && strategyId < MAX_STRATEGIES) Atomics.store(this.c, W_STRATEGY_CLAIM + strategyId, 0);
+  }
+
   /** Value of one tick x one lot for a symbol (from its InstrumentSpec), for notional checks. */
   setNotionalPerTickLot(symbolId: number, value: number): void {
     this.notionalPerTickLot[symbolId] = value;
   }
 
-  /** Reference price for the collar, in ticks (a last trade, a mid, a settlement). */
+  /** Reference price for the collar and for valuing orders without a limit price, in ticks (a last trade, a mid, a settlement). */
   setReferencePrice(symbolId: number, priceTicks: number): void {
     this.reference[symbolId] = priceTicks;
   }
 
-  /** Check a new order; OK or a RISK_* status. On OK the order counts as working. */
+  /** The reference price in ticks, NaN if none was set. */
+  referencePrice(symbolId: number): number {
+    return this.reference[symbolId];
+  }
+
+  /** Check a new order; OK or a RISK_* status. On OK the order counts as open and its lots as working. */
   checkNew(strategyId: number, symbolId: number, side: number, ordType: number, priceTicks: number, lots: number, nowNs: number): number {
     const c = this.c;
     const limits = this.limits;
-    if (c[W_KILL] !== 0) return RISK_KILL_SWITCH;
-    if (lots > limits.maxOrderLots) return RISK_ORDER_QUANTITY;
-    const hasPrice = ordType === OrderType.LIMIT || ordType === OrderType.STOP_LIMIT;
-    const reference = this.reference[symbolId];
-    const pricing = hasPrice ? priceTicks : reference;
-    if (pricing === pricing && Math.abs(pricing) * lots * this.notionalPerTickLot[symbolId] > limits.maxOrderNotional) return RISK_ORDER_NOTIONAL;
-    if (hasPrice && reference === reference && Math.abs(priceTicks - reference) * 10_000 > limits.priceCollarBps * Math.abs(reference)) return RISK_PRICE_COLLAR;
+    if (Atomics.load(c, W_KILL) !== 0) return RISK_KILL_SWITCH;
+    const priced = this.checkOrderValue(symbolId, ordType, priceTicks, lots);
+    if (priced !== OK) return priced;
     this.refill(nowNs);
     if (this.orderTokens < 1) return RISK_ORDER_RATE;
-    // Limits shared with other strategy threads are reserved with compare-and-set (check
-    // and increment in one step), so two threads can never both take the last place;
-    // a later refusal gives back what was reserved.
+    // Shared limits are reserved with compare-and-set (check and increment in one step),
+    // so two threads can never both take the last place; a later refusal gives back what
+    // was reserved.
+    const strategyWord = W_OPEN_STRATEGY + (strategyId & (MAX_STRATEGIES - 1)) * STRATEGY_STRIDE;
+    if (!this.reserve(strategyWord, 1, limits.maxOpenOrdersPerStrategy)) return RISK_OPEN_ORDERS;
     const base = W_SYMBOLS + symbolId * PER_SYMBOL;
-    // The per-strategy count belongs to the strategy's own thread: plain arithmetic.
-    const strategyWord = W_OPEN_STRATEGY + (strategyId & (MAX_STRATEGIES - 1));
-    if (c[strategyWord] + 1 > limits.maxOpenOrdersPerStrategy) return RISK_OPEN_ORDERS;
-    if (!this.reserve(base, 1, limits.maxOpenOrdersPerSymbol)) return RISK_OPEN_ORDERS;
-    // Worst case if every working order on this side fills: position + working + this order.
-    // Plain reads; the compare-and-set validates the working value it was computed from.
-    const workingWord = side === Side.BUY ? base + 2 : base + 3;
-    let working = c[workingWord];
-    for (;;) {
-      const position = c[base + 1];
-      const worst = side === Side.BUY ? position + working + lots : position - working - lots;
-      if (Math.abs(worst) > limits.maxPositionLots) {
-        Atomics.sub(c, base, 1);
-        return RISK_POSITION;
-      }
-      const seen = Atomics.compareExchange(c, workingWord, working, working + lots);
-      if (seen === working) break;
-      working = seen;
+    if (!this.reserve(base + S_OPEN, 1, limits.maxOpenOrdersPerSymbol)) {
+      Atomics.sub(c, strategyWord, 1);
+      return RISK_OPEN_ORDERS;
     }
-    c[strategyWord]++;
+    const exposure = this.reserveExposure(base, side, lots);
+    if (exposure !== OK) {
+      Atomics.sub(c, base + S_OPEN, 1);
+      Atomics.sub(c, strategyWord, 1);
+      return exposure;
+    }
     this.orderTokens -= 1;
     return OK;
   }
 
-  /** Add `amount` to a shared counter unless that would take it past `limit` (one CAS when uncontended). */
-  private reserve(word: number, amount: number, limit: number): boolean {
-    let current = this.c[word];
-    for (;;) {
-      if (current + amount > limit) return false;
-      const seen = Atomics.compareExchange(this.c, word, current, current + amount);
-      if (seen === current) return true;
-      current = seen;
+  /**
+   * Check a replace of a working order like a new order (a replace is a new order in
+   * risk terms): the new quantity and price against the size, notional and collar rules,
+   * one token of the order rate, and `increaseLots` (new quantity minus the old, when
+   * positive) against the position limit. On OK the increase is reserved as working; the
+   * caller settles the reservation when the venue answers (`release` / `forceReserve`).
+   * Refused under the kill switch.
+   */
+  checkReplace(symbolId: number, side: number, ordType: number, newPriceTicks: number, newLots: number, increaseLots: number, nowNs: number): number {
+    if (Atomics.load(this.c, W_KILL) !== 0) return RISK_KILL_SWITCH;
+    const priced = this.checkOrderValue(symbolId, ordType, newPriceTicks, newLots);
+    if (priced !== OK) return priced;
+    this.refill(nowNs);
+    if (this.orderTokens < 1) return RISK_ORDER_RATE;
+    if (increaseLots > 0) {
+      const exposure = this.reserveExposure(W_SYMBOLS + symbolId * PER_SYMBOL, side, increaseLots);
+      if (exposure !== OK) return exposure;
     }
+    this.orderTokens -= 1;
+    return OK;
   }
 
   /** Check a cancel request against the cancel throttle: OK or RISK_CANCEL_RATE. The kill switch never blocks cancels. */
@@ -147,19 +228,43 @@ export class RiskEngine {
     return OK;
   }
 
-  /** A fill: the position moves and the working quantity shrinks. */
+  /** A fill: the position moves and the working quantity shrinks (one exposure word moves, see the layout). */
   onFill(symbolId: number, side: number, lots: number): void {
     const base = W_SYMBOLS + symbolId * PER_SYMBOL;
-    Atomics.add(this.c, base + 1, side === Side.BUY ? lots : -lots);
-    Atomics.sub(this.c, side === Side.BUY ? base + 2 : base + 3, lots);
+    if (side === Side.BUY) {
+      Atomics.add(this.c, base + S_POSITION, lots);
+      Atomics.add(this.c, base + S_SELL_EXPOSURE, lots);
+    } else {
+      Atomics.sub(this.c, base + S_POSITION, lots);
+      Atomics.sub(this.c, base + S_BUY_EXPOSURE, lots);
+    }
   }
 
-  /** An order ended (filled, canceled, rejected, expired) with `leavesLots` unfilled. */
-  onDone(strategyId: number, symbolId: number, side: number, leavesLots: number): void {
+  /** `lots` of an order stopped working without filling (ended, or replaced smaller). */
+  release(symbolId: number, side: number, lots: number): void {
+    if (lots <= 0) return;
     const base = W_SYMBOLS + symbolId * PER_SYMBOL;
-    this.c[W_OPEN_STRATEGY + (strategyId & (MAX_STRATEGIES - 1))]--; // owned by this strategy's thread
-    Atomics.sub(this.c, base, 1);
-    if (leavesLots > 0) Atomics.sub(this.c, side === Side.BUY ? base + 2 : base + 3, leavesLots);
+    if (side === Side.BUY) Atomics.sub(this.c, base + S_BUY_EXPOSURE, lots);
+    else Atomics.add(this.c, base + S_SELL_EXPOSURE, lots);
+  }
+
+  /**
+   * Count `lots` as working without a check: the venue says an order works for more than
+   * was reserved (a replace confirmed above what was asked). What a venue has is counted,
+   * whatever the limit says.
+   */
+  forceReserve(symbolId: number, side: number, lots: number): void {
+    if (lots <= 0) return;
+    const base = W_SYMBOLS + symbolId * PER_SYMBOL;
+    if (side === Side.BUY) Atomics.add(this.c, base + S_BUY_EXPOSURE, lots);
+    else Atomics.sub(this.c, base + S_SELL_EXPOSURE, lots);
+  }
+
+  /** An order ended (filled, canceled, rejected, expired) with `reservedLots` still counted as working. */
+  onDone(strategyId: number, symbolId: number, side: number, reservedLots: number): void {
+    Atomics.sub(this.c, W_OPEN_STRATEGY + (strategyId & (MAX_STRATEGIES - 1)) * STRATEGY_STRIDE, 1);
+    Atomics.sub(this.c, W_SYMBOLS + symbolId * PER_SYMBOL + S_OPEN, 1);
+    this.release(symbolId, side, reservedLots);
   }
 
   /** A venue reject: counts towards the reject storm that trips the kill switch. */
@@ -173,7 +278,7 @@ export class RiskEngine {
     if (nowNs - this.rejectTimes[this.rejectHead] <= this.limits.rejectStormWindowMs * 1e6) this.kill();
   }
 
-  /** Stop all new orders, on every thread sharing these counters (cancels still go). */
+  /** Stop all new orders and replaces, on every thread sharing these counters (cancels still go). */
   kill(): void {
     Atomics.store(this.c, W_KILL, 1);
   }
@@ -187,11 +292,76 @@ export class RiskEngine {
   }
 
   position(symbolId: number): number {
-    return Atomics.load(this.c, W_SYMBOLS + symbolId * PER_SYMBOL + 1);
+    return Atomics.load(this.c, W_SYMBOLS + symbolId * PER_SYMBOL + S_POSITION);
   }
 
   openOrders(symbolId: number): number {
-    return Atomics.load(this.c, W_SYMBOLS + symbolId * PER_SYMBOL);
+    return Atomics.load(this.c, W_SYMBOLS + symbolId * PER_SYMBOL + S_OPEN);
+  }
+
+  /** Open orders of one strategy id, across every thread sharing these counters. */
+  openOrdersOfStrategy(strategyId: number): number {
+    return Atomics.load(this.c, W_OPEN_STRATEGY + (strategyId & (MAX_STRATEGIES - 1)) * STRATEGY_STRIDE);
+  }
+
+  /** Lots working on one side of a symbol (a snapshot of two words: exact only while nothing moves). */
+  working(symbolId: number, side: number): number {
+    const base = W_SYMBOLS + symbolId * PER_SYMBOL;
+    const position = Atomics.load(this.c, base + S_POSITION);
+    return side === Side.BUY ? Atomics.load(this.c, base + S_BUY_EXPOSURE) - position : position - Atomics.load(this.c, base + S_SELL_EXPOSURE);
+  }
+
+  /** Size, notional and collar of one order at `priceTicks` x `lots` (no shared state touched). */
+  private checkOrderValue(symbolId: number, ordType: number, priceTicks: number, lots: number): number {
+    const limits = this.limits;
+    if (lots > limits.maxOrderLots || lots > MAX_COUNTER_LOTS) return RISK_ORDER_QUANTITY;
+    const hasPrice = ordType === OrderType.LIMIT || ordType === OrderType.STOP_LIMIT;
+    const reference = this.reference[symbolId];
+    const pricing = hasPrice ? priceTicks : reference;
+    if (limits.maxOrderNotional !== Number.POSITIVE_INFINITY) {
+      if (pricing !== pricing) return RISK_NO_REFERENCE_PRICE; // a market or stop order with nothing to value it at
+      if (Math.abs(pricing) * lots * this.notionalPerTickLot[symbolId] > limits.maxOrderNotional) return RISK_ORDER_NOTIONAL;
+    }
+    if (hasPrice && limits.priceCollarBps !== Number.POSITIVE_INFINITY) {
+      if (reference !== reference) return RISK_NO_REFERENCE_PRICE;
+      if (Math.abs(priceTicks - reference) * 10_000 > limits.priceCollarBps * Math.abs(reference)) return RISK_PRICE_COLLAR;
+    }
+    return OK;
+  }
+
+  /**
+   * Reserve `lots` on the side's exposure word if the worst case stays within the
+   * position limit. One word holds everything the check reads, so the compare-and-set
+   * validates exactly what was judged: a fill on another thread moves the word and makes
+   * the CAS fail and retry with the fresh value.
+   */
+  private reserveExposure(base: number, side: number, lots: number): number {
+    const c = this.c;
+    const limit = this.positionLimit;
+    const word = side === Side.BUY ? base + S_BUY_EXPOSURE : base + S_SELL_EXPOSURE;
+    let current = Atomics.load(c, word);
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      // Only the direction this order grows is limited (a buy while short beyond the
+      // limit reduces the position); both stay inside the 32-bit counter.
+      const next = side === Side.BUY ? current + lots : current - lots;
+      if (side === Side.BUY ? next > limit : next < -limit) return RISK_POSITION;
+      if (next > MAX_COUNTER_LOTS || next < -MAX_COUNTER_LOTS) return RISK_POSITION;
+      const seen = Atomics.compareExchange(c, word, current, next);
+      if (seen === current) return OK;
+      current = seen;
+    }
+    return RISK_CONTENDED;
+  }
+
+  /** Add `amount` to a shared counter unless that would take it past `limit` (one CAS when uncontended). */
+  private reserve(word: number, amount: number, limit: number): boolean {
+    let current = Atomics.load(this.c, word);
+    for (;;) {
+      if (current + amount > limit) return false;
+      const seen = Atomics.compareExchange(this.c, word, current, current + amount);
+      if (seen === current) return true;
+      current = seen;
+    }
   }
 
   private refill(nowNs: number): void {

@@ -13,6 +13,17 @@ export const RISK_SELF_TRADE = -58;
 export const RISK_VENUE_ORDER_RATE = -59;
 /** The venue's cancel rate limit (`VenueConfig.cancelsPerSecond`) has no token now. */
 export const RISK_VENUE_CANCEL_RATE = -60;
+/**
+ * A price collar or a notional limit is configured, and the check needs the symbol's
+ * reference price (`Router.setReferencePrice`), which was never set. A configured limit
+ * never passes an order it cannot judge.
+ */
+export const RISK_NO_REFERENCE_PRICE = -61;
+/**
+ * The position check could not get a stable view of the shared counters after many
+ * attempts (other threads kept changing them). Nothing was reserved; retry.
+ */
+export const RISK_CONTENDED = -62;
 
 const NAMES: Record<number, string> = {
   [RISK_ORDER_QUANTITY]: 'RISK_ORDER_QUANTITY',
@@ -26,6 +37,8 @@ const NAMES: Record<number, string> = {
   [RISK_SELF_TRADE]: 'RISK_SELF_TRADE',
   [RISK_VENUE_ORDER_RATE]: 'RISK_VENUE_ORDER_RATE',
   [RISK_VENUE_CANCEL_RATE]: 'RISK_VENUE_CANCEL_RATE',
+  [RISK_NO_REFERENCE_PRICE]: 'RISK_NO_REFERENCE_PRICE',
+  [RISK_CONTENDED]: 'RISK_CONTENDED',
 };
 
 export function riskStatusName(status: number): string {

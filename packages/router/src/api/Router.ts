@@ -9,6 +9,7 @@ import {
   OrderType,
   OK,
   POOL_EXHAUSTED,
+  QUANTITY_BELOW_FILLED,
   Side,
   SlabPool,
   TimeInForce,
@@ -26,7 +27,8 @@ import type { CircuitBreaker } from './CircuitBreaker.js';
 import { VenueRouting } from './VenueRouting.js';
 import { SelfTradeGuard } from './SelfTradeGuard.js';
 import { AckWatch, type AckWatchOwner } from './AckWatch.js';
-import { ExecutionApplier, type RouterStats } from './ExecutionApplier.js';
+import { ExecutionApplier, type OrderReleaser, type RouterStats } from './ExecutionApplier.js';
+import { OrderReservations } from './OrderReservations.js';
 import { LiveOrders } from './LiveOrders.js';
 import { OrderRequestParser } from './OrderRequestParser.js';
 import { attachRouter, startRouter } from './RouterFactory.js';
@@ -92,7 +94,11 @@ export class Router implements AckWatchOwner {
   private nextClientOrderId: number;
   /** Applies execution events (the gateways' event rings are read into it). */
   private readonly events: ExecutionApplier;
+  /** What each live order holds of the shared working quantity. */
+  private readonly reservations: OrderReservations;
   private stopping = false;
+  /** True while `poll` runs: a handler calling `poll` again gets 0 instead of re-reading records being delivered. */
+  private polling = false;
   /** Self-trade prevention (null when configured off) and the flyweight its confirming scan reads through. */
   private readonly stp: SelfTradeGuard | null;
   private readonly probe: OrderFlyweight;
@@ -150,11 +156,16 @@ export class Router implements AckWatchOwner {
     this.venueCancels = new VenueThrottle(config.venues.map((v) => ({ perSecond: v.cancelsPerSecond, burst: v.cancelBurst })));
     this.ackTimeoutNs = (config.ackTimeoutMs ?? 1_000) * 1e6;
     this.ackWatch = this.ackTimeoutNs > 0 ? new AckWatch(orders.capacity) : null;
-    this.live = new LiveOrders(orders, this.order, this.machine, this.stats);
+    // LiveOrders and the applier each own a flyweight: the orders they hand to a handler
+    // stay put whatever the handler calls (submit, cancel, orderOf re-point `this.order`).
+    this.live = new LiveOrders(orders, new OrderFlyweight(orders), this.machine, this.stats);
     this.strategyId = config.strategyId ?? 1;
     this.accountId = config.accountId ?? 1;
     this.risk = new RiskEngine(instruments.capacity, config.risk ?? {}, config.riskBuffer);
-    this.events = new ExecutionApplier(this.order, this.machine, this.risk, this.routing.breakers, this.stats, (handle) => this.release(handle));
+    this.risk.claimStrategy(this.strategyId); // throws when another router sharing the counters has this id
+    this.reservations = new OrderReservations(orders.capacity, this.risk);
+    const releaser: OrderReleaser = { release: (o, handle) => this.release(o, handle) };
+    this.events = new ExecutionApplier(orders, this.machine, this.risk, this.reservations, this.routing.breakers, this.stats, releaser);
     for (let id = 0; id < instruments.size; id++) {
       const spec = instruments.spec(id);
       if (spec !== undefined) this.risk.setNotionalPerTickLot(id, spec.tick.stepValue * spec.lot.stepValue);
@@ -344,8 +355,16 @@ export class Router implements AckWatchOwner {
     return sent;
   }
 
-  /** Ask to change a working order's price and/or quantity (decimals). OK or a status. */
-  replace(clientOrderId: number, price: string | number, quantity: string | number): number {
+  /**
+   * Ask to change a working order's price and/or total quantity (decimals). OK or a
+   * status. A replace is a new order in risk terms: it passes the size, notional, collar
+   * and order-rate rules at its new price and quantity, the venue's order rate limit, and
+   * self-trade prevention; an increase in quantity is checked against the position limit
+   * and reserved at once (the old quantity can still fill until the venue confirms); a
+   * decrease is released when the venue confirms it. A quantity at or below what has
+   * already filled is refused (QUANTITY_BELOW_FILLED). `nowNs` as for `send` (optional).
+   */
+  replace(clientOrderId: number, price: string | number, quantity: string | number, nowNs?: number): number {
     const handle = this.live.handleOf(clientOrderId);
     if (handle < 0) return UNKNOWN_ORDER;
     const o = this.order;
@@ -358,17 +377,28 @@ export class Router implements AckWatchOwner {
     const rule = spec.checkOrder(ticks, lots);
     if (rule !== OK) return rule;
     if (OrderStateMachine.next(o.state, OrderEvent.REPLACE_REQUEST, o.state) < 0) return NOT_WORKING;
+    if (lots <= o.filledLots) return QUANTITY_BELOW_FILLED;
+    const now = nowNs === undefined ? nanoTime() : nowNs;
     const venue = this.live.venueOf(handle);
     if (this.selfTrade(venue, o.symbolId, o.accountId, o.side, o.ordType, ticks)) return RISK_SELF_TRADE;
+    if (!this.venueOrders.allows(venue, now)) return RISK_VENUE_ORDER_RATE;
+    const increase = lots > o.quantityLots ? lots - o.quantityLots : 0;
+    const risk = this.risk.checkReplace(o.symbolId, o.side, o.ordType, ticks, lots, increase, now);
+    if (risk !== OK) return risk;
     const ring = this.lane.commands[venue];
     const at = ring.claim(GatewayCommand.REPLACE, 24);
-    if (at < 0) return at;
+    if (at < 0) {
+      this.risk.release(o.symbolId, o.side, increase);
+      return at;
+    }
     ring.i32[at >> 2] = handle;
     ring.f64[(at >> 3) + 1] = ticks;
     ring.f64[(at >> 3) + 2] = lots;
     ring.commit(at);
+    this.reservations.increase(this.orders.indexOf(handle), increase);
+    this.venueOrders.take(venue);
     this.stp?.reprice(venue, o.symbolId, o.accountId, o.side, o.ordType, ticks);
-    this.machine.apply(o, OrderEvent.REPLACE_REQUEST, nanoTime());
+    this.machine.apply(o, OrderEvent.REPLACE_REQUEST, now);
     return OK;
   }
 
@@ -378,6 +408,16 @@ export class Router implements AckWatchOwner {
    * event arrives (see `send` on why that matters).
    */
   poll(handler: OrderEventHandler, limitPerVenue = 256, nowNs?: number): number {
+    if (this.polling) return 0; // called from a handler: the outer poll is still delivering
+    this.polling = true;
+    try {
+      return this.pollOnce(handler, limitPerVenue, nowNs);
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private pollOnce(handler: OrderEventHandler, limitPerVenue: number, nowNs: number | undefined): number {
     const events = this.events;
     events.handler = handler;
     events.now = nowNs;
@@ -455,8 +495,11 @@ export class Router implements AckWatchOwner {
 
   /**
    * Graceful stop: refuse new orders (ROUTER_STOPPED), cancel every working order, keep
-   * delivering events to `handler` until no order is live or `timeoutMs` passes; orders
-   * still live then become UNKNOWN (`onUnknown`). Then the gateways drain and stop.
+   * delivering events to `handler` until no order is live or `timeoutMs` passes (default
+   * 5,000 ms); orders still live then become UNKNOWN (`onUnknown`). Then the gateways
+   * drain and stop (the creating router's gateway workers get up to 5 s more), an unsent
+   * draft is freed, this thread's cached pool slots go back to the shared pool, and the
+   * strategy id is released for another router.
    */
   async stop(handler: OrderEventHandler = {}, options: { timeoutMs?: number } = {}): Promise<void> {
     this.stopping = true;
@@ -482,6 +525,12 @@ export class Router implements AckWatchOwner {
       await this.inline.stop();
       this.lane.poll(this.events, Number.MAX_SAFE_INTEGER);
     } else for (const ring of this.lane.commands) ring.close();
+    if (this.draftHandle >= 0) {
+      this.orders.free(this.draftHandle);
+      this.draftHandle = -1;
+    }
+    this.orders.releaseCache(); // slots freed on this thread would otherwise stay stranded in its cache
+    this.risk.releaseStrategy(this.strategyId);
   }
 
   /** Convenience path: put a checked order in a new slot and dispatch it. */
@@ -523,6 +572,7 @@ export class Router implements AckWatchOwner {
       return status;
     }
     this.live.add(id, handle, venue);
+    this.reservations.open(this.orders.indexOf(handle), o.quantityLots);
     this.stp?.add(venue, o.symbolId, o.accountId, o.side, o.ordType, o.priceTicks);
     this.routing.breakers[venue].onSent();
     this.ackWatch?.watch(handle, id, now);
@@ -536,9 +586,9 @@ export class Router implements AckWatchOwner {
     return this.stp !== null && this.stp.wouldCross(venue, symbolId, account, side, ordType, ticks, this.live.venueOfSlot, this.probe);
   }
 
-  private release(handle: number): void {
-    const o = this.order;
-    this.risk.onDone(o.strategyId, o.symbolId, o.side, o.quantityLots - o.filledLots);
+  /** An order ended: `o` is wrapped at it (the applier's or LiveOrders' flyweight, never `this.order`). */
+  private release(o: OrderFlyweight, handle: number): void {
+    this.risk.onDone(this.strategyId, o.symbolId, o.side, this.reservations.close(this.orders.indexOf(handle)));
     const venue = this.live.remove(o.clientOrderId, handle);
     this.stp?.remove(venue, o.symbolId, o.accountId, o.side, o.ordType);
     this.orders.free(handle);
