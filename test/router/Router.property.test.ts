@@ -130,6 +130,20 @@ describe('Router properties over random order flows (real gateway workers)', () 
           }
           // Wait until the venues answered everything, cancel what still works, wait until nothing is live.
           await pollUntil(router, ledger, () => ids.every((id) => !PENDING.includes(router.orderOf(id)?.state ?? -1)));
+          // Reference model of the shared counters at rest: working lots per symbol and side
+          // are the leaves of the live orders, open orders their count.
+          for (const symbol of [0, 1]) {
+            // orderOf returns one reused flyweight: copy what the model needs at once.
+            const live = ids.map((id) => {
+              const o = router.orderOf(id);
+              return o === null ? null : { symbolId: o.symbolId, side: o.side, leaves: o.leavesLots };
+            });
+            const mine = live.filter((o) => o !== null && o.symbolId === symbol) as { side: number; leaves: number }[];
+            const leaves = (side: number) => mine.filter((o) => o.side === side).reduce((sum, o) => sum + o.leaves, 0);
+            expect(router.risk.working(symbol, Side.BUY), `symbol ${symbol} working buys`).toBe(leaves(Side.BUY));
+            expect(router.risk.working(symbol, Side.SELL), `symbol ${symbol} working sells`).toBe(leaves(Side.SELL));
+            expect(router.risk.openOrders(symbol)).toBe(mine.length);
+          }
           router.cancelAll();
           await pollUntil(router, ledger, () => router.liveOrders === 0);
           expect(ledger.failures).toEqual([]);
@@ -140,6 +154,7 @@ describe('Router properties over random order flows (real gateway workers)', () 
             if (state === OrderState.FILLED) expect(ledger.fills.get(id)).toBeGreaterThan(0);
           }
           expect(router.liveOrders).toBe(0);
+          for (const symbol of [0, 1]) for (const side of [Side.BUY, Side.SELL]) expect(router.risk.working(symbol, side)).toBe(0);
           // Positions kept by the risk engine equal the sum of the fills the strategy saw.
           expect(router.risk.position(0) - positionBefore[0]).toBe(ledger.position[0]);
           expect(router.risk.position(1) - positionBefore[1]).toBe(ledger.position[1]);
