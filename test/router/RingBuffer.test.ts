@@ -188,4 +188,48 @@ describe('ManyToOneRingBuffer claim timeout', () => {
     expect((ring as ManyToOneRingBuffer).unblockedCount).toBe(1);
     expect(dead.commit(stuck)).toBe(-34); // RECORD_ABORTED
   });
+
+  it('a producer can commit or abort only its own open claim: a stale or foreign offset is NOT_CLAIMED and hides nothing', () => {
+    const ring = ManyToOneRingBuffer.create({ capacityBytes: 1024 });
+    const a = ManyToOneRingBuffer.attach(ring.buffer);
+    const b = ManyToOneRingBuffer.attach(ring.buffer);
+    const first = a.claim(1, 8);
+    expect(a.commit(first)).toBe(0);
+    const theirs = b.claim(2, 8);
+    expect(a.abort(theirs)).toBe(-35); // NOT_CLAIMED: b's record is not a's to hide
+    expect(a.commit(theirs)).toBe(-35);
+    expect(a.commit(first)).toBe(-35); // already published
+    expect(b.commit(theirs)).toBe(0);
+    const collector = new Collector();
+    expect(ring.read(collector, 10)).toBe(2);
+    expect(collector.records.map(([t]) => t)).toEqual([1, 2]);
+    const open = a.claim(3, 8);
+    a.claim(4, 8); // a new claim first aborts the open one: it never blocks the consumer
+    expect(a.commit(open)).toBe(-35);
+    expect(ring.read(collector, 10)).toBe(0); // 3 became padding, 4 is still open
+  });
+
+  it('keeps a revoked record\'s space until its producer answers, so late stores cannot reach reused space', async () => {
+    const ring = ManyToOneRingBuffer.create({ capacityBytes: 256, claimTimeoutNs: 10_000_000 }) as ManyToOneRingBuffer;
+    const slow = ManyToOneRingBuffer.attach(ring.buffer);
+    const live = ManyToOneRingBuffer.attach(ring.buffer);
+    const stuck = slow.claim(9, 8);
+    const collector = new Collector();
+    ring.read(collector, 10);
+    await new Promise((r) => setTimeout(r, 20));
+    ring.read(collector, 10); // revoked now
+    expect(ring.revokedPending).toBe(1);
+    let sent = 0;
+    while (live.offerPair(1, sent, 0) === 0) {
+      sent++;
+      ring.read(collector, 100);
+    }
+    expect(sent).toBe(15); // 256 bytes = 16 records of 16 bytes; the revoked one's space is held
+    expect(live.offerPair(1, sent, 0)).toBe(-30); // RING_FULL: back-pressure, not reuse
+    expect(slow.commit(stuck)).toBe(-34); // the late producer learns it was dropped
+    ring.read(collector, 100);
+    expect(ring.revokedPending).toBe(0);
+    expect(live.offerPair(1, sent, 0)).toBe(0); // its space is back
+    expect(collector.records.filter(([t]) => t === 9)).toEqual([]);
+  });
 });

@@ -124,8 +124,12 @@ export abstract class RingBuffer {
 
   /** Zero the consumed bytes (so the next lap reads zero lengths), then store the head. */
   protected release(): void {
+    this.releaseTo(this.headLocal);
+  }
+
+  /** Zero the consumed bytes up to `head` (a position at or below `headLocal`), then publish it. */
+  protected releaseTo(head: number): void {
     const start = this.released;
-    const head = this.headLocal;
     const capacity = this.capacity;
     const from = start & this.mask;
     const bytes = (head - start) | 0;
