@@ -11,6 +11,7 @@ import { orderRttScenarios } from './router/orderRttScenarios.js';
 import { riskScenarios } from './router/riskScenarios.js';
 import { openLoopScenarios, ringRttScenarios } from './router/ringScenarios.js';
 import { throughputScenarios } from './router/throughputScenarios.js';
+import { topOfBookScenarios } from './router/topOfBookScenarios.js';
 
 /**
  * Every scenario of every package, in the order they run within a run. A scenario's
@@ -29,6 +30,7 @@ export function allScenarios(): Scenario[] {
     ...throughputScenarios(),
     ...matchScenarios(),
     ...riskScenarios(),
+    ...topOfBookScenarios(),
     ...orderRttScenarios(),
     ...wsScenarios(),
     ...gateFixtureScenarios(),
