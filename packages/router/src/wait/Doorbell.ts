@@ -51,9 +51,13 @@ export class Doorbell {
 
   /** Producer side, after publishing: wake the consumer if it may be parked. */
   ring(): void {
-    // A plain read after the publishing store: that store is a locked instruction on
-    // x86-64 and arm64 builds of V8, which orders this load after it.
-    if (this.i32[W_WAITERS] !== 0) {
+    // An atomic load, not a plain one: this is a store-then-load handshake (Dekker) with
+    // the consumer's register-then-poll, and only sequentially consistent operations on
+    // both sides forbid the outcome where each misses the other (the lost wakeup). A plain
+    // load is unordered in JavaScript's memory model; on arm64 V8 emits the publishing
+    // store as `stlr` and a plain load as `ldr`, which may be satisfied before the store
+    // is visible. `Atomics.load` (`ldar`) may not. Cost in router.ring.rtt.* (same run).
+    if (Atomics.load(this.i32, W_WAITERS) !== 0) {
       Atomics.add(this.i32, W_SEQUENCE, 1);
       Atomics.notify(this.i32, W_SEQUENCE);
     }
@@ -88,7 +92,7 @@ export class Doorbell {
    * doorbell is closed. Blocks the thread (and its event loop).
    */
   park(seen: number, timeoutMs: number): void {
-    if (this.i32[W_CLOSED] !== 0) return;
+    if (Atomics.load(this.i32, W_CLOSED) !== 0) return;
     Atomics.wait(this.i32, W_SEQUENCE, seen, timeoutMs);
   }
 
@@ -98,7 +102,7 @@ export class Doorbell {
    * wake or timeout.
    */
   parkAsync(seen: number, timeoutMs: number): Promise<unknown> | undefined {
-    if (this.i32[W_CLOSED] !== 0) return undefined;
+    if (Atomics.load(this.i32, W_CLOSED) !== 0) return undefined;
     const result = waitAsync(this.i32, W_SEQUENCE, seen, timeoutMs);
     return result.async ? (result.value as Promise<string>) : undefined;
   }
