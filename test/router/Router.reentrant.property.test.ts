@@ -97,6 +97,11 @@ async function settle(router: Router, handler: OrderEventHandler): Promise<boole
     }
     if (router.poll(handler, 1_024) === 0) await new Promise((r) => setImmediate(r));
   }
+  // An ended order's slot goes back once its gateway has consumed every command naming
+  // it (SlotRecycler): a poll or two after the last event.
+  while (router.liveOrders === 0 && router.orders.freeCount() !== router.orders.capacity && Date.now() < deadline) {
+    if (router.poll(handler, 1_024) === 0) await new Promise((r) => setImmediate(r));
+  }
   return router.liveOrders === 0;
 }
 
@@ -161,6 +166,34 @@ describe('handlers that call the router back (re-entrant calls from every callba
       await router.stop(handler, { timeoutMs: 2_000 });
     }
     expect(router.liveOrders).toBe(0);
+    expect(router.orders.freeCount()).toBe(64);
+  });
+});
+
+describe('an ended order\'s slot is not reused while its gateway still reads it', () => {
+  it('an adapter that rejects inside submit and keeps reading never sees another order in that slot', async () => {
+    const violations = new Int32Array(new SharedArrayBuffer(4));
+    const router = await Router.create({
+      instruments: [{ symbol: 'XYZ', tickSize: '1', lotSize: '1' }],
+      venues: [{ name: 'slow', task: new URL('../dist/fixtures/slowReaderTask.js', import.meta.url), adapter: { violations: violations.buffer } }],
+      orderCapacity: 64,
+      ackTimeoutMs: 0,
+    });
+    let rejected = 0;
+    const handler: OrderEventHandler = { onRejected: () => void rejected++ };
+    try {
+      // Each reject arrives while the adapter is still inside submit; the next submit at
+      // once would take the freed slot (the pool's thread cache is LIFO).
+      for (let i = 0; i < 200; i++) {
+        expect(router.submit({ symbol: 'XYZ', side: 'buy', price: 100 + (i % 7), quantity: 1 })).toBeGreaterThan(0);
+        const deadline = Date.now() + 2_000;
+        while (rejected <= i && Date.now() < deadline) router.poll(handler);
+      }
+      expect(rejected).toBe(200);
+    } finally {
+      await router.stop(handler);
+    }
+    expect(Atomics.load(violations, 0)).toBe(0);
     expect(router.orders.freeCount()).toBe(64);
   });
 });

@@ -29,6 +29,7 @@ import { SelfTradeGuard } from './SelfTradeGuard.js';
 import { AckWatch, type AckWatchOwner } from './AckWatch.js';
 import { ExecutionApplier, type OrderReleaser, type RouterStats } from './ExecutionApplier.js';
 import { OrderReservations } from './OrderReservations.js';
+import { SlotRecycler } from './SlotRecycler.js';
 import { LiveOrders } from './LiveOrders.js';
 import { OrderRequestParser } from './OrderRequestParser.js';
 import { attachRouter, startRouter } from './RouterFactory.js';
@@ -96,6 +97,8 @@ export class Router implements AckWatchOwner {
   private readonly events: ExecutionApplier;
   /** What each live order holds of the shared working quantity. */
   private readonly reservations: OrderReservations;
+  /** Frees an ended order's slot once its gateway consumed every command naming it. */
+  private readonly recycler: SlotRecycler;
   private stopping = false;
   /** True while `poll` runs: a handler calling `poll` again gets 0 instead of re-reading records being delivered. */
   private polling = false;
@@ -164,6 +167,7 @@ export class Router implements AckWatchOwner {
     this.risk = new RiskEngine(instruments.capacity, config.risk ?? {}, config.riskBuffer);
     this.risk.claimStrategy(this.strategyId); // throws when another router sharing the counters has this id
     this.reservations = new OrderReservations(orders.capacity, this.risk);
+    this.recycler = new SlotRecycler(orders, lane.commands);
     const releaser: OrderReleaser = { release: (o, handle) => this.release(o, handle) };
     this.events = new ExecutionApplier(orders, this.machine, this.risk, this.reservations, this.routing.breakers, this.stats, releaser);
     for (let id = 0; id < instruments.size; id++) {
@@ -332,6 +336,7 @@ export class Router implements AckWatchOwner {
     if (throttle !== OK) return throttle;
     const status = this.lane.commands[venue].offerPair(GatewayCommand.CANCEL, handle, 0);
     if (status !== OK) return status;
+    this.recycler.sent(handle, venue);
     this.venueCancels.take(venue);
     this.machine.apply(o, OrderEvent.CANCEL_REQUEST, now);
     return OK;
@@ -395,6 +400,7 @@ export class Router implements AckWatchOwner {
     ring.f64[(at >> 3) + 1] = ticks;
     ring.f64[(at >> 3) + 2] = lots;
     ring.commit(at);
+    this.recycler.sent(handle, venue);
     this.reservations.increase(this.orders.indexOf(handle), increase);
     this.venueOrders.take(venue);
     this.stp?.reprice(venue, o.symbolId, o.accountId, o.side, o.ordType, ticks);
@@ -424,6 +430,7 @@ export class Router implements AckWatchOwner {
     let delivered = this.live.hasQueuedUnknown ? this.live.flushUnknown(handler) : 0;
     if (this.inline !== null) this.inline.pump();
     delivered += this.lane.poll(events, limitPerVenue);
+    if (this.recycler.pending > 0) this.recycler.drain();
     // An attached router learns of a gateway failure from the worker's control block
     // (the creator hears it from the supervisor at once): checked every 64th poll.
     if (this.pool === null && this.inline === null && (++this.pollCount & 63) === 0) this.checkGateways();
@@ -525,6 +532,7 @@ export class Router implements AckWatchOwner {
       await this.inline.stop();
       this.lane.poll(this.events, Number.MAX_SAFE_INTEGER);
     } else for (const ring of this.lane.commands) ring.close();
+    this.recycler.freeAll(); // the gateways have stopped: nothing reads an order any more
     if (this.draftHandle >= 0) {
       this.orders.free(this.draftHandle);
       this.draftHandle = -1;
@@ -571,6 +579,7 @@ export class Router implements AckWatchOwner {
       this.orders.free(handle); // never left: nothing to reconcile
       return status;
     }
+    this.recycler.sent(handle, venue);
     this.live.add(id, handle, venue);
     this.reservations.open(this.orders.indexOf(handle), o.quantityLots);
     this.stp?.add(venue, o.symbolId, o.accountId, o.side, o.ordType, o.priceTicks);
@@ -591,7 +600,7 @@ export class Router implements AckWatchOwner {
     this.risk.onDone(this.strategyId, o.symbolId, o.side, this.reservations.close(this.orders.indexOf(handle)));
     const venue = this.live.remove(o.clientOrderId, handle);
     this.stp?.remove(venue, o.symbolId, o.accountId, o.side, o.ordType);
-    this.orders.free(handle);
+    this.recycler.free(handle, venue); // now, or once the venue's worker consumed its commands
   }
 
   /** Attached routers: has a gateway worker been declared failed since the last check? */

@@ -81,6 +81,20 @@ export abstract class RingBuffer {
     return this.commit(at);
   }
 
+  /** The producers' position (bytes, wrapping at 2^32, compare with `(a - b) | 0`): every record committed so far ends at or below it. */
+  producedPosition(): number {
+    return Atomics.load(this.i32, W_TAIL);
+  }
+
+  /**
+   * The consumer's published position: every record below it was handled (its handler
+   * returned) and its space released. Read with an atomic load, so whatever the consumer
+   * did with a record below it happens before what this thread does next.
+   */
+  consumedPosition(): number {
+    return Atomics.load(this.i32, W_HEAD);
+  }
+
   /** Bytes the producer cannot reuse yet: published and not yet released by the consumer (including padding). */
   size(): number {
     return (Atomics.load(this.i32, W_TAIL) - Atomics.load(this.i32, W_HEAD)) | 0;

@@ -1,0 +1,92 @@
+import type { SlabPool } from '@ringroute/core';
+import type { RingBuffer } from '../ring/RingBuffer.js';
+
+/**
+ * Frees an ended order's pool slot only once its gateway has consumed every command that
+ * named it. A gateway worker checks a command's handle and then reads the order while its
+ * adapter runs; an adapter may report the order's end from inside `submit` (a full fill
+ * while matching) or `cancel`, so the strategy thread can see the order end while the
+ * worker is still reading it. Freed and reused at that moment, the slot would hand the
+ * adapter the new occupant's fields: a cancel for the wrong client order id.
+ *
+ * So every command records the command ring's producer position after it, and an ended
+ * order's slot goes back to the pool only when the ring's consumer position has passed
+ * that mark (the worker publishes it with an atomic store after the command's handler
+ * returned, which orders the worker's reads before this thread's reuse). Until then the
+ * slot waits here, FIFO; `drain` (every poll) frees those whose mark was passed, and a
+ * slot whose ring was closed (its worker failed or stopped) is freed at once. In the
+ * common case the mark is long passed when the order ends and the slot is freed
+ * immediately. Allocation-free.
+ */
+export class SlotRecycler {
+  private readonly pool: SlabPool;
+  private readonly commands: readonly RingBuffer[];
+  /** Per slot: the command ring's producer position after the last command naming it. */
+  private readonly marks: Int32Array;
+  private readonly queueHandle: Int32Array;
+  private readonly queueVenue: Int32Array;
+  private readonly queueMark: Int32Array;
+  private head = 0;
+  private count = 0;
+
+  constructor(pool: SlabPool, commands: readonly RingBuffer[]) {
+    this.pool = pool;
+    this.commands = commands;
+    this.marks = new Int32Array(pool.capacity);
+    this.queueHandle = new Int32Array(pool.capacity);
+    this.queueVenue = new Int32Array(pool.capacity);
+    this.queueMark = new Int32Array(pool.capacity);
+  }
+
+  /** A command naming `handle` was just committed to venue `venue`'s command ring. */
+  sent(handle: number, venue: number): void {
+    this.marks[this.pool.indexOf(handle)] = this.commands[venue].producedPosition();
+  }
+
+  /** The order in `handle` ended: free its slot now, or once venue `venue`'s worker consumed its commands. */
+  free(handle: number, venue: number): void {
+    const mark = this.marks[this.pool.indexOf(handle)];
+    if (this.count === 0 && this.passed(venue, mark)) {
+      this.pool.free(handle);
+      return;
+    }
+    const at = (this.head + this.count) % this.queueHandle.length;
+    this.queueHandle[at] = handle;
+    this.queueVenue[at] = venue;
+    this.queueMark[at] = mark;
+    this.count++;
+  }
+
+  /** Slots waiting for their worker. */
+  get pending(): number {
+    return this.count;
+  }
+
+  /** Free the waiting slots whose commands were consumed (in order). Returns how many. */
+  drain(): number {
+    let freed = 0;
+    while (this.count > 0) {
+      const at = this.head;
+      if (!this.passed(this.queueVenue[at], this.queueMark[at])) break;
+      this.pool.free(this.queueHandle[at]);
+      this.head = (at + 1) % this.queueHandle.length;
+      this.count--;
+      freed++;
+    }
+    return freed;
+  }
+
+  /** Free everything waiting (the gateways have stopped: nothing reads any order now). */
+  freeAll(): void {
+    while (this.count > 0) {
+      this.pool.free(this.queueHandle[this.head]);
+      this.head = (this.head + 1) % this.queueHandle.length;
+      this.count--;
+    }
+  }
+
+  private passed(venue: number, mark: number): boolean {
+    const ring = this.commands[venue];
+    return ((ring.consumedPosition() - mark) | 0) >= 0 || ring.isClosed;
+  }
+}
