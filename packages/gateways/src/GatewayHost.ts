@@ -39,6 +39,8 @@ class GatewayHostLoop implements WorkerLoop, RecordHandler {
   private readonly order: OrderFlyweight;
   /** The lane being read (several strategy threads may share this worker, one lane each). */
   private lane = 0;
+  /** Lanes blocked by a full event ring, as last reported to the supervisor. */
+  private reportedBlocked = 0;
 
   constructor(context: WorkerContext, adapter: GatewayAdapter, events: RingEventSink, orders: SlabPool) {
     this.context = context;
@@ -51,13 +53,23 @@ class GatewayHostLoop implements WorkerLoop, RecordHandler {
   }
 
   poll(): number {
+    const events = this.events;
+    // Events that found a lane's ring full go first, in order (see RingEventSink).
+    let work = events.blockedLanes !== 0 ? events.flush() : 0;
     const lanes = this.context.commandLanes;
-    let commands = 0;
     for (let lane = 0; lane < lanes.length; lane++) {
+      // A lane whose events wait for room gets no more commands read: the back-pressure
+      // reaches its producer (RING_FULL on its command ring) and no other lane.
+      if (events.blocked(lane)) continue;
       this.lane = lane;
-      commands += lanes[lane].read(this, 64);
+      work += lanes[lane].read(this, 64);
     }
-    return commands + this.adapter.poll(nanoTime());
+    work += this.adapter.poll(nanoTime());
+    if (events.blockedLanes !== this.reportedBlocked) {
+      this.reportedBlocked = events.blockedLanes;
+      this.context.reportBackPressure(this.reportedBlocked);
+    }
+    return work;
   }
 
   onRecord(typeId: number, ring: RingBuffer, offset: number, length: number): void {

@@ -17,25 +17,33 @@ import {
 } from '@ringroute/core';
 import { EXECUTION_EVENT_RECORD, RING_FULL, VENUE_STATUS_RECORD, type RingBuffer, type TopOfBook } from '@ringroute/router/worker';
 import type { GatewayEvents } from './GatewayAdapter.js';
+import { EventSpill } from './EventSpill.js';
+
+/** Spill `kind` of a venue status change (the others are ExecType values). */
+const VENUE_STATUS_KIND = 0;
 
 /**
  * The worker-side `GatewayEvents`: every report becomes one execution-event record in
  * the worker's event ring, laid out exactly as core's ExecutionEvent (so the router reads
  * it with the same offsets), and top-of-book goes to shared memory for this venue.
  *
- * Events are never dropped: if the event ring is full, the sink waits for the router to
- * make room (50 µs sleeps, never a hot spin) and counts the wait; only a closed ring
- * (the router is gone) makes it give up, counted in `dropped`.
+ * Events are never dropped and never waited for: if a lane's event ring is full (its
+ * strategy thread is behind), the event goes to that lane's `EventSpill` and `flush()`
+ * (every loop turn, before commands are read) writes it to the ring once there is room,
+ * in order. The gateway host reads no commands from a lane that has a spill, so the
+ * back-pressure reaches that lane's producer as RING_FULL and no other lane. Only a
+ * closed ring (the router is gone) makes an event count as `dropped`.
  */
 export class RingEventSink implements GatewayEvents {
-  /** Times an event had to wait for space. */
-  fullWaits = 0;
+  /** Events that found their lane's ring full and went to its spill. */
+  spilled = 0;
   /** Events lost because the ring was closed. */
   dropped = 0;
   private readonly rings: readonly RingBuffer[];
+  private readonly spills: EventSpill[];
+  private spilling = 0; // lanes with a non-empty spill
   private readonly book: TopOfBook | null;
   private readonly venueId: number;
-  private readonly scratch = new Int32Array(new SharedArrayBuffer(4));
   /** Lane of each order slot (set when its NEW is read), for workers shared by several strategy threads. */
   private readonly laneOfSlot: Uint8Array;
   private readonly indexMask: number;
@@ -49,10 +57,52 @@ export class RingEventSink implements GatewayEvents {
    */
   constructor(rings: RingBuffer | readonly RingBuffer[], venueId: number, book: TopOfBook | null, slotCapacity = 1) {
     this.rings = Array.isArray(rings) ? rings : [rings as RingBuffer];
+    this.spills = this.rings.map(() => new EventSpill());
     this.venueId = venueId;
     this.book = book;
     this.laneOfSlot = new Uint8Array(this.rings.length > 1 ? slotCapacity : 1);
     this.indexMask = this.rings.length > 1 ? slotCapacity - 1 : 0;
+  }
+
+  /** Does `lane` have events waiting for room in its ring? (The host then reads no commands from it.) */
+  blocked(lane: number): boolean {
+    return this.spilling !== 0 && this.spills[lane].count > 0;
+  }
+
+  /** Lanes with events waiting for room. */
+  get blockedLanes(): number {
+    return this.spilling;
+  }
+
+  /** Events waiting for room, across lanes. */
+  get backlog(): number {
+    let n = 0;
+    for (const spill of this.spills) n += spill.count;
+    return n;
+  }
+
+  /** Write what waits in the spills to the rings, in order, as far as they have room. Returns events written. */
+  flush(): number {
+    if (this.spilling === 0) return 0;
+    let written = 0;
+    for (let lane = 0; lane < this.rings.length; lane++) {
+      const spill = this.spills[lane];
+      if (spill.count === 0) continue;
+      const ring = this.rings[lane];
+      while (spill.count > 0) {
+        const v = spill.values;
+        const i = spill.peek();
+        const status = v[i] === VENUE_STATUS_KIND
+          ? ring.offerPair(VENUE_STATUS_RECORD, this.venueId, v[i + 8])
+          : this.put(ring, v[i], v[i + 1], v[i + 2], v[i + 3], v[i + 4], v[i + 5], v[i + 6], v[i + 7], v[i + 8], v[i + 9]);
+        if (status === RING_FULL) break;
+        if (status < 0) this.dropped++;
+        spill.shift();
+        written++;
+      }
+      if (spill.count === 0) this.spilling--;
+    }
+    return written;
   }
 
   /** The order in slot handle's index belongs to `lane` from now on (its NEW was read there). */
@@ -101,14 +151,11 @@ export class RingEventSink implements GatewayEvents {
 
   /** Tell every lane's router that the venue went down or came back. */
   venueStatus(up: boolean): void {
-    for (const ring of this.rings) {
-      let status = ring.offerPair(VENUE_STATUS_RECORD, this.venueId, up ? 1 : 0);
-      while (status === RING_FULL) {
-        this.fullWaits++;
-        Atomics.wait(this.scratch, 0, 0, 0.05);
-        status = ring.offerPair(VENUE_STATUS_RECORD, this.venueId, up ? 1 : 0);
-      }
-      if (status < 0) this.dropped++;
+    for (let lane = 0; lane < this.rings.length; lane++) {
+      const spill = this.spills[lane];
+      const status = spill.count > 0 ? RING_FULL : this.rings[lane].offerPair(VENUE_STATUS_RECORD, this.venueId, up ? 1 : 0);
+      if (status === RING_FULL) this.spill(lane, VENUE_STATUS_KIND, 0, 0, 0, 0, 0, 0, 0, up ? 1 : 0, 0);
+      else if (status < 0) this.dropped++;
     }
   }
 
@@ -124,17 +171,39 @@ export class RingEventSink implements GatewayEvents {
     reason: number,
   ): void {
     const rings = this.rings;
-    const ring = rings.length === 1 ? rings[0] : rings[this.forcedLane >= 0 ? this.forcedLane : this.laneOfSlot[handle & this.indexMask]];
-    let at = ring.claim(EXECUTION_EVENT_RECORD, EXEC_RECORD_BYTES);
-    while (at === RING_FULL) {
-      this.fullWaits++;
-      Atomics.wait(this.scratch, 0, 0, 0.05);
-      at = ring.claim(EXECUTION_EVENT_RECORD, EXEC_RECORD_BYTES);
-    }
-    if (at < 0) {
-      this.dropped++;
-      return;
-    }
+    const lane = rings.length === 1 ? 0 : this.forcedLane >= 0 ? this.forcedLane : this.laneOfSlot[handle & this.indexMask];
+    const now = nanoTime();
+    // Behind events already waiting for this lane, never ahead of them.
+    const status = this.spilling !== 0 && this.spills[lane].count > 0
+      ? RING_FULL
+      : this.put(rings[lane], type, handle, clientOrderId, venueOrderId, priceTicks, lastLots, cumLots, leavesLots, reason, now);
+    if (status === RING_FULL) this.spill(lane, type, handle, clientOrderId, venueOrderId, priceTicks, lastLots, cumLots, leavesLots, reason, now);
+    else if (status < 0) this.dropped++;
+  }
+
+  private spill(lane: number, kind: number, handle: number, clientOrderId: number, venueOrderId: number, price: number, last: number, cum: number, leaves: number, reason: number, timeNs: number): void {
+    const spill = this.spills[lane];
+    if (spill.count === 0) this.spilling++;
+    spill.push(kind, handle, clientOrderId, venueOrderId, price, last, cum, leaves, reason, timeNs);
+    this.spilled++;
+  }
+
+  /** One execution-event record into `ring`: OK, RING_FULL or another ring status. */
+  private put(
+    ring: RingBuffer,
+    type: number,
+    handle: number,
+    clientOrderId: number,
+    venueOrderId: number,
+    priceTicks: number,
+    lastLots: number,
+    cumLots: number,
+    leavesLots: number,
+    reason: number,
+    timeNs: number,
+  ): number {
+    const at = ring.claim(EXECUTION_EVENT_RECORD, EXEC_RECORD_BYTES);
+    if (at < 0) return at;
     const f64 = ring.f64;
     const i32 = ring.i32;
     const u8 = ring.u8;
@@ -144,12 +213,12 @@ export class RingEventSink implements GatewayEvents {
     f64[(at + EXEC_LAST_QTY_LOTS_OFFSET) >> 3] = lastLots;
     f64[(at + EXEC_CUM_QTY_LOTS_OFFSET) >> 3] = cumLots;
     f64[(at + EXEC_LEAVES_LOTS_OFFSET) >> 3] = leavesLots;
-    f64[(at + EXEC_EVENT_TIME_NS_OFFSET) >> 3] = nanoTime();
+    f64[(at + EXEC_EVENT_TIME_NS_OFFSET) >> 3] = timeNs;
     i32[(at + EXEC_ORDER_HANDLE_OFFSET) >> 2] = handle;
     u8[at + EXEC_REJECT_REASON_OFFSET] = reason & 0xff;
     u8[at + EXEC_REJECT_REASON_OFFSET + 1] = reason >>> 8;
     u8[at + EXEC_TYPE_OFFSET] = type;
     u8[at + EXEC_FLAGS_OFFSET] = 0;
-    ring.commit(at);
+    return ring.commit(at);
   }
 }

@@ -73,8 +73,9 @@ export class Router implements AckWatchOwner {
   private readonly lane: GatewayLane;
   /** Gateways running on this thread (`gateways: 'inline'`), driven by poll; else null. */
   private readonly inline: InlineGateways | null;
-  /** Venues whose worker failure was handled (UNKNOWNs queued). */
+  /** Per venue: 0 healthy, 1 its gateway failed (to settle at the next poll), 2 settled (UNKNOWNs queued). */
   private readonly venueLost: Uint8Array;
+  private lossPending = false;
   private readonly venueLimits: readonly VenueLimits[];
   private readonly options: RouterOptions;
   private readonly order: OrderFlyweight;
@@ -434,6 +435,10 @@ export class Router implements AckWatchOwner {
     // An attached router learns of a gateway failure from the worker's control block
     // (the creator hears it from the supervisor at once): checked every 64th poll.
     if (this.pool === null && this.inline === null && (++this.pollCount & 63) === 0) this.checkGateways();
+    if (this.lossPending) {
+      this.settleLosses();
+      delivered += this.live.flushUnknown(handler);
+    }
     const watch = this.ackWatch;
     if (watch !== null && watch.size > 0) {
       // Judged at the poll's time; with none given and no event read, the clock is read
@@ -523,6 +528,8 @@ export class Router implements AckWatchOwner {
     }
     // Whatever is still live did not resolve in time: its fate is unknown.
     if (this.pool === null && this.inline === null) this.checkGateways();
+    this.events.handler = handler;
+    if (this.lossPending) this.settleLosses();
     this.live.flushUnknown(handler);
     this.live.loseAll(handler);
     this.events.handler = handler;
@@ -610,11 +617,29 @@ export class Router implements AckWatchOwner {
     }
   }
 
-  /** @internal A gateway failed: every order it held is now UNKNOWN (reported on the next poll). */
+  /**
+   * @internal A gateway failed: its breaker opens now, and at the next poll every order it
+   * held becomes UNKNOWN (settleLosses), after what it published before it died.
+   */
   markVenueUnknown(venue: number): void {
-    if (this.venueLost[venue] === 1) return;
+    if (this.venueLost[venue] !== 0) return;
     this.venueLost[venue] = 1;
     this.routing.breakers[venue].trip(true);
-    this.live.loseVenue(venue);
+    this.lossPending = true;
+  }
+
+  /**
+   * Settle failed gateways: first apply every event they published before they died (an
+   * ack or a fill already in their event ring is a fact, and would otherwise move an
+   * UNKNOWN order back to working), then mark what is still open there UNKNOWN.
+   */
+  private settleLosses(): void {
+    this.lossPending = false;
+    for (let venue = 0; venue < this.venueLost.length; venue++) {
+      if (this.venueLost[venue] !== 1) continue;
+      this.venueLost[venue] = 2;
+      this.lane.events[venue].read(this.events, Number.MAX_SAFE_INTEGER);
+      this.live.loseVenue(venue);
+    }
   }
 }

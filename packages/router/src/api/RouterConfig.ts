@@ -78,6 +78,12 @@ export interface RouterConfig extends RouterOptions {
    * give each strategy its own `strategyId`.
    */
   riskBuffer?: SharedArrayBuffer;
+  /**
+   * A gateway worker whose loop makes no progress this long is declared hung and
+   * terminated (default 5,000 ms). A worker whose strategy lane is slow is not hung: it
+   * keeps looping and spills that lane's events (see `GatewayWorker.blockedLanes`).
+   */
+  heartbeatTimeoutMs?: number;
   /** Called once per gateway failure, after its in-flight orders were marked UNKNOWN. */
   onGatewayFailure?: (failure: WorkerFailure) => void;
 }

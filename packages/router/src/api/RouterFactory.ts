@@ -28,8 +28,17 @@ export async function startRouter(config: RouterConfig): Promise<Router> {
   });
   if (config.gateways === 'inline') {
     if ((config.strategyThreads ?? 1) !== 1) throw new ConfigurationError('ERR_INVALID_ARGUMENT', "inline gateways serve one strategy thread: strategyThreads must be 1", config.strategyThreads);
-    const inline = await InlineGateways.start(config.venues.map((v) => v.task), data);
-    return new Router(config, instruments, orders, topOfBook, inline.lane, null, inline);
+    let inlineRouter: Router | null = null;
+    const inline = await InlineGateways.start(
+      config.venues.map((v) => v.task),
+      data,
+      (failure) => {
+        inlineRouter?.markVenueUnknown(failure.index);
+        config.onGatewayFailure?.(failure);
+      },
+    );
+    inlineRouter = new Router(config, instruments, orders, topOfBook, inline.lane, null, inline);
+    return inlineRouter;
   }
   let router: Router | null = null;
   const pool = await WorkerPool.start({
@@ -40,6 +49,7 @@ export async function startRouter(config: RouterConfig): Promise<Router> {
     idle: config.idle ?? 'backoff',
     idles: config.venues.map((v) => v.idle ?? config.idle ?? 'backoff'),
     data,
+    heartbeatTimeoutMs: config.heartbeatTimeoutMs,
     onFailure: (failure) => {
       router?.markVenueUnknown(failure.index);
       config.onGatewayFailure?.(failure);

@@ -9,6 +9,7 @@ import { Doorbell } from '../wait/Doorbell.js';
 import { GatewayLane, type LaneLink } from './GatewayLane.js';
 import type { IdleStrategyName } from '../wait/IdleStrategy.js';
 import {
+  C_BLOCKED_LANES,
   C_HANDLER_ERRORS,
   C_HEARTBEAT,
   C_STATE,
@@ -101,6 +102,11 @@ export class GatewayWorker {
   /** Records whose handler threw inside the worker (the loop kept running). */
   get handlerErrors(): number {
     return Atomics.load(this.control, C_HANDLER_ERRORS);
+  }
+
+  /** Lanes whose event ring is full with events waiting (a strategy thread behind): back-pressure, not a hang. */
+  get blockedLanes(): number {
+    return Atomics.load(this.control, C_BLOCKED_LANES);
   }
 }
 

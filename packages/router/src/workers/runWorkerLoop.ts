@@ -5,7 +5,7 @@ import { OneToOneRingBuffer } from '../ring/OneToOneRingBuffer.js';
 import type { RingBuffer } from '../ring/RingBuffer.js';
 import { Doorbell } from '../wait/Doorbell.js';
 import { AsyncBackoffIdleStrategy, createIdleStrategy } from '../wait/IdleStrategy.js';
-import { C_HANDLER_ERRORS, C_HEARTBEAT, C_STATE, C_STOP, C_THREAD_ID, WorkerState, type WorkerStart, type WorkerSummary } from './protocol.js';
+import { C_BLOCKED_LANES, C_HANDLER_ERRORS, C_HEARTBEAT, C_STATE, C_STOP, C_THREAD_ID, WorkerState, type WorkerStart, type WorkerSummary } from './protocol.js';
 
 /** What a worker task sees: its rings, its doorbell and its start data. */
 export interface WorkerContext {
@@ -27,6 +27,12 @@ export interface WorkerContext {
   readonly stopping: boolean;
   /** Count a record whose handler threw (the loop keeps running). */
   handlerFailed(): void;
+  /**
+   * Tell the supervisor how many lanes' event rings are full with events waiting (0 when
+   * none): back-pressure from a slow strategy thread, which the loop rides out without
+   * blocking (its heartbeat keeps beating), shown as `GatewayWorker.blockedLanes`.
+   */
+  reportBackPressure(lanes: number): void;
 }
 
 /** The body of a gateway worker: polled until stop, then closed. */
@@ -69,6 +75,9 @@ export async function runWorkerLoop(start: WorkerStart, create: (ctx: WorkerCont
     },
     handlerFailed() {
       control[C_HANDLER_ERRORS] = (control[C_HANDLER_ERRORS] + 1) | 0;
+    },
+    reportBackPressure(lanes: number) {
+      Atomics.store(control, C_BLOCKED_LANES, lanes);
     },
   };
   const loop = await create(context);
