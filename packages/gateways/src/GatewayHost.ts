@@ -129,6 +129,8 @@ export async function runGatewayHost(
     const book = data.topOfBook === null ? null : TopOfBook.attach(data.topOfBook);
     const events = new RingEventSink(context.eventLanes, data.venueId, book, orders.capacity);
     const adapter = await createAdapter(data);
+    // Before RUNNING: the router reads it at start and enforces it before enqueueing.
+    context.declareVenue({ ...adapter.capabilities, rateLimits: adapter.rateLimits });
     await adapter.connect(events);
     return new GatewayHostLoop(context, adapter, events, orders);
   });

@@ -28,6 +28,8 @@ export { GatewayLane, type LaneLink } from './workers/GatewayLane.js';
 export { InlineGateways } from './workers/InlineGateways.js';
 export type { WorkerFailure, WorkerPoolOptions } from './workers/WorkerPool.js';
 export { MAX_LANES, WorkerState } from './workers/protocol.js';
+export { MAX_RATE_RULES, readVenueDeclaration } from './workers/VenueDeclaration.js';
+export type { VenueDeclaration, VenueRateRule } from './workers/VenueDeclaration.js';
 export type { CommandRingKind, WorkerStart, WorkerSummary } from './workers/protocol.js';
 
 /** The built-in echo task: returns every command as an event (tests, benchmarks, template). */
@@ -48,7 +50,9 @@ export { VenueThrottle } from './api/VenueThrottle.js';
 export { AckWatch, type AckWatchOwner } from './api/AckWatch.js';
 export type { OrderEventHandler } from './api/OrderEventHandler.js';
 export type { EventLoopHandle } from './api/EventLoop.js';
-export { INVALID_REQUEST, NOT_WORKING, ROUTER_STOPPED, routerStatusName, UNKNOWN_ORDER, UNKNOWN_VENUE, VENUE_UNHEALTHY } from './api/RouterStatus.js';
+export { INVALID_REQUEST, NOT_WORKING, ROUTER_STOPPED, routerStatusName, UNKNOWN_ORDER, UNKNOWN_VENUE, VENUE_UNHEALTHY, VENUE_UNSUPPORTED } from './api/RouterStatus.js';
+export { VenueCapabilities } from './api/VenueCapabilities.js';
+export { RATE_CANCEL, RATE_ORDER, VenueRateLimits } from './api/VenueRateLimits.js';
 export { BreakerState, CircuitBreaker } from './api/CircuitBreaker.js';
 export type { BreakerOptions } from './api/CircuitBreaker.js';
 export { MAX_COUNTER_LOTS, MAX_STRATEGIES, RiskEngine } from './api/RiskEngine.js';

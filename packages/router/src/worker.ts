@@ -17,3 +17,5 @@ export * from './ring/RingStatus.js';
 export { Doorbell } from './wait/Doorbell.js';
 export { COMMAND_BYTES, EXECUTION_EVENT_RECORD, GatewayCommand, REPLACE_COMMAND_BYTES, VENUE_STATUS_RECORD } from './protocol/GatewayCommand.js';
 export { Quote, TopOfBook } from './protocol/TopOfBook.js';
+export { checkVenueDeclaration, MAX_RATE_RULES } from './workers/VenueDeclaration.js';
+export type { VenueDeclaration, VenueRateRule } from './workers/VenueDeclaration.js';

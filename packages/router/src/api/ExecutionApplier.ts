@@ -25,10 +25,17 @@ import type { CircuitBreaker } from './CircuitBreaker.js';
 import type { OrderEventHandler } from './OrderEventHandler.js';
 import type { RiskEngine } from './RiskEngine.js';
 import type { OrderReservations } from './OrderReservations.js';
+import type { ReplaceEmulation } from './ReplaceEmulation.js';
 
-/** What the applier hands back: an order that became terminal, still wrapped by `order`. */
+/** The router's side of event application. */
 export interface OrderReleaser {
+  /** An order that became terminal, still wrapped by `order`. */
   release(order: OrderFlyweight, handle: number): void;
+  /**
+   * The venue canceled an order whose emulated replace was pending: send its replacement.
+   * True if it went (the old order then ends silently), false to end it as a plain cancel.
+   */
+  replaceCanceled(order: OrderFlyweight, handle: number, nowNs: number): boolean;
 }
 
 /** Counts of everything a router has seen (for reports and the demo). */
@@ -71,11 +78,21 @@ export class ExecutionApplier implements RecordHandler {
   private readonly machine: OrderStateMachine;
   private readonly risk: RiskEngine;
   private readonly reservations: OrderReservations;
+  private readonly emulation: ReplaceEmulation;
   private readonly breakers: readonly CircuitBreaker[];
   private readonly stats: RouterStats;
   private readonly owner: OrderReleaser;
 
-  constructor(pool: SlabPool, machine: OrderStateMachine, risk: RiskEngine, reservations: OrderReservations, breakers: readonly CircuitBreaker[], stats: RouterStats, owner: OrderReleaser) {
+  constructor(
+    pool: SlabPool,
+    machine: OrderStateMachine,
+    risk: RiskEngine,
+    reservations: OrderReservations,
+    emulation: ReplaceEmulation,
+    breakers: readonly CircuitBreaker[],
+    stats: RouterStats,
+    owner: OrderReleaser,
+  ) {
     this.handler = {};
     this.now = undefined;
     this.order = new OrderFlyweight(pool);
@@ -83,6 +100,7 @@ export class ExecutionApplier implements RecordHandler {
     this.machine = machine;
     this.risk = risk;
     this.reservations = reservations;
+    this.emulation = emulation;
     this.breakers = breakers;
     this.stats = stats;
     this.owner = owner;
@@ -113,7 +131,9 @@ export class ExecutionApplier implements RecordHandler {
           o.venueOrderId = ring.f64[(at + EXEC_VENUE_ORDER_ID_OFFSET) >> 3];
           o.ackNs = now;
           this.stats.accepted++;
-          h.onAccepted?.(o);
+          // The replacement of an emulated replace: to the strategy, its replace is done.
+          if (this.emulation.takeReplacementAck(this.pool.indexOf(handle))) h.onReplaced?.(o);
+          else h.onAccepted?.(o);
         }
         break;
       case ExecType.FILL: {
@@ -147,6 +167,10 @@ export class ExecutionApplier implements RecordHandler {
           const missed = cum - o.filledLots;
           if (this.machine.applyFill(o, missed, o.priceTicks, now) >= 0) this.filled(o, handle, missed);
         }
+        if (this.emulation.pending(this.pool.indexOf(handle)) && o.state === OrderState.PENDING_REPLACE && this.owner.replaceCanceled(o, handle, now)) {
+          this.machine.apply(o, OrderEvent.CANCELED, now); // ends silently: its replacement carries on
+          break;
+        }
         if (this.machine.apply(o, OrderEvent.CANCELED, now) >= 0) {
           this.stats.canceled++;
           h.onCanceled?.(o, reason);
@@ -168,7 +192,13 @@ export class ExecutionApplier implements RecordHandler {
         break;
       case ExecType.CANCEL_REJECT:
       case ExecType.REPLACE_REJECT: {
-        const event = ring.u8[at + EXEC_TYPE_OFFSET] === ExecType.CANCEL_REJECT ? OrderEvent.CANCEL_REJECT : OrderEvent.REPLACE_REJECT;
+        let event = ring.u8[at + EXEC_TYPE_OFFSET] === ExecType.CANCEL_REJECT ? OrderEvent.CANCEL_REJECT : OrderEvent.REPLACE_REJECT;
+        const index = this.pool.indexOf(handle);
+        if (this.emulation.pending(index)) {
+          // The cancel of an emulated replace was refused: the replace was.
+          this.emulation.end(index);
+          event = OrderEvent.REPLACE_REJECT;
+        }
         if (this.machine.apply(o, event, now) >= 0) {
           // A refused replace gives back the increase it had reserved.
           if (event === OrderEvent.REPLACE_REJECT) this.reservations.settle(this.pool.indexOf(handle), o.symbolId, o.side, o.leavesLots);

@@ -260,6 +260,15 @@ export class RiskEngine {
     else Atomics.sub(this.c, base + S_SELL_EXPOSURE, lots);
   }
 
+  /**
+   * Count one more open order without a check: an emulated replace's new order takes the
+   * place of the old one, which `onDone` then gives back (the count never moves net).
+   */
+  addOpen(strategyId: number, symbolId: number): void {
+    Atomics.add(this.c, W_OPEN_STRATEGY + (strategyId & (MAX_STRATEGIES - 1)) * STRATEGY_STRIDE, 1);
+    Atomics.add(this.c, W_SYMBOLS + symbolId * PER_SYMBOL + S_OPEN, 1);
+  }
+
   /** An order ended (filled, canceled, rejected, expired) with `reservedLots` still counted as working. */
   onDone(strategyId: number, symbolId: number, side: number, reservedLots: number): void {
     Atomics.sub(this.c, W_OPEN_STRATEGY + (strategyId & (MAX_STRATEGIES - 1)) * STRATEGY_STRIDE, 1);

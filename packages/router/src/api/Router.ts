@@ -30,13 +30,15 @@ import { AckWatch, type AckWatchOwner } from './AckWatch.js';
 import { ExecutionApplier, type OrderReleaser, type RouterStats } from './ExecutionApplier.js';
 import { OrderReservations } from './OrderReservations.js';
 import { SlotRecycler } from './SlotRecycler.js';
+import { ReplaceEmulation } from './ReplaceEmulation.js';
 import { LiveOrders } from './LiveOrders.js';
 import { OrderRequestParser } from './OrderRequestParser.js';
 import { attachRouter, startRouter } from './RouterFactory.js';
 import { startEventLoop, type EventLoopHandle } from './EventLoop.js';
 import { RISK_SELF_TRADE, RISK_VENUE_CANCEL_RATE, RISK_VENUE_ORDER_RATE } from './RiskStatus.js';
-import { VenueThrottle } from './VenueThrottle.js';
-import { INVALID_REQUEST, NOT_WORKING, ROUTER_STOPPED, UNKNOWN_ORDER } from './RouterStatus.js';
+import { RATE_CANCEL, RATE_ORDER, VenueRateLimits } from './VenueRateLimits.js';
+import { VenueCapabilities } from './VenueCapabilities.js';
+import { INVALID_REQUEST, NOT_WORKING, ROUTER_STOPPED, UNKNOWN_ORDER, VENUE_UNSUPPORTED } from './RouterStatus.js';
 
 /**
  * The router a strategy embeds: validates an order against its instrument, puts it in the
@@ -100,6 +102,10 @@ export class Router implements AckWatchOwner {
   private readonly reservations: OrderReservations;
   /** Frees an ended order's slot once its gateway consumed every command naming it. */
   private readonly recycler: SlotRecycler;
+  /** Replaces on venues without native amend: cancel, then a new order. */
+  private readonly emulation: ReplaceEmulation;
+  /** Where an emulated replace's new order is written (never re-pointed by a handler). */
+  private readonly successor: OrderFlyweight;
   private stopping = false;
   /** True while `poll` runs: a handler calling `poll` again gets 0 instead of re-reading records being delivered. */
   private polling = false;
@@ -113,9 +119,10 @@ export class Router implements AckWatchOwner {
   private pollCount = 0;
   /** The opt-in async event loop, while one runs. */
   private eventLoop: EventLoopHandle | null = null;
-  /** Each venue's published order and cancel rate limits. */
-  private readonly venueOrders: VenueThrottle;
-  private readonly venueCancels: VenueThrottle;
+  /** Each venue's rate limits: `VenueConfig`'s and its gateway's declared ones. */
+  private readonly rates: VenueRateLimits;
+  /** What each venue accepts (its gateway's declaration). */
+  private readonly capabilities: VenueCapabilities;
   /** Scratch for `submitSplit`: each child's venue and lots. */
   private readonly splitVenues: Int32Array;
   private readonly splitLots: Float64Array;
@@ -148,7 +155,14 @@ export class Router implements AckWatchOwner {
       breaker: config.breaker,
     };
     this.nextClientOrderId = lane.lane * 2 ** 40 + 1;
-    this.routing = new VenueRouting(config, instruments, topOfBook);
+    // What each gateway declared (capabilities, rate limits): written before it reported RUNNING.
+    const declarations = config.venues.map((_, v) => lane.declaration(v));
+    this.capabilities = new VenueCapabilities(declarations);
+    this.rates = new VenueRateLimits(
+      config.venues.map((v, i) => [...VenueRateLimits.configRules(v), ...(declarations[i]?.rateLimits ?? [])]),
+      instruments.capacity,
+    );
+    this.routing = new VenueRouting(config, instruments, topOfBook, this.capabilities);
     this.order = new OrderFlyweight(orders);
     this.request = new OrderRequestParser(instruments);
     this.draft = new OrderFlyweight(orders);
@@ -156,8 +170,6 @@ export class Router implements AckWatchOwner {
     this.stp = config.selfTradePrevention === false ? null : new SelfTradeGuard(config.venues.length, instruments.capacity);
     this.splitVenues = new Int32Array(config.venues.length);
     this.splitLots = new Float64Array(config.venues.length);
-    this.venueOrders = new VenueThrottle(config.venues.map((v) => ({ perSecond: v.ordersPerSecond, burst: v.orderBurst })));
-    this.venueCancels = new VenueThrottle(config.venues.map((v) => ({ perSecond: v.cancelsPerSecond, burst: v.cancelBurst })));
     this.ackTimeoutNs = (config.ackTimeoutMs ?? 1_000) * 1e6;
     this.ackWatch = this.ackTimeoutNs > 0 ? new AckWatch(orders.capacity) : null;
     // LiveOrders and the applier each own a flyweight: the orders they hand to a handler
@@ -169,8 +181,13 @@ export class Router implements AckWatchOwner {
     this.risk.claimStrategy(this.strategyId); // throws when another router sharing the counters has this id
     this.reservations = new OrderReservations(orders.capacity, this.risk);
     this.recycler = new SlotRecycler(orders, lane.commands);
-    const releaser: OrderReleaser = { release: (o, handle) => this.release(o, handle) };
-    this.events = new ExecutionApplier(orders, this.machine, this.risk, this.reservations, this.routing.breakers, this.stats, releaser);
+    this.emulation = new ReplaceEmulation(orders.capacity);
+    this.successor = new OrderFlyweight(orders);
+    const owner: OrderReleaser = {
+      release: (o, handle) => this.release(o, handle),
+      replaceCanceled: (o, handle, now) => this.replaceCanceled(o, handle, now),
+    };
+    this.events = new ExecutionApplier(orders, this.machine, this.risk, this.reservations, this.emulation, this.routing.breakers, this.stats, owner);
     for (let id = 0; id < instruments.size; id++) {
       const spec = instruments.spec(id);
       if (spec !== undefined) this.risk.setNotionalPerTickLot(id, spec.tick.stepValue * spec.lot.stepValue);
@@ -228,11 +245,12 @@ export class Router implements AckWatchOwner {
     const parsed = p.parse(request);
     if (parsed !== OK) return parsed;
     const now = nanoTime();
-    const venue = this.routing.select(request.venue, p.symbolId, p.side, p.priceTicks, now);
+    const venue = this.routing.select(request.venue, p.symbolId, p.side, p.priceTicks, now, p.ordType, p.tif, p.flags);
     if (venue < 0) return venue;
+    if (!this.capabilities.supports(venue, p.ordType, p.tif, p.flags)) return VENUE_UNSUPPORTED;
     const account = request.account ?? this.accountId;
     if (this.selfTrade(venue, p.symbolId, account, p.side, p.ordType, p.priceTicks)) return RISK_SELF_TRADE;
-    if (!this.venueOrders.allows(venue, now)) return RISK_VENUE_ORDER_RATE;
+    if (!this.rates.allows(venue, p.symbolId, RATE_ORDER, now)) return RISK_VENUE_ORDER_RATE;
     const risk = this.risk.checkNew(this.strategyId, p.symbolId, p.side, p.ordType, p.priceTicks, p.quantityLots, now);
     if (risk !== OK) return risk;
     const ticks = p.priceTicks === p.priceTicks ? p.priceTicks : 0;
@@ -252,7 +270,7 @@ export class Router implements AckWatchOwner {
     const parsed = p.parse(request);
     if (parsed !== OK) return parsed;
     const spec = this.instruments.spec(p.symbolId)!;
-    const count = this.routing.split(p.symbolId, p.side, p.priceTicks, p.quantityLots, nanoTime(), this.splitVenues, this.splitLots);
+    const count = this.routing.split(p.symbolId, p.side, p.priceTicks, p.quantityLots, nanoTime(), this.splitVenues, this.splitLots, p.ordType, p.tif, p.flags);
     if (count < 0) return count;
     let sent = 0;
     for (let i = 0; i < count; i++) {
@@ -313,8 +331,9 @@ export class Router implements AckWatchOwner {
     const now = nowNs === undefined ? nanoTime() : nowNs;
     const venue = this.routing.selectIndex(d.venueId === 0xffff ? -1 : d.venueId, symbolId, now);
     if (status === OK && venue < 0) status = venue;
+    if (status === OK && !this.capabilities.supports(venue, d.ordType, d.tif, d.flags)) status = VENUE_UNSUPPORTED;
     if (status === OK && this.selfTrade(venue, symbolId, d.accountId, d.side, d.ordType, d.priceTicks)) status = RISK_SELF_TRADE;
-    if (status === OK && !this.venueOrders.allows(venue, now)) status = RISK_VENUE_ORDER_RATE;
+    if (status === OK && !this.rates.allows(venue, symbolId, RATE_ORDER, now)) status = RISK_VENUE_ORDER_RATE;
     if (status === OK) status = this.risk.checkNew(this.strategyId, symbolId, d.side, d.ordType, d.priceTicks, d.quantityLots, now);
     if (status !== OK) {
       this.orders.free(handle);
@@ -332,13 +351,13 @@ export class Router implements AckWatchOwner {
     if (OrderStateMachine.next(o.state, OrderEvent.CANCEL_REQUEST, o.state) < 0) return NOT_WORKING;
     const now = nowNs === undefined ? nanoTime() : nowNs;
     const venue = this.live.venueOf(handle);
-    if (!this.venueCancels.allows(venue, now)) return RISK_VENUE_CANCEL_RATE;
+    if (!this.rates.allows(venue, o.symbolId, RATE_CANCEL, now)) return RISK_VENUE_CANCEL_RATE;
     const throttle = this.risk.checkCancel(now);
     if (throttle !== OK) return throttle;
     const status = this.lane.commands[venue].offerPair(GatewayCommand.CANCEL, handle, 0);
     if (status !== OK) return status;
     this.recycler.sent(handle, venue);
-    this.venueCancels.take(venue);
+    this.rates.take(venue, o.symbolId, RATE_CANCEL);
     this.machine.apply(o, OrderEvent.CANCEL_REQUEST, now);
     return OK;
   }
@@ -387,10 +406,13 @@ export class Router implements AckWatchOwner {
     const now = nowNs === undefined ? nanoTime() : nowNs;
     const venue = this.live.venueOf(handle);
     if (this.selfTrade(venue, o.symbolId, o.accountId, o.side, o.ordType, ticks)) return RISK_SELF_TRADE;
-    if (!this.venueOrders.allows(venue, now)) return RISK_VENUE_ORDER_RATE;
+    if (!this.rates.allows(venue, o.symbolId, RATE_ORDER, now)) return RISK_VENUE_ORDER_RATE;
+    const emulate = !this.capabilities.amends(venue);
+    if (emulate && !this.rates.allows(venue, o.symbolId, RATE_CANCEL, now)) return RISK_VENUE_CANCEL_RATE;
     const increase = lots > o.quantityLots ? lots - o.quantityLots : 0;
     const risk = this.risk.checkReplace(o.symbolId, o.side, o.ordType, ticks, lots, increase, now);
     if (risk !== OK) return risk;
+    if (emulate) return this.emulateReplace(o, handle, venue, ticks, lots, increase, now);
     const ring = this.lane.commands[venue];
     const at = ring.claim(GatewayCommand.REPLACE, 24);
     if (at < 0) {
@@ -403,7 +425,7 @@ export class Router implements AckWatchOwner {
     ring.commit(at);
     this.recycler.sent(handle, venue);
     this.reservations.increase(this.orders.indexOf(handle), increase);
-    this.venueOrders.take(venue);
+    this.rates.take(venue, o.symbolId, RATE_ORDER);
     this.stp?.reprice(venue, o.symbolId, o.accountId, o.side, o.ordType, ticks);
     this.machine.apply(o, OrderEvent.REPLACE_REQUEST, now);
     return OK;
@@ -592,7 +614,7 @@ export class Router implements AckWatchOwner {
     this.stp?.add(venue, o.symbolId, o.accountId, o.side, o.ordType, o.priceTicks);
     this.routing.breakers[venue].onSent();
     this.ackWatch?.watch(handle, id, now);
-    this.venueOrders.take(venue);
+    this.rates.take(venue, o.symbolId, RATE_ORDER);
     this.stats.submitted++;
     return id;
   }
@@ -602,8 +624,87 @@ export class Router implements AckWatchOwner {
     return this.stp !== null && this.stp.wouldCross(venue, symbolId, account, side, ordType, ticks, this.live.venueOfSlot, this.probe);
   }
 
+  /**
+   * The client order id that replaced `clientOrderId` through an emulated replace (venues
+   * without native amend give the new order a new id), following a chain of them; -1 if
+   * it was not replaced or its replacement has ended.
+   */
+  replacedId(clientOrderId: number): number {
+    return this.emulation.successorOf(clientOrderId);
+  }
+
+  /** Replace on a venue without amend, step 1: a cancel goes out; the order is PENDING_REPLACE (see ReplaceEmulation). */
+  private emulateReplace(o: OrderFlyweight, handle: number, venue: number, ticks: number, lots: number, increase: number, now: number): number {
+    const status = this.lane.commands[venue].offerPair(GatewayCommand.CANCEL, handle, 0);
+    if (status !== OK) {
+      this.risk.release(o.symbolId, o.side, increase);
+      return status;
+    }
+    const index = this.orders.indexOf(handle);
+    this.recycler.sent(handle, venue);
+    this.reservations.increase(index, increase);
+    this.rates.take(venue, o.symbolId, RATE_CANCEL);
+    this.emulation.begin(index, ticks, lots);
+    this.machine.apply(o, OrderEvent.REPLACE_REQUEST, now);
+    return OK;
+  }
+
+  /**
+   * Replace on a venue without amend, step 2 (from the applier): the venue canceled the
+   * old order. Send the new one for the new price and what is left to fill, hand it the old
+   * order's share of the counters, and return true; false leaves it a plain cancel.
+   */
+  private replaceCanceled(o: OrderFlyweight, oldHandle: number, now: number): boolean {
+    const oldIndex = this.orders.indexOf(oldHandle);
+    const price = this.emulation.pendingPrice(oldIndex);
+    const remaining = this.emulation.pendingLots(oldIndex) - o.filledLots;
+    this.emulation.end(oldIndex);
+    if (remaining <= 0 || this.stopping) return false;
+    const handle = this.orders.allocate();
+    if (handle < 0) return false;
+    const venue = this.live.venueOf(oldHandle);
+    const n = this.successor;
+    n.wrapIndex(this.orders.indexOf(handle));
+    n.clear();
+    n.symbolId = o.symbolId;
+    n.accountId = o.accountId;
+    n.side = o.side;
+    n.ordType = o.ordType;
+    n.tif = o.tif;
+    n.flags = o.flags;
+    n.stopPriceTicks = o.stopPriceTicks;
+    n.priceTicks = price;
+    n.quantityLots = remaining;
+    const id = this.nextClientOrderId++;
+    n.clientOrderId = id;
+    n.venueId = venue;
+    n.strategyId = this.strategyId;
+    n.leavesLots = remaining;
+    n.createdNs = now;
+    n.sentNs = now;
+    this.machine.apply(n, OrderEvent.SUBMIT, now);
+    if (this.lane.commands[venue].offerPair(GatewayCommand.NEW, handle, 0) !== OK) {
+      this.orders.free(handle); // never left: the old order ends as a plain cancel
+      return false;
+    }
+    const index = this.orders.indexOf(handle);
+    this.recycler.sent(handle, venue);
+    this.live.add(id, handle, venue);
+    // The old order's share of the counters passes to the new one: its open-order place
+    // (released when the old one is released) and exactly `remaining` working lots.
+    this.risk.addOpen(this.strategyId, n.symbolId);
+    this.reservations.open(index, this.reservations.close(oldIndex));
+    this.reservations.settle(index, n.symbolId, n.side, remaining);
+    this.stp?.add(venue, n.symbolId, n.accountId, n.side, n.ordType, n.priceTicks);
+    this.routing.breakers[venue].onSent();
+    this.ackWatch?.watch(handle, id, now);
+    this.emulation.replaced(index, o.clientOrderId, id);
+    return true;
+  }
+
   /** An order ended: `o` is wrapped at it (the applier's or LiveOrders' flyweight, never `this.order`). */
   private release(o: OrderFlyweight, handle: number): void {
+    this.emulation.release(this.orders.indexOf(handle));
     this.risk.onDone(this.strategyId, o.symbolId, o.side, this.reservations.close(this.orders.indexOf(handle)));
     const venue = this.live.remove(o.clientOrderId, handle);
     this.stp?.remove(venue, o.symbolId, o.accountId, o.side, o.ordType);

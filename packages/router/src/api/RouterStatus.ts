@@ -16,6 +16,8 @@ export const INVALID_REQUEST = -43;
 export const VENUE_UNHEALTHY = -44;
 /** The router is stopping or stopped: no new orders. */
 export const ROUTER_STOPPED = -45;
+/** The venue does not accept this order type, time in force or flag (its gateway's declared capabilities). */
+export const VENUE_UNSUPPORTED = -46;
 
 const NAMES: Record<number, string> = {
   [UNKNOWN_VENUE]: 'UNKNOWN_VENUE',
@@ -24,6 +26,7 @@ const NAMES: Record<number, string> = {
   [INVALID_REQUEST]: 'INVALID_REQUEST',
   [VENUE_UNHEALTHY]: 'VENUE_UNHEALTHY',
   [ROUTER_STOPPED]: 'ROUTER_STOPPED',
+  [VENUE_UNSUPPORTED]: 'VENUE_UNSUPPORTED',
 };
 
 /**

@@ -3,6 +3,7 @@ import { Quote, type TopOfBook } from '../protocol/TopOfBook.js';
 import { BreakerState, CircuitBreaker } from './CircuitBreaker.js';
 import type { RouterOptions, VenueLimits } from './RouterConfig.js';
 import { UNKNOWN_VENUE, VENUE_UNHEALTHY } from './RouterStatus.js';
+import { VenueCapabilities } from './VenueCapabilities.js';
 
 /**
  * Where an order goes: venue names, the default venue per symbol, a circuit breaker per
@@ -20,8 +21,11 @@ export class VenueRouting {
   private readonly defaults: Int32Array; // per symbol
   private readonly topOfBook: TopOfBook;
   private readonly quote = new Quote();
+  /** What each venue accepts: smart routing and splitting pass over venues that cannot take the order. */
+  readonly capabilities: VenueCapabilities;
 
-  constructor(config: RouterOptions & { venues: readonly VenueLimits[] }, instruments: InstrumentTable, topOfBook: TopOfBook) {
+  constructor(config: RouterOptions & { venues: readonly VenueLimits[] }, instruments: InstrumentTable, topOfBook: TopOfBook, capabilities?: VenueCapabilities) {
+    this.capabilities = capabilities ?? new VenueCapabilities(config.venues.map(() => null));
     config.venues.forEach((v, i) => this.names.set(v.name, i));
     this.venueNames = config.venues.map((v) => v.name);
     this.splitPrice = new Float64Array(config.venues.length);
@@ -43,10 +47,11 @@ export class VenueRouting {
 
   /**
    * The venue for an order: `name` (a venue name, 'smart', or undefined for the symbol's
-   * default). `limitTicks` is NaN for orders without a limit price.
+   * default). `limitTicks` is NaN for orders without a limit price. Smart routing only
+   * considers venues that accept the order's type, time in force and flags.
    */
-  select(name: string | undefined, symbolId: number, side: number, limitTicks: number, nowNs: number): number {
-    if (name === 'smart') return this.best(symbolId, side, limitTicks, nowNs);
+  select(name: string | undefined, symbolId: number, side: number, limitTicks: number, nowNs: number, ordType = 1, tif = 1, flags = 0): number {
+    if (name === 'smart') return this.best(symbolId, side, limitTicks, nowNs, ordType, tif, flags);
     if (name === undefined) return this.selectIndex(-1, symbolId, nowNs);
     const id = this.names.get(name);
     return id === undefined ? UNKNOWN_VENUE : this.selectIndex(id, symbolId, nowNs); // a misspelt name never falls back
@@ -67,13 +72,14 @@ export class VenueRouting {
    * Fills `venuesOut` / `lotsOut` (one entry per venue at most) and returns the number of
    * children, or VENUE_UNHEALTHY.
    */
-  split(symbolId: number, side: number, limitTicks: number, lots: number, now: number, venuesOut: Int32Array, lotsOut: Float64Array): number {
+  split(symbolId: number, side: number, limitTicks: number, lots: number, now: number, venuesOut: Int32Array, lotsOut: Float64Array, ordType = 1, tif = 1, flags = 0): number {
     const q = this.quote;
     const n = this.breakers.length;
     const price = this.splitPrice;
     const shown = this.splitShown;
     for (let v = 0; v < n; v++) {
       price[v] = NaN;
+      if (!this.capabilities.supports(v, ordType, tif, flags)) continue;
       if (!this.breakers[v].allows(now) || !this.topOfBook.read(v, symbolId, q)) continue;
       const p = side === Side.BUY ? q.askTicks : q.bidTicks;
       const size = side === Side.BUY ? q.askLots : q.bidLots;
@@ -99,7 +105,7 @@ export class VenueRouting {
       price[best] = NaN;
     }
     if (count === 0) {
-      const venue = this.best(symbolId, side, limitTicks, now);
+      const venue = this.best(symbolId, side, limitTicks, now, ordType, tif, flags);
       if (venue < 0) return venue;
       venuesOut[0] = venue;
       lotsOut[0] = lots;
@@ -115,11 +121,13 @@ export class VenueRouting {
    * limit; sell: highest bid at or above it; any price for a market order). If none can
    * fill it, the symbol's default venue if healthy, else the first healthy venue.
    */
-  private best(symbolId: number, side: number, limitTicks: number, now: number): number {
+  private best(symbolId: number, side: number, limitTicks: number, now: number, ordType: number, tif: number, flags: number): number {
     const q = this.quote;
+    const caps = this.capabilities;
     let best = -1;
     let bestPrice = side === Side.BUY ? Infinity : -Infinity;
     for (let v = 0; v < this.breakers.length; v++) {
+      if (!caps.supports(v, ordType, tif, flags)) continue;
       if (this.breakers[v].state === BreakerState.OPEN && !this.breakers[v].allows(now)) continue;
       if (!this.topOfBook.read(v, symbolId, q)) continue;
       const price = side === Side.BUY ? q.askTicks : q.bidTicks;
@@ -133,8 +141,8 @@ export class VenueRouting {
     }
     if (best >= 0) return best;
     const fallback = this.defaults[symbolId];
-    if (fallback >= 0 && this.breakers[fallback].allows(now)) return fallback;
-    for (let v = 0; v < this.breakers.length; v++) if (this.breakers[v].allows(now)) return v;
+    if (fallback >= 0 && caps.supports(fallback, ordType, tif, flags) && this.breakers[fallback].allows(now)) return fallback;
+    for (let v = 0; v < this.breakers.length; v++) if (caps.supports(v, ordType, tif, flags) && this.breakers[v].allows(now)) return v;
     return VENUE_UNHEALTHY;
   }
 }

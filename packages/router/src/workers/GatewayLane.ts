@@ -4,6 +4,7 @@ import type { RecordHandler } from '../ring/RecordHandler.js';
 import type { RingBuffer } from '../ring/RingBuffer.js';
 import { Doorbell } from '../wait/Doorbell.js';
 import { C_STATE, WorkerState, type CommandRingKind } from './protocol.js';
+import { readVenueDeclaration, type VenueDeclaration } from './VenueDeclaration.js';
 
 /**
  * Everything a strategy thread needs to use one lane of a running worker pool: for each
@@ -63,6 +64,11 @@ export class GatewayLane {
     const events = this.events;
     for (let i = 0; i < events.length; i++) total += events[i].read(handler, limitPerWorker);
     return total;
+  }
+
+  /** What gateway `index` declared about its venue (capabilities, rate limits), or null if nothing. */
+  declaration(index: number): VenueDeclaration | null {
+    return readVenueDeclaration(this.controls[index].buffer as SharedArrayBuffer);
   }
 
   /** Has worker `index` been declared failed by its supervisor (crashed, exited or hung)? */

@@ -22,6 +22,7 @@ export const C_STOP = 16; // main writes: 1 = stop intake, drain, exit
 export const C_HEARTBEAT = 32; // worker: loop iterations, wrapping
 export const C_HANDLER_ERRORS = 33; // worker: records whose handler threw
 export const C_BLOCKED_LANES = 34; // worker: lanes whose event ring is full (back-pressure, not a hang)
+// Words 36..44 and bytes 192..255: the gateway's venue declaration (VenueDeclaration.ts).
 export const CONTROL_BYTES = 256;
 
 /** Most lanes (strategy threads) one gateway worker serves. */

@@ -5,6 +5,7 @@ import { OneToOneRingBuffer } from '../ring/OneToOneRingBuffer.js';
 import type { RingBuffer } from '../ring/RingBuffer.js';
 import { Doorbell } from '../wait/Doorbell.js';
 import { AsyncBackoffIdleStrategy, createIdleStrategy } from '../wait/IdleStrategy.js';
+import { writeVenueDeclaration, type VenueDeclaration } from './VenueDeclaration.js';
 import { C_BLOCKED_LANES, C_HANDLER_ERRORS, C_HEARTBEAT, C_STATE, C_STOP, C_THREAD_ID, WorkerState, type WorkerStart, type WorkerSummary } from './protocol.js';
 
 /** What a worker task sees: its rings, its doorbell and its start data. */
@@ -33,6 +34,13 @@ export interface WorkerContext {
    * blocking (its heartbeat keeps beating), shown as `GatewayWorker.blockedLanes`.
    */
   reportBackPressure(lanes: number): void;
+  /**
+   * Declare what the venue accepts (order types, times in force, amend, post-only,
+   * reduce-only) and its rate limits, before the loop starts: the router reads it and
+   * refuses, emulates or throttles before anything is enqueued. Throws ConfigurationError
+   * on a malformed declaration (the worker then fails to start).
+   */
+  declareVenue(declaration: VenueDeclaration): void;
 }
 
 /** The body of a gateway worker: polled until stop, then closed. */
@@ -78,6 +86,9 @@ export async function runWorkerLoop(start: WorkerStart, create: (ctx: WorkerCont
     },
     reportBackPressure(lanes: number) {
       Atomics.store(control, C_BLOCKED_LANES, lanes);
+    },
+    declareVenue(declaration: VenueDeclaration) {
+      writeVenueDeclaration(start.control, declaration);
     },
   };
   const loop = await create(context);
