@@ -594,14 +594,7 @@ export class Router implements AckWatchOwner {
 
   /** Give a validated, risk-checked order its id and hand it to its venue's gateway. */
   private dispatch(handle: number, o: OrderFlyweight, venue: number, now: number): number {
-    const id = this.nextClientOrderId++;
-    o.clientOrderId = id;
-    o.venueId = venue;
-    o.strategyId = this.strategyId;
-    o.leavesLots = o.quantityLots;
-    o.createdNs = now;
-    o.sentNs = now;
-    this.machine.apply(o, OrderEvent.SUBMIT, now);
+    const id = this.stamp(o, venue, now);
     const status = this.lane.commands[venue].offerPair(GatewayCommand.NEW, handle, 0);
     if (status !== OK) {
       this.risk.onDone(this.strategyId, o.symbolId, o.side, o.quantityLots);
@@ -616,6 +609,19 @@ export class Router implements AckWatchOwner {
     this.ackWatch?.watch(handle, id, now);
     this.rates.take(venue, o.symbolId, RATE_ORDER);
     this.stats.submitted++;
+    return id;
+  }
+
+  /** Give an order about to be sent its id, venue, strategy, leaves and times, and make it PENDING_NEW. Returns the id. */
+  private stamp(o: OrderFlyweight, venue: number, now: number): number {
+    const id = this.nextClientOrderId++;
+    o.clientOrderId = id;
+    o.venueId = venue;
+    o.strategyId = this.strategyId;
+    o.leavesLots = o.quantityLots;
+    o.createdNs = now;
+    o.sentNs = now;
+    this.machine.apply(o, OrderEvent.SUBMIT, now);
     return id;
   }
 
@@ -675,14 +681,7 @@ export class Router implements AckWatchOwner {
     n.stopPriceTicks = o.stopPriceTicks;
     n.priceTicks = price;
     n.quantityLots = remaining;
-    const id = this.nextClientOrderId++;
-    n.clientOrderId = id;
-    n.venueId = venue;
-    n.strategyId = this.strategyId;
-    n.leavesLots = remaining;
-    n.createdNs = now;
-    n.sentNs = now;
-    this.machine.apply(n, OrderEvent.SUBMIT, now);
+    const id = this.stamp(n, venue, now);
     if (this.lane.commands[venue].offerPair(GatewayCommand.NEW, handle, 0) !== OK) {
       this.orders.free(handle); // never left: the old order ends as a plain cancel
       return false;
