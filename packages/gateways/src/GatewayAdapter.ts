@@ -107,6 +107,13 @@ export interface GatewayAdapter {
   cancel(handle: number, order: OrderFlyweight): void;
   replace(handle: number, order: OrderFlyweight, newPriceTicks: number, newQuantityLots: number): void;
   poll(nowNs: number): number;
+  /**
+   * Optional: when the adapter next needs `poll` whatever else happens (`nanoTime()` of a
+   * report delay, a heartbeat, a resend timer; Infinity for none). The gateway worker never
+   * parks past it, whatever its wait strategy, so timers fire on time without spinning a
+   * core. Called only when the worker is about to park.
+   */
+  nextWakeNs?(nowNs: number): number;
   openOrders(): Promise<VenueOrderState[]>;
   executionsSince(sequence: number): Promise<VenueExecution[]>;
 }

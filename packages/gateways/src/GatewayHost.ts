@@ -13,6 +13,9 @@ import {
 import type { GatewayAdapter } from './GatewayAdapter.js';
 import { RingEventSink } from './RingEventSink.js';
 
+/** How soon a loop with events waiting for room in a lane's ring polls again, at the latest. */
+const SPILL_RETRY_NS = 100_000;
+
 /** Start data a gateway worker needs besides its rings (`WorkerPoolOptions.data`). */
 export interface GatewayStartData {
   /** The shared order pool (`SlabPool.buffer`). */
@@ -41,6 +44,8 @@ class GatewayHostLoop implements WorkerLoop, RecordHandler {
   private lane = 0;
   /** Lanes blocked by a full event ring, as last reported to the supervisor. */
   private reportedBlocked = 0;
+  /** The last turn did nothing (the worker may have parked after it). */
+  private idleBefore = true;
 
   constructor(context: WorkerContext, adapter: GatewayAdapter, events: RingEventSink, orders: SlabPool) {
     this.context = context;
@@ -54,8 +59,12 @@ class GatewayHostLoop implements WorkerLoop, RecordHandler {
 
   poll(): number {
     const events = this.events;
+    // After an idle turn the worker may have parked: give the adapter the time before it
+    // sees a command (an adapter that keeps time from its polls, as the simulated venue's
+    // report delays do, would otherwise date the command at the last poll before the park).
+    let work = this.idleBefore ? this.adapter.poll(nanoTime()) : 0;
     // Events that found a lane's ring full go first, in order (see RingEventSink).
-    let work = events.blockedLanes !== 0 ? events.flush() : 0;
+    if (events.blockedLanes !== 0) work += events.flush();
     const lanes = this.context.commandLanes;
     for (let lane = 0; lane < lanes.length; lane++) {
       // A lane whose events wait for room gets no more commands read: the back-pressure
@@ -65,6 +74,7 @@ class GatewayHostLoop implements WorkerLoop, RecordHandler {
       work += lanes[lane].read(this, 64);
     }
     work += this.adapter.poll(nanoTime());
+    this.idleBefore = work === 0;
     if (events.blockedLanes !== this.reportedBlocked) {
       this.reportedBlocked = events.blockedLanes;
       this.context.reportBackPressure(this.reportedBlocked);
@@ -105,6 +115,15 @@ class GatewayHostLoop implements WorkerLoop, RecordHandler {
       else if (typeId === GatewayCommand.REPLACE) this.events.replaceReject(handle, id, RejectReason.INTERNAL_ERROR);
       else this.events.reject(handle, id, RejectReason.INTERNAL_ERROR);
     }
+  }
+
+  /**
+   * The adapter's next timer, and a short retry while events wait for room in a lane's
+   * ring (the strategy thread frees space without ringing this worker's doorbell).
+   */
+  nextWakeNs(nowNs: number): number {
+    const adapter = this.adapter.nextWakeNs?.(nowNs) ?? Infinity;
+    return this.events.blockedLanes !== 0 ? Math.min(adapter, nowNs + SPILL_RETRY_NS) : adapter;
   }
 
   async close(): Promise<void> {

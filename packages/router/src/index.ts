@@ -22,7 +22,7 @@ export {
   BusySpinIdleStrategy,
   createIdleStrategy,
 } from './wait/IdleStrategy.js';
-export type { AsyncIdleStrategy, BackoffOptions, IdleStrategy, IdleStrategyName } from './wait/IdleStrategy.js';
+export type { AsyncIdleStrategy, BackoffOptions, IdleStrategy, IdleStrategyName, WakeSource } from './wait/IdleStrategy.js';
 export { GatewayWorker, WorkerPool } from './workers/WorkerPool.js';
 export { GatewayLane, type LaneLink } from './workers/GatewayLane.js';
 export { InlineGateways } from './workers/InlineGateways.js';

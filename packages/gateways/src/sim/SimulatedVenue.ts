@@ -144,6 +144,11 @@ export class SimulatedVenue implements GatewayAdapter, MatchListener {
   }
 
   /** Deliver the reports that are due (models on); returns how many. */
+  /** The next delayed report's due time (models on), so a parked worker wakes for it. */
+  nextWakeNs(_nowNs: number): number {
+    return this.pending.length === 0 ? Infinity : this.pending[0].dueNs;
+  }
+
   poll(nowNs: number): number {
     this.now = nowNs;
     if (this.pending.length === 0) return 0;

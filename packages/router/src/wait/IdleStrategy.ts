@@ -1,14 +1,25 @@
-import { ConfigurationError } from '@ringroute/core';
+import { ConfigurationError, nanoTime } from '@ringroute/core';
 import type { Doorbell } from './Doorbell.js';
 
 /**
- * What a polling loop does when a poll found nothing: `idle(workCount)` after every
+ * Something with timers of its own (an adapter's report delay, a heartbeat, a resend
+ * timer) that a parked loop must wake up for: the `nanoTime()` at which it next needs a
+ * turn (Infinity: none; at or before `nowNs`: now). Asked only when the loop is about to
+ * park, never on a busy turn.
+ */
+export interface WakeSource {
+  nextWakeNs(nowNs: number): number;
+}
+
+/**
+ * What a polling loop does when a poll found nothing: `idle(workCount, wake)` after every
  * poll. Strategies that sleep register on the loop's doorbell one poll before they first
- * park, so a producer's wakeup cannot be lost (see Doorbell).
+ * park, so a producer's wakeup cannot be lost (see Doorbell), and never park past what
+ * `wake` asks for.
  */
 export interface IdleStrategy {
   readonly name: IdleStrategyName;
-  idle(workCount: number): void;
+  idle(workCount: number, wake?: WakeSource | null): void;
   /** Leave any backoff and unregister from the doorbell. */
   reset(): void;
 }
@@ -17,7 +28,7 @@ export interface IdleStrategy {
 export interface AsyncIdleStrategy {
   readonly name: 'async';
   /** undefined when the loop should poll again at once; a promise to await otherwise. */
-  idle(workCount: number): Promise<unknown> | undefined;
+  idle(workCount: number, wake?: WakeSource | null): Promise<unknown> | undefined;
   reset(): void;
 }
 
@@ -29,8 +40,20 @@ export type IdleStrategyName = 'busy-spin' | 'backoff' | 'blocking';
  */
 export class BusySpinIdleStrategy implements IdleStrategy {
   readonly name = 'busy-spin' as const;
-  idle(_workCount: number): void {}
+  idle(_workCount: number, _wake?: WakeSource | null): void {}
   reset(): void {}
+}
+
+/**
+ * How long a park may last: `parkMs`, cut to the wake source's next deadline; -1 when the
+ * deadline has come (poll again instead of parking). Reads the clock only when asked.
+ */
+function parkFor(parkMs: number, wake: WakeSource | null | undefined): number {
+  if (wake === null || wake === undefined) return parkMs;
+  const now = nanoTime();
+  const at = wake.nextWakeNs(now);
+  if (!(at > now)) return at === at ? -1 : parkMs; // NaN: no deadline
+  return Math.min(parkMs, (at - now) / 1e6);
 }
 
 export interface BackoffOptions {
@@ -81,7 +104,7 @@ export class BackoffIdleStrategy implements IdleStrategy {
     this.seen = 0;
   }
 
-  idle(workCount: number): void {
+  idle(workCount: number, wake?: WakeSource | null): void {
     if (workCount > 0) {
       if (this.state !== SPINNING || this.spins !== 0) this.reset();
       return;
@@ -103,11 +126,13 @@ export class BackoffIdleStrategy implements IdleStrategy {
       }
       return; // poll once more, registered, before the first park
     }
+    const ms = parkFor(this.parkMs, wake);
+    if (ms < 0) return; // a timer is due: poll now
     if (this.doorbell !== null) {
-      this.doorbell.park(this.seen, this.parkMs);
+      this.doorbell.park(this.seen, ms);
       this.seen = this.doorbell.sequence();
     } else {
-      Atomics.wait(this.scratch, 0, 0, this.parkMs);
+      Atomics.wait(this.scratch, 0, 0, ms);
     }
     this.parkMs = Math.min(this.parkMs * 2, this.maxParkMs);
   }
@@ -139,7 +164,7 @@ export class BlockingIdleStrategy implements IdleStrategy {
     this.seen = 0;
   }
 
-  idle(workCount: number): void {
+  idle(workCount: number, wake?: WakeSource | null): void {
     if (workCount > 0) {
       if (this.registered) this.reset();
       return;
@@ -150,7 +175,9 @@ export class BlockingIdleStrategy implements IdleStrategy {
       this.seen = this.doorbell.sequence();
       return; // poll once more, registered
     }
-    this.doorbell.park(this.seen, this.maxParkMs);
+    const ms = parkFor(this.maxParkMs, wake);
+    if (ms < 0) return; // a timer is due: poll now
+    this.doorbell.park(this.seen, ms);
     this.seen = this.doorbell.sequence();
   }
 
@@ -187,7 +214,7 @@ export class AsyncBackoffIdleStrategy implements AsyncIdleStrategy {
     this.seen = 0;
   }
 
-  idle(workCount: number): Promise<unknown> | undefined {
+  idle(workCount: number, wake?: WakeSource | null): Promise<unknown> | undefined {
     if (workCount > 0) {
       if (this.registered || this.spins !== 0) this.reset();
       return undefined;
@@ -200,7 +227,9 @@ export class AsyncBackoffIdleStrategy implements AsyncIdleStrategy {
       this.seen = this.doorbell.sequence();
       return undefined;
     }
-    const parked = this.doorbell.parkAsync(this.seen, this.parkMs);
+    const ms = parkFor(this.parkMs, wake);
+    if (ms < 0) return undefined; // a timer is due: poll now
+    const parked = this.doorbell.parkAsync(this.seen, ms);
     this.parkMs = Math.min(this.parkMs * 2, this.maxParkMs);
     if (parked === undefined) {
       this.seen = this.doorbell.sequence();

@@ -4,7 +4,7 @@ import { ManyToOneRingBuffer } from '../ring/ManyToOneRingBuffer.js';
 import { OneToOneRingBuffer } from '../ring/OneToOneRingBuffer.js';
 import type { RingBuffer } from '../ring/RingBuffer.js';
 import { Doorbell } from '../wait/Doorbell.js';
-import { AsyncBackoffIdleStrategy, createIdleStrategy } from '../wait/IdleStrategy.js';
+import { AsyncBackoffIdleStrategy, createIdleStrategy, type WakeSource } from '../wait/IdleStrategy.js';
 import { writeVenueDeclaration, type VenueDeclaration } from './VenueDeclaration.js';
 import { C_BLOCKED_LANES, C_HANDLER_ERRORS, C_HEARTBEAT, C_STATE, C_STOP, C_THREAD_ID, WorkerState, type WorkerStart, type WorkerSummary } from './protocol.js';
 
@@ -47,6 +47,11 @@ export interface WorkerContext {
 export interface WorkerLoop {
   /** Do some work (drain commands, read sockets); return how much was done. */
   poll(): number;
+  /**
+   * When the loop next needs a turn whatever arrives (`nanoTime()`; Infinity: no timer):
+   * the idle strategy never parks past it. Asked only before parking.
+   */
+  nextWakeNs?(nowNs: number): number;
   close?(): void | Promise<void>;
 }
 
@@ -103,12 +108,13 @@ export async function runWorkerLoop(start: WorkerStart, create: (ctx: WorkerCont
   mainDoorbell.wake();
 
   let loops = 0;
+  const wake = typeof loop.nextWakeNs === 'function' ? (loop as WakeSource) : null;
   if (start.idle === 'async') {
     const idle = new AsyncBackoffIdleStrategy(doorbell);
     while (control[C_STOP] === 0) {
       const work = loop.poll();
       control[C_HEARTBEAT] = ++loops | 0;
-      const wait = idle.idle(work);
+      const wait = idle.idle(work, wake);
       if (wait !== undefined) await wait;
     }
     idle.reset();
@@ -119,7 +125,7 @@ export async function runWorkerLoop(start: WorkerStart, create: (ctx: WorkerCont
     while (control[C_STOP] === 0) {
       const work = loop.poll();
       control[C_HEARTBEAT] = ++loops | 0;
-      idle.idle(work);
+      idle.idle(work, wake);
     }
     idle.reset();
   }
