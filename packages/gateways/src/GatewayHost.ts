@@ -1,4 +1,4 @@
-import { OrderFlyweight, RecordClass, RejectReason, SlabPool, nanoTime } from '@ringroute/core';
+import { InstrumentTable, OrderFlyweight, RecordClass, RejectReason, SlabPool, nanoTime } from '@ringroute/core';
 import {
   GatewayCommand,
   runWorkerLoop,
@@ -22,10 +22,26 @@ export interface GatewayStartData {
   orders: SharedArrayBuffer;
   /** The shared top-of-book (`TopOfBook.buffer`), or null. */
   topOfBook: SharedArrayBuffer | null;
+  /** The router's instrument table (`InstrumentTable.buffer`), or null (see GatewayEnvironment). */
+  instruments?: SharedArrayBuffer | null;
   /** This worker's venue id (its row in the top-of-book). */
   venueId: number;
-  /** Anything the adapter needs (symbols, credentials reference, models). */
+  /** The venue's name in the router's configuration. */
+  venueName?: string;
+  /** `VenueConfig.adapter`, exactly as the user gave it (credentials reference, models, URLs). */
   adapter?: unknown;
+}
+
+/**
+ * What an adapter factory gets besides its own options: the router's instruments, so an
+ * adapter maps an order's `symbolId` to its symbol, tick size and lot size (`spec(id)`:
+ * `symbol`, `tick`, `lot` grids) without the user repeating the instrument configuration.
+ */
+export interface GatewayEnvironment {
+  /** The router's instrument table (read-only here), or null when the start data carried none. */
+  readonly instruments: InstrumentTable | null;
+  readonly venueId: number;
+  readonly venueName: string;
 }
 
 /**
@@ -135,19 +151,20 @@ class GatewayHostLoop implements WorkerLoop, RecordHandler {
  * Run a gateway worker: the default export of a gateway task module.
  *
  * ```ts
- * export default (start: WorkerStart) => runGatewayHost(start, (data) => new SimulatedVenue(...));
+ * export default (start: WorkerStart) => runGatewayHost(start, (data, env) => new MyAdapter(data.adapter, env.instruments));
  * ```
  */
 export async function runGatewayHost(
   start: WorkerStart,
-  createAdapter: (data: GatewayStartData) => GatewayAdapter | Promise<GatewayAdapter>,
+  createAdapter: (data: GatewayStartData, env: GatewayEnvironment) => GatewayAdapter | Promise<GatewayAdapter>,
 ): Promise<WorkerSummary> {
   const data = start.data as GatewayStartData;
   return runWorkerLoop(start, async (context) => {
     const orders = SlabPool.attach(data.orders, RecordClass.ORDER);
     const book = data.topOfBook === null ? null : TopOfBook.attach(data.topOfBook);
     const events = new RingEventSink(context.eventLanes, data.venueId, book, orders.capacity);
-    const adapter = await createAdapter(data);
+    const instruments = data.instruments === undefined || data.instruments === null ? null : InstrumentTable.attach(data.instruments);
+    const adapter = await createAdapter(data, { instruments, venueId: data.venueId, venueName: data.venueName ?? `venue-${data.venueId}` });
     // Before RUNNING: the router reads it at start and enforces it before enqueueing.
     context.declareVenue({ ...adapter.capabilities, rateLimits: adapter.rateLimits });
     await adapter.connect(events);

@@ -14,7 +14,7 @@ export { ALL_ORDER_TYPES, ALL_TIME_IN_FORCE, bit } from './GatewayAdapter.js';
 export type { GatewayAdapter, GatewayCapabilities, GatewayEvents, RateLimitRule, VenueExecution, VenueOrderState } from './GatewayAdapter.js';
 export { RingEventSink } from './RingEventSink.js';
 export { runGatewayHost } from './GatewayHost.js';
-export type { GatewayStartData } from './GatewayHost.js';
+export type { GatewayEnvironment, GatewayStartData } from './GatewayHost.js';
 export { SimulatedVenue } from './sim/SimulatedVenue.js';
 export type { SimulatedVenueOptions } from './sim/SimulatedVenue.js';
 export { SeededRandom } from './sim/VenueModels.js';

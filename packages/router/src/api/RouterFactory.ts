@@ -20,11 +20,15 @@ export async function startRouter(config: RouterConfig): Promise<Router> {
   for (const i of config.instruments) instruments.define(i);
   const orders = SlabPool.create({ slotBytes: ORDER_RECORD_BYTES, capacity: config.orderCapacity ?? 65_536, recordClass: RecordClass.ORDER });
   const topOfBook = TopOfBook.create(config.venues.length, instruments.capacity);
+  // The adapter's options pass through untouched; the instruments travel as the table's
+  // SharedArrayBuffer (the gateway attaches it: GatewayEnvironment.instruments).
   const data = (i: number) => ({
     orders: orders.buffer,
     topOfBook: topOfBook.buffer,
+    instruments: instruments.buffer,
     venueId: i,
-    adapter: { symbols: instruments.capacity, ...(config.venues[i].adapter as object | undefined) },
+    venueName: config.venues[i].name,
+    adapter: config.venues[i].adapter,
   });
   if (config.gateways === 'inline') {
     if ((config.strategyThreads ?? 1) !== 1) throw new ConfigurationError('ERR_INVALID_ARGUMENT', "inline gateways serve one strategy thread: strategyThreads must be 1", config.strategyThreads);
