@@ -1,21 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { readme, writeExample } from '../support/readme.js';
 
 const run = promisify(execFile);
-const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-
-/** Compile a README TypeScript example to a module file in the test package and return its path. */
-function writeExample(name: string, code: string): string {
-  const { outputText } = ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
-  const dir = new URL('../dist/docs/', import.meta.url);
-  mkdirSync(dir, { recursive: true });
-  const file = new URL(name, dir);
-  writeFileSync(file, outputText);
-  return file.pathname;
-}
 
 describe('README', () => {
   it('the @ringroute/core example runs as written and does what its comments say', async () => {
@@ -55,7 +44,7 @@ await venue.connect(events);
 const { OrderFlyweight, SlabPool, ORDER_RECORD_BYTES } = await import('@ringroute/core');
 const pool = SlabPool.create({ slotBytes: ORDER_RECORD_BYTES, capacity: 4 });
 const order = new OrderFlyweight(pool);
-const h = pool.allocate(); order.wrap(h); order.clear(); order.clientOrderId = 7; order.quantityLots = 2;
+const h = pool.allocate(); order.wrap(h); order.clear(); order.clientOrderId = 7; order.quantityLots = 2; order.ordType = 1; order.tif = 1;
 venue.submit(h, order);
 order.quantityLots = 0; venue.submit(h, order);
 console.log(JSON.stringify(reports));

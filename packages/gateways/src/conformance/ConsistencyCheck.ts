@@ -1,5 +1,7 @@
 import {
+  enumName,
   OrderEvent,
+  statusName,
   OrderFlyweight,
   OrderStateMachine,
   ORDER_RECORD_BYTES,
@@ -80,7 +82,7 @@ export class ConsistencyCheck implements GatewayEvents {
     const known = this.order.filledLots;
     if (cum <= known) return; // a duplicate or a late copy: already applied
     const status = this.machine.applyFill(this.order, cum - known, price, 0);
-    if (status < 0) this.problem(`order ${id}: fill to cum ${cum} refused (${status})`);
+    if (status < 0) this.problem(`order ${id}: fill to cum ${cum} refused (${statusName(status)}, state ${enumName('orderState', this.order.state)})`);
     // Before any replace, the venue's leaves must be quantity - cum.
     if (!this.replacedIds.has(id) && cum + leaves !== this.order.quantityLots) {
       this.problem(`order ${id}: cum ${cum} + leaves ${leaves} != quantity ${this.order.quantityLots}`);

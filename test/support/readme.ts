@@ -1,0 +1,20 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import ts from 'typescript';
+
+/** The repository's README, as text. */
+export const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+
+/** The first ```ts block after `heading` (a regular-expression source) in the README. */
+export function readmeBlock(heading: string): string | undefined {
+  return new RegExp(`${heading}[\\s\\S]*?\`\`\`ts\\n([\\s\\S]*?)\`\`\``).exec(readme)?.[1];
+}
+
+/** Compile a README TypeScript example to a module file in the test package and return its path. */
+export function writeExample(name: string, code: string): string {
+  const { outputText } = ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+  const dir = new URL('../dist/docs/', import.meta.url);
+  mkdirSync(dir, { recursive: true });
+  const file = new URL(name, dir);
+  writeFileSync(file, outputText);
+  return file.pathname;
+}
