@@ -24,6 +24,11 @@ export interface InstrumentConfig {
   readonly maxQty?: string | number;
   /** Smallest price x quantity; defaults to 0. */
   readonly minNotional?: string | number;
+  /**
+   * Limit prices may be zero or negative (calendar spreads, some futures). Default false:
+   * a price at or below zero is INVALID_PRICE.
+   */
+  readonly allowNegativePrices?: boolean;
 }
 
 const STATUS_TO_CODE = {
@@ -50,6 +55,8 @@ export class InstrumentSpec {
   readonly maxLots: number;
   /** Minimum notional as given, exact. */
   readonly minNotional: ScaledDecimal;
+  /** Limit prices may be zero or negative (`InstrumentConfig.allowNegativePrices`). */
+  readonly allowNegativePrices: boolean;
   private readonly minNotionalValue: number;
   private readonly notionalPerTickLot: number;
 
@@ -58,6 +65,7 @@ export class InstrumentSpec {
     this.symbol = config.symbol;
     this.tick = new DecimalGrid(config.tickSize, 'price');
     this.lot = new DecimalGrid(config.lotSize, 'quantity');
+    this.allowNegativePrices = config.allowNegativePrices === true;
     this.minLots = config.minQty === undefined ? 1 : this.lot.toUnits(config.minQty);
     this.maxLots = config.maxQty === undefined ? Number.MAX_SAFE_INTEGER : this.lot.toUnits(config.maxQty);
     if (this.minLots < 1 || this.maxLots < this.minLots) {
@@ -115,6 +123,7 @@ export class InstrumentSpec {
     if (quantityLots > this.maxLots) return QUANTITY_ABOVE_MAX;
     if (priceTicks !== priceTicks) return OK; // NaN: no price to check
     if (!Number.isSafeInteger(priceTicks)) return INVALID_PRICE;
+    if (priceTicks <= 0 && !this.allowNegativePrices) return INVALID_PRICE;
     const notional = Math.abs(priceTicks) * quantityLots * this.notionalPerTickLot;
     if (notional < this.minNotionalValue * (1 - 1e-12)) return NOTIONAL_BELOW_MIN;
     return OK;
@@ -144,6 +153,7 @@ export class InstrumentSpec {
       minQty: this.lot.fromUnits(this.minLots),
       maxQty: this.lot.fromUnits(this.maxLots),
       minNotional: `${this.minNotional.mantissa / 10 ** this.minNotional.scale}`,
+      ...(this.allowNegativePrices ? { allowNegativePrices: true } : {}),
     };
   }
 }

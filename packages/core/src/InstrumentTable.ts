@@ -3,6 +3,8 @@ import { InstrumentSpec, type InstrumentConfig } from './InstrumentSpec.js';
 import { ConfigurationError, InvalidArgumentError } from './RingrouteError.js';
 import { UNKNOWN_SYMBOL } from './Status.js';
 import {
+  INSTRUMENT_FLAG_NEGATIVE_PRICES,
+  INSTRUMENT_FLAGS_OFFSET,
   INSTRUMENT_LOT_MANTISSA_OFFSET,
   INSTRUMENT_LOT_SCALE_OFFSET,
   INSTRUMENT_MAX_LOTS_OFFSET,
@@ -129,6 +131,7 @@ export class InstrumentTable {
       this.i32[(b + INSTRUMENT_TICK_SCALE_OFFSET) >> 2] = spec.tick.step.scale;
       this.i32[(b + INSTRUMENT_LOT_SCALE_OFFSET) >> 2] = spec.lot.step.scale;
       this.i32[(b + INSTRUMENT_MIN_NOTIONAL_SCALE_OFFSET) >> 2] = spec.minNotional.scale;
+      this.u8[b + INSTRUMENT_FLAGS_OFFSET] = spec.allowNegativePrices ? INSTRUMENT_FLAG_NEGATIVE_PRICES : 0;
       Atomics.store(this.i32, (b + INSTRUMENT_STATE_OFFSET) >> 2, DEFINED); // publish
       this.specs[id] = spec;
       return spec;
@@ -174,6 +177,7 @@ export class InstrumentTable {
         this.f64[(b + INSTRUMENT_MIN_NOTIONAL_MANTISSA_OFFSET) >> 3],
         this.i32[(b + INSTRUMENT_MIN_NOTIONAL_SCALE_OFFSET) >> 2],
       ),
+      allowNegativePrices: (this.u8[b + INSTRUMENT_FLAGS_OFFSET] & INSTRUMENT_FLAG_NEGATIVE_PRICES) !== 0,
     });
     this.specs[id] = spec;
     return spec;

@@ -6,7 +6,7 @@ import { defineLayout } from './RecordLayout.js';
  * Decimals are stored as mantissa and scale (value = mantissa / 10^scale).
  *
  * DIAGRAM-BEGIN
- * Instrument: 128 bytes, 2 cache line(s), 121 used
+ * Instrument: 128 bytes, 2 cache line(s), 122 used
  *        0        1        2        3        4        5        6        7
  *       +--------+--------+--------+--------+--------+--------+--------+--------+
  *     0 |                             tickMantissa                              |
@@ -23,7 +23,7 @@ import { defineLayout } from './RecordLayout.js';
  *       +--------+--------+--------+--------+--------+--------+--------+--------+
  *    48 |             lotScale              |         minNotionalScale          |
  *       +--------+--------+--------+--------+--------+--------+--------+--------+
- *    56 |nameLeng|                           name[64]                           |
+ *    56 |nameLeng| flags  |                      name[64]                       |
  *       +========+========+========+========+========+========+========+========+
  *    64 |                               name[64]                                |
  *       +--------+--------+--------+--------+--------+--------+--------+--------+
@@ -39,7 +39,7 @@ import { defineLayout } from './RecordLayout.js';
  *       +--------+--------+--------+--------+--------+--------+--------+--------+
  *   112 |                               name[64]                                |
  *       +--------+--------+--------+--------+--------+--------+--------+--------+
- *   120 |name[64]|                             pad                              |
+ *   120 |    name[64]     |                         pad                         |
  *       +========+========+========+========+========+========+========+========+
  * DIAGRAM-END
  */
@@ -57,6 +57,7 @@ export const INSTRUMENT_LAYOUT = defineLayout(
     { name: 'minNotionalScale', type: 'int32' },
     { name: 'nameLength', type: 'uint8' },
     { name: 'name', type: 'bytes', length: 64 },
+    { name: 'flags', type: 'uint8' },
   ],
   128,
 );
@@ -74,3 +75,6 @@ export const INSTRUMENT_MIN_NOTIONAL_SCALE_OFFSET = INSTRUMENT_LAYOUT.offsetOf('
 export const INSTRUMENT_NAME_LENGTH_OFFSET = INSTRUMENT_LAYOUT.offsetOf('nameLength');
 export const INSTRUMENT_NAME_OFFSET = INSTRUMENT_LAYOUT.offsetOf('name');
 export const INSTRUMENT_NAME_LENGTH = INSTRUMENT_LAYOUT.field('name').length;
+export const INSTRUMENT_FLAGS_OFFSET = INSTRUMENT_LAYOUT.offsetOf('flags');
+/** Instrument flag: limit prices may be zero or negative (spreads, some futures). */
+export const INSTRUMENT_FLAG_NEGATIVE_PRICES = 1;

@@ -28,6 +28,9 @@ export class OrderRequestParser {
 
   /** Parse and check `request`: OK, or the status naming what is wrong with it. */
   parse(request: OrderRequest): number {
+    // Requests never throw: a missing or malformed request is a status like any other.
+    if (request === null || typeof request !== 'object' || Array.isArray(request)) return INVALID_REQUEST;
+    if (typeof request.symbol !== 'string') return UNKNOWN_SYMBOL;
     const symbolId = this.instruments.idOf(request.symbol);
     const spec = symbolId >= 0 ? this.instruments.spec(symbolId) : undefined;
     if (spec === undefined) return UNKNOWN_SYMBOL;
@@ -49,6 +52,7 @@ export class OrderRequestParser {
     this.side = side;
     this.ordType = type;
     this.tif = tif;
+    if (request.account !== undefined && !(Number.isInteger(request.account) && request.account >= 0 && request.account <= 0x7fffffff)) return INVALID_REQUEST;
     this.flags = request.postOnly === true ? OrderFlags.POST_ONLY : 0;
     this.priceTicks = ticks;
     this.stopPriceTicks = stopTicks;

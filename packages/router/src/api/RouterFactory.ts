@@ -41,7 +41,12 @@ export async function startRouter(config: RouterConfig): Promise<Router> {
         config.onGatewayFailure?.(failure);
       },
     );
-    inlineRouter = new Router(config, instruments, orders, topOfBook, inline.lane, null, inline);
+    try {
+      inlineRouter = new Router(config, instruments, orders, topOfBook, inline.lane, null, inline);
+    } catch (error) {
+      await inline.stop();
+      throw error;
+    }
     return inlineRouter;
   }
   let router: Router | null = null;
@@ -59,7 +64,12 @@ export async function startRouter(config: RouterConfig): Promise<Router> {
       config.onGatewayFailure?.(failure);
     },
   });
-  router = new Router(config, instruments, orders, topOfBook, pool.mainLane, pool);
+  try {
+    router = new Router(config, instruments, orders, topOfBook, pool.mainLane, pool);
+  } catch (error) {
+    await pool.stop({ timeoutMs: 1_000 }).catch(() => undefined); // a configuration error must not leave gateway threads running
+    throw error;
+  }
   return router;
 }
 

@@ -1,4 +1,4 @@
-import { Side, type InstrumentTable } from '@ringroute/core';
+import { ConfigurationError, Side, type InstrumentTable } from '@ringroute/core';
 import { Quote, type TopOfBook } from '../protocol/TopOfBook.js';
 import { BreakerState, CircuitBreaker } from './CircuitBreaker.js';
 import type { RouterOptions, VenueLimits } from './RouterConfig.js';
@@ -32,11 +32,22 @@ export class VenueRouting {
     this.splitShown = new Float64Array(config.venues.length);
     this.breakers = config.venues.map(() => new CircuitBreaker(config.breaker));
     this.topOfBook = topOfBook;
+    // A default that names no venue (or no instrument) is a configuration error at start,
+    // not a stream of UNKNOWN_VENUE refusals later.
+    const venueOf = (name: unknown): number => {
+      const id = typeof name === 'string' ? this.names.get(name) : undefined;
+      if (id === undefined) throw new ConfigurationError('ERR_INVALID_ARGUMENT', `defaultVenue names no configured venue (venues: ${this.venueNames.join(', ')})`, name);
+      return id;
+    };
     const fallback = config.defaultVenue;
-    const everywhere = typeof fallback === 'string' ? (this.names.get(fallback) ?? UNKNOWN_VENUE) : 0;
+    const everywhere = fallback === undefined || typeof fallback === 'object' ? 0 : venueOf(fallback);
     this.defaults = new Int32Array(instruments.capacity).fill(everywhere);
-    if (typeof fallback === 'object') {
-      for (const [symbol, venue] of Object.entries(fallback)) this.defaults[instruments.idOf(symbol)] = this.names.get(venue) ?? UNKNOWN_VENUE;
+    if (fallback !== null && typeof fallback === 'object') {
+      for (const [symbol, venue] of Object.entries(fallback)) {
+        const id = instruments.idOf(symbol);
+        if (id < 0) throw new ConfigurationError('ERR_INVALID_ARGUMENT', 'defaultVenue names an instrument that is not configured', symbol);
+        this.defaults[id] = venueOf(venue);
+      }
     }
   }
 
