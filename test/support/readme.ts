@@ -9,6 +9,12 @@ export function readmeBlock(heading: string): string | undefined {
   return new RegExp(`${heading}[\\s\\S]*?\`\`\`ts\\n([\\s\\S]*?)\`\`\``).exec(readme)?.[1];
 }
 
+/** The ```ts block of the README whose text contains `marker`. */
+export function readmeBlockContaining(marker: string): string | undefined {
+  for (const match of readme.matchAll(/```ts\n([\s\S]*?)```/g)) if (match[1].includes(marker)) return match[1];
+  return undefined;
+}
+
 /** Compile a README TypeScript example to a module file in the test package and return its path. */
 export function writeExample(name: string, code: string): string {
   const { outputText } = ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
