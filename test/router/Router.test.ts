@@ -66,6 +66,13 @@ describe('Router with two simulated venues on gateway workers', () => {
       `fill ${buy} 5@6500000 filled=5 leaves=0`,
     ]);
     expect(router.liveOrders).toBe(0);
+    // A filled order's slot goes back once its worker has consumed its commands: on the
+    // next poll that delivers nothing (or with 32 others).
+    const deadline = Date.now() + 2_000;
+    while (router.orders.freeCount() !== router.orders.capacity && Date.now() < deadline) {
+      router.poll({});
+      await new Promise((r) => setTimeout(r, 1));
+    }
     expect(router.orders.freeCount()).toBe(router.orders.capacity);
     expect(router.stats).toMatchObject({ submitted: 2, accepted: 2, filled: 2 });
   });

@@ -178,22 +178,21 @@ export class RiskEngine {
     if (priced !== OK) return priced;
     this.refill(nowNs);
     if (this.orderTokens < 1) return RISK_ORDER_RATE;
-    // Shared limits are reserved with compare-and-set (check and increment in one step),
-    // so two threads can never both take the last place; a later refusal gives back what
-    // was reserved.
+    // A strategy id's open-order count has one writer, the thread of the router that
+    // claimed the id (claimStrategy), so it is checked and counted with plain arithmetic;
+    // other threads only read it for reports. Limits shared between threads are reserved
+    // with compare-and-set (check and increment in one step), so two threads can never both
+    // take the last place; a later refusal gives back what was reserved.
     const strategyWord = W_OPEN_STRATEGY + (strategyId & (MAX_STRATEGIES - 1)) * STRATEGY_STRIDE;
-    if (!this.reserve(strategyWord, 1, limits.maxOpenOrdersPerStrategy)) return RISK_OPEN_ORDERS;
+    if (c[strategyWord] + 1 > limits.maxOpenOrdersPerStrategy) return RISK_OPEN_ORDERS;
     const base = W_SYMBOLS + symbolId * PER_SYMBOL;
-    if (!this.reserve(base + S_OPEN, 1, limits.maxOpenOrdersPerSymbol)) {
-      Atomics.sub(c, strategyWord, 1);
-      return RISK_OPEN_ORDERS;
-    }
+    if (!this.reserve(base + S_OPEN, 1, limits.maxOpenOrdersPerSymbol)) return RISK_OPEN_ORDERS;
     const exposure = this.reserveExposure(base, side, lots);
     if (exposure !== OK) {
       Atomics.sub(c, base + S_OPEN, 1);
-      Atomics.sub(c, strategyWord, 1);
       return exposure;
     }
+    c[strategyWord]++;
     this.orderTokens -= 1;
     return OK;
   }
@@ -265,13 +264,13 @@ export class RiskEngine {
    * place of the old one, which `onDone` then gives back (the count never moves net).
    */
   addOpen(strategyId: number, symbolId: number): void {
-    Atomics.add(this.c, W_OPEN_STRATEGY + (strategyId & (MAX_STRATEGIES - 1)) * STRATEGY_STRIDE, 1);
+    this.c[W_OPEN_STRATEGY + (strategyId & (MAX_STRATEGIES - 1)) * STRATEGY_STRIDE]++; // one writer: see checkNew
     Atomics.add(this.c, W_SYMBOLS + symbolId * PER_SYMBOL + S_OPEN, 1);
   }
 
   /** An order ended (filled, canceled, rejected, expired) with `reservedLots` still counted as working. */
   onDone(strategyId: number, symbolId: number, side: number, reservedLots: number): void {
-    Atomics.sub(this.c, W_OPEN_STRATEGY + (strategyId & (MAX_STRATEGIES - 1)) * STRATEGY_STRIDE, 1);
+    this.c[W_OPEN_STRATEGY + (strategyId & (MAX_STRATEGIES - 1)) * STRATEGY_STRIDE]--; // one writer: see checkNew
     Atomics.sub(this.c, W_SYMBOLS + symbolId * PER_SYMBOL + S_OPEN, 1);
     this.release(symbolId, side, reservedLots);
   }
@@ -348,7 +347,9 @@ export class RiskEngine {
     const c = this.c;
     const limit = this.positionLimit;
     const word = side === Side.BUY ? base + S_BUY_EXPOSURE : base + S_SELL_EXPOSURE;
-    let current = Atomics.load(c, word);
+    // A plain read seeds the loop: an Int32 element read is tear-free, and whatever it
+    // returns, the compare-and-set below accepts only the word's current value.
+    let current = c[word];
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       // Only the direction this order grows is limited (a buy while short beyond the
       // limit reduces the position); both stay inside the 32-bit counter.
@@ -364,7 +365,7 @@ export class RiskEngine {
 
   /** Add `amount` to a shared counter unless that would take it past `limit` (one CAS when uncontended). */
   private reserve(word: number, amount: number, limit: number): boolean {
-    let current = Atomics.load(this.c, word);
+    let current = this.c[word]; // a seed only: the CAS validates it (see reserveExposure)
     for (;;) {
       if (current + amount > limit) return false;
       const seen = Atomics.compareExchange(this.c, word, current, current + amount);

@@ -453,7 +453,9 @@ export class Router implements AckWatchOwner {
     let delivered = this.live.hasQueuedUnknown ? this.live.flushUnknown(handler) : 0;
     if (this.inline !== null) this.inline.pump();
     delivered += this.lane.poll(events, limitPerVenue);
-    if (this.recycler.pending > 0) this.recycler.drain();
+    // Ended orders' slots go back in batches (one read of each worker's position per batch).
+    const recycling = this.recycler.pending;
+    if (recycling >= 32 || (recycling > 0 && delivered === 0)) this.recycler.drain();
     // An attached router learns of a gateway failure from the worker's control block
     // (the creator hears it from the supervisor at once): checked every 64th poll.
     if (this.pool === null && this.inline === null && (++this.pollCount & 63) === 0) this.checkGateways();
