@@ -156,12 +156,14 @@ async function run(args: GateArgs, cwd: string): Promise<GateOutcome> {
     const baseTree: Side = { label: 'base', root: baseRoot, env: args.baseEnv };
     const base: GateSide = { ...baseTree, ...supportsGateRuns(baseTree) };
     const baseList = listScenarios(base);
-    for (const s of gated) if (!baseList.has(s)) throw new CannotMeasure(`the base has no scenario ${s} (new in this change?); gate it from the next change on`);
-    const decideAll = (m: { a: BenchReport[]; b: BenchReport[] }, names: string[]): ScenarioDecision[] =>
-      names.map((s) => decide(s, histogramsOf(m.a, s), histogramsOf(m.b, s), t, overrideOf(s)));
-    outcome.decisions = decideAll(await measurePairs(base, candidate, gated, args, 'measuring'), gated);
-    const regressed = outcome.decisions.filter((d) => d.verdict === 'regression').map((d) => d.scenario);
-    if (regressed.length > 0 && args.confirm) outcome.confirmations = decideAll(await measurePairs(base, candidate, regressed, args, 'confirming'), regressed);
+    if (!args.instructionsOnly) {
+      for (const s of gated) if (!baseList.has(s)) throw new CannotMeasure(`the base has no scenario ${s} (new in this change?); gate it from the next change on`);
+      const decideAll = (m: { a: BenchReport[]; b: BenchReport[] }, names: string[]): ScenarioDecision[] =>
+        names.map((s) => decide(s, histogramsOf(m.a, s), histogramsOf(m.b, s), t, overrideOf(s)));
+      outcome.decisions = decideAll(await measurePairs(base, candidate, gated, args, 'measuring'), gated);
+      const regressed = outcome.decisions.filter((d) => d.verdict === 'regression').map((d) => d.scenario);
+      if (regressed.length > 0 && args.confirm) outcome.confirmations = decideAll(await measurePairs(base, candidate, regressed, args, 'confirming'), regressed);
+    }
     if (args.instructions) await countInstructions(outcome, base, candidate, args, overrides);
   }
   settle(outcome, args.confirm);

@@ -44,7 +44,7 @@ describe('bench:gate (real processes)', () => {
   });
 
   it('an A/A comparison of the same build passes and reports every ratio', async () => {
-    const r = await gate(['--base-dir', '.', '--filter', 'fixture.gate.work-rtt', '--pairs', '3', '--quick', '--threshold', '3', '--warn', '3'], FIXTURES);
+    const r = await gate(['--base-dir', '.', '--filter', 'fixture.gate.work-rtt', '--pairs', '3', '--quick', '--warmup-ms', '20', '--threshold', '3', '--warn', '3'], FIXTURES);
     expect(r.code).toBe(0);
     const [d] = r.json.decisions;
     expect(d.scenario).toBe('fixture.gate.work-rtt');
@@ -54,7 +54,7 @@ describe('bench:gate (real processes)', () => {
     expect(r.markdown).toMatch(/\| `fixture\.gate\.work-rtt` \|/);
     // Every process's result is kept; a second gate into the same folder replaces them.
     expect(readdirSync(join(r.out, 'runs')).sort()).toEqual(['measuring-01-base.json', 'measuring-01-candidate.json', 'measuring-02-base.json', 'measuring-02-candidate.json', 'measuring-03-base.json', 'measuring-03-candidate.json']);
-    const again = await gate(['--base-dir', '.', '--filter', 'fixture.gate.work-rtt', '--pairs', '1', '--quick', '--threshold', '3', '--warn', '3'], FIXTURES, r.out);
+    const again = await gate(['--base-dir', '.', '--filter', 'fixture.gate.work-rtt', '--pairs', '1', '--quick', '--warmup-ms', '20', '--threshold', '3', '--warn', '3'], FIXTURES, r.out);
     expect(again.code).toBe(0);
     expect(readdirSync(join(r.out, 'runs')).sort()).toEqual(['measuring-01-base.json', 'measuring-01-candidate.json']);
   }, 120_000);
@@ -63,7 +63,7 @@ describe('bench:gate (real processes)', () => {
     // Gated at p50: this test is about the gate's mechanics (confirmation, overrides, exit
     // codes), and on a shared VM a p99 of 300 samples is the machine's, not the code's.
     // Three pairs all slower give a signed-rank p of 1/8: significant only with alpha raised.
-    const slow = ['--base-dir', '.', '--filter', 'fixture.gate.work-rtt', '--pairs', '3', '--quick', '--percentile', '50', '--alpha', '0.2', '--candidate-env', 'RINGROUTE_GATE_SLOWDOWN=2'];
+    const slow = ['--base-dir', '.', '--filter', 'fixture.gate.work-rtt', '--pairs', '3', '--quick', '--warmup-ms', '20', '--percentile', '50', '--alpha', '0.2', '--candidate-env', 'RINGROUTE_GATE_SLOWDOWN=2'];
     const r = await gate(slow, FIXTURES);
     expect(r.code).toBe(1);
     expect(r.json.decisions[0].verdict).toBe('regression');
@@ -82,7 +82,7 @@ describe('bench:gate (real processes)', () => {
     expect(again.json.confirmations[0].verdict).toBe('regression');
     const overrides = join(mkdtempSync(join(tmpdir(), 'rr-gate-ovr-')), 'overrides.json');
     writeFileSync(overrides, JSON.stringify({ overrides: [{ scenario: 'fixture.gate.work-rtt', maxRatio: 10, reason: 'three times the work, on purpose' }] }));
-    const accepted = await gate([...slow, '--overrides', overrides], FIXTURES);
+    const accepted = await gate([...slow, '--no-confirm', '--overrides', overrides], FIXTURES);
     expect(accepted.code).toBe(0);
     expect(accepted.json.decisions[0].verdict).toBe('accepted');
     expect(accepted.stdout).toMatch(/accepted by override \(≤ 10\): three times the work, on purpose/);
@@ -92,23 +92,24 @@ describe('bench:gate (real processes)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rr-gate-base-'));
     const stored = join(dir, 'stored.json');
     await run(process.execPath, ['--expose-gc', BENCH, '--filter', 'fixture.gate.work-rtt', '--runs', '1', '--quick', '--json', stored, '--no-report'], { cwd: ROOT, env: FIXTURES });
-    const r = await gate(['--baseline', stored, '--filter', 'fixture.gate.work-rtt', '--pairs', '2', '--quick', '--threshold', '3', '--warn', '3'], FIXTURES);
+    const r = await gate(['--baseline', stored, '--filter', 'fixture.gate.work-rtt', '--pairs', '2', '--quick', '--warmup-ms', '20', '--threshold', '3', '--warn', '3'], FIXTURES);
     expect(r.code).toBe(0);
     expect(r.json.mode).toBe('baseline');
     expect(r.json.decisions[0].normalisedBy).toBe('floor.sab.wait');
   }, 120_000);
 
-  it.skipIf(!valgrind())('the instruction tier counts a hot path deterministically: identical builds agree, a 15% longer hot path fails', async () => {
-    const common = ['--base-dir', '.', '--filter', 'fixture.gate.hotpath', '--pairs', '1', '--quick', '--threshold', '50', '--warn', '50', '--no-confirm', '--instructions', '--hot-path', 'fixture.work'];
-    const same = await gate(common, FIXTURES);
-    expect(same.code).toBe(0);
-    const [aa] = same.json.instructions;
-    expect(aa.path).toBe('fixture.work');
-    expect(Math.abs(aa.ratio - 1)).toBeLessThan(0.01); // callgrind, not a clock: within 0.4% even on a loaded machine
-    const slower = await gate([...common, '--candidate-env', 'RINGROUTE_GATE_SLOWDOWN=0.15'], FIXTURES);
-    expect(slower.code).toBe(1);
-    expect(slower.json.instructions[0].verdict).toBe('regression');
-    expect(slower.json.instructions[0].ratio).toBeGreaterThan(1.1);
-    expect(slower.stdout).toMatch(/fixture\.work\s+[\d.]+\s+[\d.]+\s+1\.1\d+×\s+REGRESSION/);
+  it.skipIf(!valgrind())('the instruction tier alone (no timed runs) counts a hot path precisely: a 15% longer hot path fails at 1.15', async () => {
+    // One gate, base against a candidate doing 15% more work per operation. The ratio is
+    // pinned to 1.15 within about 1%: a count that varied between runs could not be (the
+    // A/A spread measured when the tier was built was 0.03%).
+    const r = await gate(['--base-dir', '.', '--instructions-only', '--hot-path', 'fixture.work', '--candidate-env', 'RINGROUTE_GATE_SLOWDOWN=0.15'], FIXTURES);
+    expect(r.code).toBe(1);
+    expect(r.json.decisions).toEqual([]); // nothing timed
+    const [d] = r.json.instructions;
+    expect(d.path).toBe('fixture.work');
+    expect(d.verdict).toBe('regression');
+    expect(d.ratio).toBeGreaterThan(1.13);
+    expect(d.ratio).toBeLessThan(1.16);
+    expect(r.stdout).toMatch(/fixture\.work\s+[\d.]+\s+[\d.]+\s+1\.1\d+×\s+REGRESSION/);
   }, 240_000);
 });

@@ -36,6 +36,8 @@ export interface GateArgs {
   baseDir: string | null;
   /** Also count instructions of the single-threaded hot paths under callgrind (base mode). */
   instructions: boolean;
+  /** Count instructions only: no timed runs (the deterministic tier alone). */
+  instructionsOnly: boolean;
   /** Instruction-count regression above this ratio (default 1.02; counts are deterministic). */
   instructionsThreshold: number;
   /** Hot paths to count (default: all the candidate offers). */
@@ -76,6 +78,8 @@ Fails a build when p99 latency regresses, with statistics that hold on noisy mac
                       paths (pool allocate and free, flyweight write, risk check, frame
                       encode) under valgrind's callgrind, base against candidate: a
                       deterministic tier that catches small regressions timing cannot
+  --instructions-only the instruction tier alone, no timed runs (seconds instead of minutes;
+                      what a laptop or a pre-commit hook can afford)
   --instructions-threshold <r>
                       instruction-count regression above r (default 1.02)
   --hot-path <name>   count only this hot path (repeatable)
@@ -113,6 +117,7 @@ export function parseGateArgs(argv: readonly string[]): GateArgs {
     baseDir: null,
     replay: null,
     instructions: false,
+    instructionsOnly: false,
     instructionsThreshold: 1.02,
     hotPaths: [],
     help: false,
@@ -171,6 +176,7 @@ export function parseGateArgs(argv: readonly string[]): GateArgs {
         break;
       }
       case '--instructions': args.instructions = true; break;
+      case '--instructions-only': args.instructions = true; args.instructionsOnly = true; break;
       case '--instructions-threshold': args.instructionsThreshold = ratio('--instructions-threshold'); break;
       case '--hot-path': args.hotPaths.push(value()); break;
       case '--no-confirm': args.confirm = false; break;
