@@ -27,7 +27,9 @@ import type { CircuitBreaker } from './CircuitBreaker.js';
 import { VenueRouting } from './VenueRouting.js';
 import { SelfTradeGuard } from './SelfTradeGuard.js';
 import { AckWatch, type AckWatchOwner } from './AckWatch.js';
-import { ExecutionApplier, type OrderReleaser, type RouterStats } from './ExecutionApplier.js';
+import { ExecutionApplier, type RouterStats } from './ExecutionApplier.js';
+import { OrderDesk } from './OrderDesk.js';
+import { GatewayLosses } from './GatewayLosses.js';
 import { OrderReservations } from './OrderReservations.js';
 import { SlotRecycler } from './SlotRecycler.js';
 import { ReplaceEmulation } from './ReplaceEmulation.js';
@@ -75,9 +77,8 @@ export class Router implements AckWatchOwner {
   private readonly lane: GatewayLane;
   /** Gateways running on this thread (`gateways: 'inline'`), driven by poll; else null. */
   private readonly inline: InlineGateways | null;
-  /** Per venue: 0 healthy, 1 its gateway failed (to settle at the next poll), 2 settled (UNKNOWNs queued). */
-  private readonly venueLost: Uint8Array;
-  private lossPending = false;
+  /** Failed gateways: breakers opened at once, their orders UNKNOWN at the next poll. */
+  private readonly losses: GatewayLosses;
   private readonly venueLimits: readonly VenueLimits[];
   private readonly options: RouterOptions;
   private readonly order: OrderFlyweight;
@@ -95,17 +96,14 @@ export class Router implements AckWatchOwner {
   private readonly live: LiveOrders;
   private readonly strategyId: number;
   private readonly accountId: number;
-  private nextClientOrderId: number;
   /** Applies execution events (the gateways' event rings are read into it). */
   private readonly events: ExecutionApplier;
   /** What each live order holds of the shared working quantity. */
   private readonly reservations: OrderReservations;
   /** Frees an ended order's slot once its gateway consumed every command naming it. */
   private readonly recycler: SlotRecycler;
-  /** Replaces on venues without native amend: cancel, then a new order. */
-  private readonly emulation: ReplaceEmulation;
-  /** Where an emulated replace's new order is written (never re-pointed by a handler). */
-  private readonly successor: OrderFlyweight;
+  /** Sends orders, ends them, and emulates replace on venues without amend (OrderDesk). */
+  private readonly desk: OrderDesk;
   private stopping = false;
   /** True while `poll` runs: a handler calling `poll` again gets 0 instead of re-reading records being delivered. */
   private polling = false;
@@ -143,7 +141,6 @@ export class Router implements AckWatchOwner {
     this.topOfBook = topOfBook;
     this.pool = pool;
     this.lane = lane;
-    this.venueLost = new Uint8Array(config.venues.length);
     this.venueLimits = config.venues.map((v) => ({ name: v.name, ordersPerSecond: v.ordersPerSecond, orderBurst: v.orderBurst, cancelsPerSecond: v.cancelsPerSecond, cancelBurst: v.cancelBurst }));
     this.options = {
       defaultVenue: config.defaultVenue,
@@ -154,7 +151,6 @@ export class Router implements AckWatchOwner {
       ackTimeoutMs: config.ackTimeoutMs,
       breaker: config.breaker,
     };
-    this.nextClientOrderId = lane.lane * 2 ** 40 + 1;
     // What each gateway declared (capabilities, rate limits): written before it reported RUNNING.
     const declarations = config.venues.map((_, v) => lane.declaration(v));
     this.capabilities = new VenueCapabilities(declarations);
@@ -175,19 +171,32 @@ export class Router implements AckWatchOwner {
     // LiveOrders and the applier each own a flyweight: the orders they hand to a handler
     // stay put whatever the handler calls (submit, cancel, orderOf re-point `this.order`).
     this.live = new LiveOrders(orders, new OrderFlyweight(orders), this.machine, this.stats);
+    this.losses = new GatewayLosses(lane, this.routing.breakers, this.live);
     this.strategyId = config.strategyId ?? 1;
     this.accountId = config.accountId ?? 1;
     this.risk = new RiskEngine(instruments.capacity, config.risk ?? {}, config.riskBuffer);
     this.risk.claimStrategy(this.strategyId); // throws when another router sharing the counters has this id
     this.reservations = new OrderReservations(orders.capacity, this.risk);
     this.recycler = new SlotRecycler(orders, lane.commands);
-    this.emulation = new ReplaceEmulation(orders.capacity);
-    this.successor = new OrderFlyweight(orders);
-    const owner: OrderReleaser = {
-      release: (o, handle) => this.release(o, handle),
-      replaceCanceled: (o, handle, now) => this.replaceCanceled(o, handle, now),
-    };
-    this.events = new ExecutionApplier(orders, this.machine, this.risk, this.reservations, this.emulation, this.routing.breakers, this.stats, owner);
+    const emulation = new ReplaceEmulation(orders.capacity);
+    this.desk = new OrderDesk({
+      orders,
+      commands: lane.commands,
+      live: this.live,
+      reservations: this.reservations,
+      recycler: this.recycler,
+      emulation,
+      machine: this.machine,
+      risk: this.risk,
+      stp: this.stp,
+      breakers: this.routing.breakers,
+      ackWatch: this.ackWatch,
+      rates: this.rates,
+      stats: this.stats,
+      strategyId: this.strategyId,
+      firstClientOrderId: lane.lane * 2 ** 40 + 1,
+    });
+    this.events = new ExecutionApplier(orders, this.machine, this.risk, this.reservations, emulation, this.routing.breakers, this.stats, this.desk);
     for (let id = 0; id < instruments.size; id++) {
       const spec = instruments.spec(id);
       if (spec !== undefined) this.risk.setNotionalPerTickLot(id, spec.tick.stepValue * spec.lot.stepValue);
@@ -339,7 +348,7 @@ export class Router implements AckWatchOwner {
       this.orders.free(handle);
       return status;
     }
-    return this.dispatch(handle, d, venue, now);
+    return this.desk.dispatch(handle, d, venue, now);
   }
 
   /** Ask to cancel a working order. OK or a status. `nowNs` as for `send` (optional). */
@@ -412,7 +421,7 @@ export class Router implements AckWatchOwner {
     const increase = lots > o.quantityLots ? lots - o.quantityLots : 0;
     const risk = this.risk.checkReplace(o.symbolId, o.side, o.ordType, ticks, lots, increase, now);
     if (risk !== OK) return risk;
-    if (emulate) return this.emulateReplace(o, handle, venue, ticks, lots, increase, now);
+    if (emulate) return this.desk.emulateReplace(o, handle, venue, ticks, lots, increase, now);
     const ring = this.lane.commands[venue];
     const at = ring.claim(GatewayCommand.REPLACE, 24);
     if (at < 0) {
@@ -458,9 +467,9 @@ export class Router implements AckWatchOwner {
     if (recycling >= 32 || (recycling > 0 && delivered === 0)) this.recycler.drain();
     // An attached router learns of a gateway failure from the worker's control block
     // (the creator hears it from the supervisor at once): checked every 64th poll.
-    if (this.pool === null && this.inline === null && (++this.pollCount & 63) === 0) this.checkGateways();
-    if (this.lossPending) {
-      this.settleLosses();
+    if (this.pool === null && this.inline === null && (++this.pollCount & 63) === 0) this.losses.check();
+    if (this.losses.pending) {
+      this.losses.settle(events);
       delivered += this.live.flushUnknown(handler);
     }
     const watch = this.ackWatch;
@@ -539,6 +548,7 @@ export class Router implements AckWatchOwner {
    */
   async stop(handler: OrderEventHandler = {}, options: { timeoutMs?: number } = {}): Promise<void> {
     this.stopping = true;
+    this.desk.stopping = true;
     await this.eventLoop?.stop();
     const deadline = nanoTime() + (options.timeoutMs ?? 5_000) * 1e6;
     let lastCancelSweep = 0;
@@ -551,9 +561,9 @@ export class Router implements AckWatchOwner {
       if (this.poll(handler, 1_024) === 0) await new Promise((resolve) => setTimeout(resolve, 1));
     }
     // Whatever is still live did not resolve in time: its fate is unknown.
-    if (this.pool === null && this.inline === null) this.checkGateways();
+    if (this.pool === null && this.inline === null) this.losses.check();
     this.events.handler = handler;
-    if (this.lossPending) this.settleLosses();
+    if (this.losses.pending) this.losses.settle(this.events);
     this.live.flushUnknown(handler);
     this.live.loseAll(handler);
     this.events.handler = handler;
@@ -591,40 +601,7 @@ export class Router implements AckWatchOwner {
     o.priceTicks = ticks;
     o.stopPriceTicks = stopTicks;
     o.quantityLots = lots;
-    return this.dispatch(handle, o, venue, now);
-  }
-
-  /** Give a validated, risk-checked order its id and hand it to its venue's gateway. */
-  private dispatch(handle: number, o: OrderFlyweight, venue: number, now: number): number {
-    const id = this.stamp(o, venue, now);
-    const status = this.lane.commands[venue].offerPair(GatewayCommand.NEW, handle, 0);
-    if (status !== OK) {
-      this.risk.onDone(this.strategyId, o.symbolId, o.side, o.quantityLots);
-      this.orders.free(handle); // never left: nothing to reconcile
-      return status;
-    }
-    this.recycler.sent(handle, venue);
-    this.live.add(id, handle, venue);
-    this.reservations.open(this.orders.indexOf(handle), o.quantityLots);
-    this.stp?.add(venue, o.symbolId, o.accountId, o.side, o.ordType, o.priceTicks);
-    this.routing.breakers[venue].onSent();
-    this.ackWatch?.watch(handle, id, now);
-    this.rates.take(venue, o.symbolId, RATE_ORDER);
-    this.stats.submitted++;
-    return id;
-  }
-
-  /** Give an order about to be sent its id, venue, strategy, leaves and times, and make it PENDING_NEW. Returns the id. */
-  private stamp(o: OrderFlyweight, venue: number, now: number): number {
-    const id = this.nextClientOrderId++;
-    o.clientOrderId = id;
-    o.venueId = venue;
-    o.strategyId = this.strategyId;
-    o.leavesLots = o.quantityLots;
-    o.createdNs = now;
-    o.sentNs = now;
-    this.machine.apply(o, OrderEvent.SUBMIT, now);
-    return id;
+    return this.desk.dispatch(handle, o, venue, now);
   }
 
   /** Self-trade prevention (see SelfTradeGuard): would this order meet a working order of the same account on the same venue? */
@@ -638,110 +615,11 @@ export class Router implements AckWatchOwner {
    * it was not replaced or its replacement has ended.
    */
   replacedId(clientOrderId: number): number {
-    return this.emulation.successorOf(clientOrderId);
+    return this.desk.replacedId(clientOrderId);
   }
 
-  /** Replace on a venue without amend, step 1: a cancel goes out; the order is PENDING_REPLACE (see ReplaceEmulation). */
-  private emulateReplace(o: OrderFlyweight, handle: number, venue: number, ticks: number, lots: number, increase: number, now: number): number {
-    const status = this.lane.commands[venue].offerPair(GatewayCommand.CANCEL, handle, 0);
-    if (status !== OK) {
-      this.risk.release(o.symbolId, o.side, increase);
-      return status;
-    }
-    const index = this.orders.indexOf(handle);
-    this.recycler.sent(handle, venue);
-    this.reservations.increase(index, increase);
-    this.rates.take(venue, o.symbolId, RATE_CANCEL);
-    this.emulation.begin(index, ticks, lots);
-    this.machine.apply(o, OrderEvent.REPLACE_REQUEST, now);
-    return OK;
-  }
-
-  /**
-   * Replace on a venue without amend, step 2 (from the applier): the venue canceled the
-   * old order. Send the new one for the new price and what is left to fill, hand it the old
-   * order's share of the counters, and return true; false leaves it a plain cancel.
-   */
-  private replaceCanceled(o: OrderFlyweight, oldHandle: number, now: number): boolean {
-    const oldIndex = this.orders.indexOf(oldHandle);
-    const price = this.emulation.pendingPrice(oldIndex);
-    const remaining = this.emulation.pendingLots(oldIndex) - o.filledLots;
-    this.emulation.end(oldIndex);
-    if (remaining <= 0 || this.stopping) return false;
-    const handle = this.orders.allocate();
-    if (handle < 0) return false;
-    const venue = this.live.venueOf(oldHandle);
-    const n = this.successor;
-    n.wrapIndex(this.orders.indexOf(handle));
-    n.clear();
-    n.symbolId = o.symbolId;
-    n.accountId = o.accountId;
-    n.side = o.side;
-    n.ordType = o.ordType;
-    n.tif = o.tif;
-    n.flags = o.flags;
-    n.stopPriceTicks = o.stopPriceTicks;
-    n.priceTicks = price;
-    n.quantityLots = remaining;
-    const id = this.stamp(n, venue, now);
-    if (this.lane.commands[venue].offerPair(GatewayCommand.NEW, handle, 0) !== OK) {
-      this.orders.free(handle); // never left: the old order ends as a plain cancel
-      return false;
-    }
-    const index = this.orders.indexOf(handle);
-    this.recycler.sent(handle, venue);
-    this.live.add(id, handle, venue);
-    // The old order's share of the counters passes to the new one: its open-order place
-    // (released when the old one is released) and exactly `remaining` working lots.
-    this.risk.addOpen(this.strategyId, n.symbolId);
-    this.reservations.open(index, this.reservations.close(oldIndex));
-    this.reservations.settle(index, n.symbolId, n.side, remaining);
-    this.stp?.add(venue, n.symbolId, n.accountId, n.side, n.ordType, n.priceTicks);
-    this.routing.breakers[venue].onSent();
-    this.ackWatch?.watch(handle, id, now);
-    this.emulation.replaced(index, o.clientOrderId, id);
-    return true;
-  }
-
-  /** An order ended: `o` is wrapped at it (the applier's or LiveOrders' flyweight, never `this.order`). */
-  private release(o: OrderFlyweight, handle: number): void {
-    this.emulation.release(this.orders.indexOf(handle));
-    this.risk.onDone(this.strategyId, o.symbolId, o.side, this.reservations.close(this.orders.indexOf(handle)));
-    const venue = this.live.remove(o.clientOrderId, handle);
-    this.stp?.remove(venue, o.symbolId, o.accountId, o.side, o.ordType);
-    this.recycler.free(handle, venue); // now, or once the venue's worker consumed its commands
-  }
-
-  /** Attached routers: has a gateway worker been declared failed since the last check? */
-  private checkGateways(): void {
-    for (let venue = 0; venue < this.venueLost.length; venue++) {
-      if (this.venueLost[venue] === 0 && this.lane.workerFailed(venue)) this.markVenueUnknown(venue);
-    }
-  }
-
-  /**
-   * @internal A gateway failed: its breaker opens now, and at the next poll every order it
-   * held becomes UNKNOWN (settleLosses), after what it published before it died.
-   */
+  /** @internal A gateway failed: its breaker opens now, and at the next poll every order it held becomes UNKNOWN (GatewayLosses). */
   markVenueUnknown(venue: number): void {
-    if (this.venueLost[venue] !== 0) return;
-    this.venueLost[venue] = 1;
-    this.routing.breakers[venue].trip(true);
-    this.lossPending = true;
-  }
-
-  /**
-   * Settle failed gateways: first apply every event they published before they died (an
-   * ack or a fill already in their event ring is a fact, and would otherwise move an
-   * UNKNOWN order back to working), then mark what is still open there UNKNOWN.
-   */
-  private settleLosses(): void {
-    this.lossPending = false;
-    for (let venue = 0; venue < this.venueLost.length; venue++) {
-      if (this.venueLost[venue] !== 1) continue;
-      this.venueLost[venue] = 2;
-      this.lane.events[venue].read(this.events, Number.MAX_SAFE_INTEGER);
-      this.live.loseVenue(venue);
-    }
+    this.losses.lose(venue);
   }
 }
