@@ -63,6 +63,7 @@ function rows(o: GateOutcome): string[][] {
 }
 
 function describe(o: GateOutcome): string {
+  if (o.decisions.length === 0 && o.instructions !== null) return `Instruction tier only (--instructions-only): no timed runs, base ${o.base} vs candidate ${o.candidate}.`;
   const how =
     o.mode === 'base'
       ? `${o.pairs} A/B pairs of fresh processes in A B B A order, base ${o.base} vs candidate ${o.candidate}`
