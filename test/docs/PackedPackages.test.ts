@@ -58,10 +58,10 @@ describe('the packed packages, outside the monorepo', () => {
       expect(code, heading).toBeDefined();
       return code!;
     };
-    writeFileSync(join(dir, 'src', 'core.ts'), `${block('## @ringroute/core in five minutes')}\nconsole.log('core ok', orders.freeCount());\n`);
-    writeFileSync(join(dir, 'src', 'transport.ts'), block('## @ringroute/router: the transport'));
+    writeFileSync(join(dir, 'src', 'core.ts'), `${block('# @ringroute/core in five minutes')}\nconsole.log('core ok', orders.freeCount());\n`);
+    writeFileSync(join(dir, 'src', 'transport.ts'), block('# @ringroute/router: the transport'));
     writeFileSync(join(dir, 'src', 'strategy.ts'), `${block('## The router a strategy embeds')}\nconsole.log('strategy ok', id > 0);\n`);
-    writeFileSync(join(dir, 'src', 'EchoVenue.ts'), block('### Writing an adapter'));
+    writeFileSync(join(dir, 'src', 'EchoVenue.ts'), block('## Writing an adapter'));
     writeFileSync(join(dir, 'src', 'echoVenueTask.ts'), readmeBlockContaining('// echoVenueTask.ts') ?? 'missing');
     writeFileSync(
       join(dir, 'src', 'echoRouter.ts'),

@@ -8,7 +8,7 @@ const run = promisify(execFile);
 
 describe('README', () => {
   it('the @ringroute/core example runs as written and does what its comments say', async () => {
-    const code = /## @ringroute\/core in five minutes\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    const code = /# @ringroute\/core in five minutes\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(code).toBeDefined();
     // Run it as a module inside the test package, where `@ringroute/core` resolves.
     const probe = `${code!.replace('if (handle >= 0) {', 'let rule;\nif (handle >= 0) {').replace('  const rule = ', '  rule = ')}
@@ -27,14 +27,14 @@ console.log(JSON.stringify({ handle, rule, state: order.toJSON().state, filled: 
   });
 
   it('the @ringroute/router example runs as written and prints what its comment says', async () => {
-    const code = /## @ringroute\/router: the transport\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    const code = /# @ringroute\/router: the transport\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(code).toBeDefined();
     const { stdout } = await run(process.execPath, [writeExample('readme-router.mjs', code!)]);
     expect(stdout.trim()).toBe('0 42');
   });
 
   it('the adapter example in the README compiles, runs, and reports through its events', async () => {
-    const code = /### Writing an adapter[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    const code = /## Writing an adapter[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(code).toBeDefined();
     const probe = `${code}
 const reports = [];

@@ -6,7 +6,7 @@ import { InstantFillVenue } from '../support/smallVenues.js';
 // Two small adapters of different behaviour through the same kit: the README's own
 // EchoVenue (orders rest until canceled, never fill, limit GTC only, no seed, no
 // reconnect) and a venue that fills every order on its own at once.
-const echoSource = readmeBlock('### Writing an adapter');
+const echoSource = readmeBlock('## Writing an adapter');
 if (echoSource === undefined) throw new Error('the README has no adapter example');
 const { EchoVenue } = (await import(writeExample('readme-echo-venue.mjs', echoSource))) as { EchoVenue: new () => GatewayAdapter };
 

@@ -1,8 +1,15 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import ts from 'typescript';
 
-/** The repository's README, as text. */
-export const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+/** The repository's documentation as one text: the README, then every guide in docs/ (the examples the tests run live in both). */
+const docs = new URL('../../docs/', import.meta.url);
+export const readme = [
+  readFileSync(new URL('../../README.md', import.meta.url), 'utf8'),
+  ...readdirSync(docs)
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => readFileSync(new URL(f, docs), 'utf8')),
+].join('\n\n');
 
 /** The first ```ts block after `heading` (a regular-expression source) in the README. */
 export function readmeBlock(heading: string): string | undefined {

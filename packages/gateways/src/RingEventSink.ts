@@ -172,12 +172,13 @@ export class RingEventSink implements GatewayEvents {
   ): void {
     const rings = this.rings;
     const lane = rings.length === 1 ? 0 : this.forcedLane >= 0 ? this.forcedLane : this.laneOfSlot[handle & this.indexMask];
-    const now = nanoTime();
-    // Behind events already waiting for this lane, never ahead of them.
+    // Behind events already waiting for this lane, never ahead of them. The live path
+    // stamps the time inside put (a clock read stored straight into the record is not
+    // boxed; passed as an argument it would be, 16 bytes an event).
     const status = this.spilling !== 0 && this.spills[lane].count > 0
       ? RING_FULL
-      : this.put(rings[lane], type, handle, clientOrderId, venueOrderId, priceTicks, lastLots, cumLots, leavesLots, reason, now);
-    if (status === RING_FULL) this.spill(lane, type, handle, clientOrderId, venueOrderId, priceTicks, lastLots, cumLots, leavesLots, reason, now);
+      : this.put(rings[lane], type, handle, clientOrderId, venueOrderId, priceTicks, lastLots, cumLots, leavesLots, reason, NaN);
+    if (status === RING_FULL) this.spill(lane, type, handle, clientOrderId, venueOrderId, priceTicks, lastLots, cumLots, leavesLots, reason, nanoTime());
     else if (status < 0) this.dropped++;
   }
 
@@ -200,7 +201,7 @@ export class RingEventSink implements GatewayEvents {
     cumLots: number,
     leavesLots: number,
     reason: number,
-    timeNs: number,
+    timeNs: number, // NaN: stamp with the clock now; a spilled event keeps its own time
   ): number {
     const at = ring.claim(EXECUTION_EVENT_RECORD, EXEC_RECORD_BYTES);
     if (at < 0) return at;
@@ -213,7 +214,7 @@ export class RingEventSink implements GatewayEvents {
     f64[(at + EXEC_LAST_QTY_LOTS_OFFSET) >> 3] = lastLots;
     f64[(at + EXEC_CUM_QTY_LOTS_OFFSET) >> 3] = cumLots;
     f64[(at + EXEC_LEAVES_LOTS_OFFSET) >> 3] = leavesLots;
-    f64[(at + EXEC_EVENT_TIME_NS_OFFSET) >> 3] = timeNs;
+    f64[(at + EXEC_EVENT_TIME_NS_OFFSET) >> 3] = timeNs === timeNs ? timeNs : nanoTime(); // NaN: now (see write)
     i32[(at + EXEC_ORDER_HANDLE_OFFSET) >> 2] = handle;
     u8[at + EXEC_REJECT_REASON_OFFSET] = reason & 0xff;
     u8[at + EXEC_REJECT_REASON_OFFSET + 1] = reason >>> 8;

@@ -19,6 +19,8 @@ export interface WakeSource {
  */
 export interface IdleStrategy {
   readonly name: IdleStrategyName;
+  /** How many times it has parked (slept) so far: a loop can tell that time passed unseen. */
+  readonly parks: number;
   idle(workCount: number, wake?: WakeSource | null): void;
   /** Leave any backoff and unregister from the doorbell. */
   reset(): void;
@@ -27,6 +29,7 @@ export interface IdleStrategy {
 /** Like IdleStrategy, for loops whose event loop must keep running (sockets). */
 export interface AsyncIdleStrategy {
   readonly name: 'async';
+  readonly parks: number;
   /** undefined when the loop should poll again at once; a promise to await otherwise. */
   idle(workCount: number, wake?: WakeSource | null): Promise<unknown> | undefined;
   reset(): void;
@@ -40,6 +43,7 @@ export type IdleStrategyName = 'busy-spin' | 'backoff' | 'blocking';
  */
 export class BusySpinIdleStrategy implements IdleStrategy {
   readonly name = 'busy-spin' as const;
+  readonly parks = 0;
   idle(_workCount: number, _wake?: WakeSource | null): void {}
   reset(): void {}
 }
@@ -78,6 +82,7 @@ const PARKING = 2;
  */
 export class BackoffIdleStrategy implements IdleStrategy {
   readonly name = 'backoff' as const;
+  parks = 0;
   private readonly doorbell: Doorbell | null;
   private readonly maxSpins: number;
   private readonly maxYields: number;
@@ -128,6 +133,7 @@ export class BackoffIdleStrategy implements IdleStrategy {
     }
     const ms = parkFor(this.parkMs, wake);
     if (ms < 0) return; // a timer is due: poll now
+    this.parks++;
     if (this.doorbell !== null) {
       this.doorbell.park(this.seen, ms);
       this.seen = this.doorbell.sequence();
@@ -152,6 +158,7 @@ export class BackoffIdleStrategy implements IdleStrategy {
  */
 export class BlockingIdleStrategy implements IdleStrategy {
   readonly name = 'blocking' as const;
+  parks = 0;
   private readonly doorbell: Doorbell;
   private readonly maxParkMs: number;
   private registered: boolean;
@@ -177,6 +184,7 @@ export class BlockingIdleStrategy implements IdleStrategy {
     }
     const ms = parkFor(this.maxParkMs, wake);
     if (ms < 0) return; // a timer is due: poll now
+    this.parks++;
     this.doorbell.park(this.seen, ms);
     this.seen = this.doorbell.sequence();
   }
@@ -194,6 +202,7 @@ export class BlockingIdleStrategy implements IdleStrategy {
  */
 export class AsyncBackoffIdleStrategy implements AsyncIdleStrategy {
   readonly name = 'async' as const;
+  parks = 0;
   private readonly doorbell: Doorbell;
   private readonly maxSpins: number;
   private readonly minParkMs: number;
@@ -230,6 +239,7 @@ export class AsyncBackoffIdleStrategy implements AsyncIdleStrategy {
     const ms = parkFor(this.parkMs, wake);
     if (ms < 0) return undefined; // a timer is due: poll now
     const parked = this.doorbell.parkAsync(this.seen, ms);
+    if (parked !== undefined) this.parks++;
     this.parkMs = Math.min(this.parkMs * 2, this.maxParkMs);
     if (parked === undefined) {
       this.seen = this.doorbell.sequence();

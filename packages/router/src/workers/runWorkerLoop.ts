@@ -52,6 +52,8 @@ export interface WorkerLoop {
    * the idle strategy never parks past it. Asked only before parking.
    */
   nextWakeNs?(nowNs: number): number;
+  /** Called after the loop slept (its idle strategy parked), before its next poll: time passed that the loop did not see. */
+  resumed?(): void;
   close?(): void | Promise<void>;
 }
 
@@ -115,7 +117,10 @@ export async function runWorkerLoop(start: WorkerStart, create: (ctx: WorkerCont
       const work = loop.poll();
       control[C_HEARTBEAT] = ++loops | 0;
       const wait = idle.idle(work, wake);
-      if (wait !== undefined) await wait;
+      if (wait !== undefined) {
+        await wait;
+        loop.resumed?.();
+      }
     }
     idle.reset();
   } else {
@@ -125,7 +130,9 @@ export async function runWorkerLoop(start: WorkerStart, create: (ctx: WorkerCont
     while (control[C_STOP] === 0) {
       const work = loop.poll();
       control[C_HEARTBEAT] = ++loops | 0;
+      const parks = idle.parks;
       idle.idle(work, wake);
+      if (idle.parks !== parks) loop.resumed?.();
     }
     idle.reset();
   }
