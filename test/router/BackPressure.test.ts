@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OrderState } from '@ringroute/core';
-import { BreakerState, Router, type OrderEventHandler, type WorkerFailure } from '@ringroute/router';
+import { BreakerState, RING_FULL, Router, type OrderEventHandler, type WorkerFailure } from '@ringroute/router';
 import { SIM_VENUE_TASK } from '@ringroute/gateways';
 import { pollUntil } from '../support/venues.js';
 
@@ -36,10 +36,20 @@ describe('a strategy lane that stops polling is back-pressure, not a hung gatewa
     const fast = new Counts();
     const behind = new Counts();
     try {
-      // 1,500 resting orders on the slow lane: 1,500 acks, more than its event ring holds (~900).
+      // Resting orders on the slow lane until its back-pressure reaches it: its acks fill its
+      // event ring (~900), then the worker's spill (4,096), then the worker stops reading its
+      // commands and its command ring (4,096) fills: RING_FULL, a status, never a hang.
       const resting: number[] = [];
-      for (let i = 0; i < 1_500; i++) resting.push(slow.submit({ symbol: 'XYZ', side: 'sell', price: 100, quantity: 1 }));
-      expect(resting.every((id) => id > 0)).toBe(true);
+      let full = 0;
+      for (let i = 0; i < 20_000 && full === 0; i++) {
+        const id = slow.submit({ symbol: 'XYZ', side: 'sell', price: 100, quantity: 1 });
+        if (id > 0) resting.push(id);
+        else if (id === RING_FULL) full++;
+        else throw new Error(`unexpected status ${id}`);
+        if ((i & 255) === 0) await new Promise((r) => setImmediate(r)); // let the worker read
+      }
+      expect(full, 'the slow lane got RING_FULL').toBe(1);
+      expect(resting.length).toBeGreaterThan(4_096);
       // The fast lane trades against them for well past the heartbeat timeout.
       const until = Date.now() + 1_000;
       let bought = 0;
@@ -58,9 +68,9 @@ describe('a strategy lane that stops polling is back-pressure, not a hung gatewa
       expect(failures).toEqual([]); // never declared hung
       expect(main.gateways.workers[0].state).toBe(1); // RUNNING
       // The slow lane catches up: every ack and every fill, nothing UNKNOWN.
-      await pollUntil(slow, behind, () => behind.accepted === 1_500 && behind.filledOrders === fast.filledOrders, 10_000);
+      await pollUntil(slow, behind, () => behind.accepted === resting.length && behind.filledOrders === fast.filledOrders, 20_000);
       expect(behind.unknown).toBe(0);
-      expect(slow.liveOrders).toBe(1_500 - fast.filledOrders);
+      expect(slow.liveOrders).toBe(resting.length - fast.filledOrders);
       expect(main.gateways.workers[0].blockedLanes).toBe(0);
     } finally {
       await slow.stop(behind);

@@ -7,8 +7,9 @@
  * thread that would drain it.
  *
  * Memory grows only while a lane is behind (doubling; nothing is allocated otherwise).
- * While a lane has a spill the host reads no further commands from that lane, so what
- * can pile up is bounded by that lane's orders already at the venue.
+ * Once a lane's spill holds 4,096 events the host reads no further commands from that
+ * lane, so what can pile up beyond that is bounded by that lane's orders already at the
+ * venue.
  */
 export class EventSpill {
   /** Numbers per spilled event. */

@@ -88,8 +88,8 @@ class GatewayHostLoop implements WorkerLoop, RecordHandler {
     if (events.blockedLanes !== 0) work += events.flush();
     const lanes = this.context.commandLanes;
     for (let lane = 0; lane < lanes.length; lane++) {
-      // A lane whose events wait for room gets no more commands read: the back-pressure
-      // reaches its producer (RING_FULL on its command ring) and no other lane.
+      // A lane with too many events waiting for room gets no more commands read: the
+      // back-pressure reaches its producer (RING_FULL on its command ring), no other lane.
       if (events.blocked(lane)) continue;
       this.lane = lane;
       work += lanes[lane].read(this, 64);

@@ -21,6 +21,8 @@ import { EventSpill } from './EventSpill.js';
 
 /** Spill `kind` of a venue status change (the others are ExecType values). */
 const VENUE_STATUS_KIND = 0;
+/** Spilled events of one lane beyond which the host reads no more of its commands (see blocked). */
+const BLOCK_AFTER_EVENTS = 4_096;
 
 /**
  * The worker-side `GatewayEvents`: every report becomes one execution-event record in
@@ -30,8 +32,8 @@ const VENUE_STATUS_KIND = 0;
  * Events are never dropped and never waited for: if a lane's event ring is full (its
  * strategy thread is behind), the event goes to that lane's `EventSpill` and `flush()`
  * (every loop turn, before commands are read) writes it to the ring once there is room,
- * in order. The gateway host reads no commands from a lane that has a spill, so the
- * back-pressure reaches that lane's producer as RING_FULL and no other lane. Only a
+ * in order. The gateway host reads no commands from a lane whose spill has grown to 4,096
+ * events, so the back-pressure reaches that lane's producer as RING_FULL and no other lane. Only a
  * closed ring (the router is gone) makes an event count as `dropped`.
  */
 export class RingEventSink implements GatewayEvents {
@@ -47,8 +49,11 @@ export class RingEventSink implements GatewayEvents {
   /** Lane of each order slot (set when its NEW is read), for workers shared by several strategy threads. */
   private readonly laneOfSlot: Uint8Array;
   private readonly indexMask: number;
-  /** When >= 0, the next event goes to this lane whatever its handle (replies to stale handles). */
+  /** When >= 0, the next event goes to this lane whatever its handle (replies to stale handles, spill replays). */
   private forcedLane = -1;
+  /** `flush` is replaying a spilled event (write to the ring or report full; never spill again). */
+  private replaying = false;
+  private replayTimeNs = 0;
 
   /**
    * `rings` is one event ring per lane (or a single ring); with several lanes, each
@@ -64,12 +69,18 @@ export class RingEventSink implements GatewayEvents {
     this.indexMask = this.rings.length > 1 ? slotCapacity - 1 : 0;
   }
 
-  /** Does `lane` have events waiting for room in its ring? (The host then reads no commands from it.) */
+  /**
+   * Should the host stop reading `lane`'s commands? Once its spill holds BLOCK_AFTER_EVENTS:
+   * a lane whose consumer is briefly behind (a burst of 1,024 orders in flight makes 2,048
+   * events, twice what a 64 KiB ring holds) keeps flowing through the spill; one that has
+   * stopped polling gets its back-pressure as RING_FULL on its command ring, with a
+   * bounded spill (about 330 KiB a lane).
+   */
   blocked(lane: number): boolean {
-    return this.spilling !== 0 && this.spills[lane].count > 0;
+    return this.spilling !== 0 && this.spills[lane].count >= BLOCK_AFTER_EVENTS;
   }
 
-  /** Lanes with events waiting for room. */
+  /** Lanes with events waiting for room in their ring (spilled; see `blocked` for when their commands stop). */
   get blockedLanes(): number {
     return this.spilling;
   }
@@ -92,9 +103,16 @@ export class RingEventSink implements GatewayEvents {
       while (spill.count > 0) {
         const v = spill.values;
         const i = spill.peek();
-        const status = v[i] === VENUE_STATUS_KIND
-          ? ring.offerPair(VENUE_STATUS_RECORD, this.venueId, v[i + 8])
-          : this.put(ring, v[i], v[i + 1], v[i + 2], v[i + 3], v[i + 4], v[i + 5], v[i + 6], v[i + 7], v[i + 8], v[i + 9]);
+        let status: number;
+        if (v[i] === VENUE_STATUS_KIND) status = ring.offerPair(VENUE_STATUS_RECORD, this.venueId, v[i + 8]);
+        else {
+          this.replaying = true;
+          this.replayTimeNs = v[i + 9];
+          this.forcedLane = lane;
+          status = this.write(v[i], v[i + 1], v[i + 2], v[i + 3], v[i + 4], v[i + 5], v[i + 6], v[i + 7], v[i + 8]);
+          this.forcedLane = -1;
+          this.replaying = false;
+        }
         if (status === RING_FULL) break;
         if (status < 0) this.dropped++;
         spill.shift();
@@ -159,6 +177,13 @@ export class RingEventSink implements GatewayEvents {
     }
   }
 
+  /**
+   * One execution-event record into its lane's ring; OK or a ring status. The record is
+   * written here, in the method the adapter's call lands in: a double passed on to a
+   * further, non-inlined call would be boxed (measured: 32 bytes more per order inline).
+   * A live event that finds its lane behind (a spill, or the ring full) goes to the spill;
+   * `flush` replays spilled events through here (`replaying`), with their own time.
+   */
   private write(
     type: number,
     handle: number,
@@ -169,44 +194,24 @@ export class RingEventSink implements GatewayEvents {
     cumLots: number,
     leavesLots: number,
     reason: number,
-  ): void {
+  ): number {
     const rings = this.rings;
     const lane = rings.length === 1 ? 0 : this.forcedLane >= 0 ? this.forcedLane : this.laneOfSlot[handle & this.indexMask];
-    // Behind events already waiting for this lane, never ahead of them. The live path
-    // stamps the time inside put (a clock read stored straight into the record is not
-    // boxed; passed as an argument it would be, 16 bytes an event).
-    const status = this.spilling !== 0 && this.spills[lane].count > 0
-      ? RING_FULL
-      : this.put(rings[lane], type, handle, clientOrderId, venueOrderId, priceTicks, lastLots, cumLots, leavesLots, reason, NaN);
-    if (status === RING_FULL) this.spill(lane, type, handle, clientOrderId, venueOrderId, priceTicks, lastLots, cumLots, leavesLots, reason, nanoTime());
-    else if (status < 0) this.dropped++;
-  }
-
-  private spill(lane: number, kind: number, handle: number, clientOrderId: number, venueOrderId: number, price: number, last: number, cum: number, leaves: number, reason: number, timeNs: number): void {
-    const spill = this.spills[lane];
-    if (spill.count === 0) this.spilling++;
-    spill.push(kind, handle, clientOrderId, venueOrderId, price, last, cum, leaves, reason, timeNs);
-    this.spilled++;
-  }
-
-  /** One execution-event record into `ring`: OK, RING_FULL or another ring status. */
-  private put(
-    ring: RingBuffer,
-    type: number,
-    handle: number,
-    clientOrderId: number,
-    venueOrderId: number,
-    priceTicks: number,
-    lastLots: number,
-    cumLots: number,
-    leavesLots: number,
-    reason: number,
-    timeNs: number, // NaN: stamp with the clock now; a spilled event keeps its own time
-  ): number {
+    const replaying = this.replaying;
+    // Behind events already waiting for this lane, never ahead of them.
+    if (!replaying && this.spilling !== 0 && this.spills[lane].count > 0) {
+      this.spill(lane, type, handle, clientOrderId, venueOrderId, priceTicks, lastLots, cumLots, leavesLots, reason, nanoTime());
+      return RING_FULL;
+    }
+    const ring = rings[lane];
     const at = ring.claim(EXECUTION_EVENT_RECORD, EXEC_RECORD_BYTES);
-    if (at < 0) return at;
+    if (at < 0) {
+      if (replaying) return at;
+      if (at === RING_FULL) this.spill(lane, type, handle, clientOrderId, venueOrderId, priceTicks, lastLots, cumLots, leavesLots, reason, nanoTime());
+      else this.dropped++;
+      return at;
+    }
     const f64 = ring.f64;
-    const i32 = ring.i32;
     const u8 = ring.u8;
     f64[(at + EXEC_CLIENT_ORDER_ID_OFFSET) >> 3] = clientOrderId;
     f64[(at + EXEC_VENUE_ORDER_ID_OFFSET) >> 3] = venueOrderId;
@@ -214,12 +219,19 @@ export class RingEventSink implements GatewayEvents {
     f64[(at + EXEC_LAST_QTY_LOTS_OFFSET) >> 3] = lastLots;
     f64[(at + EXEC_CUM_QTY_LOTS_OFFSET) >> 3] = cumLots;
     f64[(at + EXEC_LEAVES_LOTS_OFFSET) >> 3] = leavesLots;
-    f64[(at + EXEC_EVENT_TIME_NS_OFFSET) >> 3] = timeNs === timeNs ? timeNs : nanoTime(); // NaN: now (see write)
-    i32[(at + EXEC_ORDER_HANDLE_OFFSET) >> 2] = handle;
+    f64[(at + EXEC_EVENT_TIME_NS_OFFSET) >> 3] = replaying ? this.replayTimeNs : nanoTime();
+    ring.i32[(at + EXEC_ORDER_HANDLE_OFFSET) >> 2] = handle;
     u8[at + EXEC_REJECT_REASON_OFFSET] = reason & 0xff;
     u8[at + EXEC_REJECT_REASON_OFFSET + 1] = reason >>> 8;
     u8[at + EXEC_TYPE_OFFSET] = type;
     u8[at + EXEC_FLAGS_OFFSET] = 0;
     return ring.commit(at);
+  }
+
+  private spill(lane: number, kind: number, handle: number, clientOrderId: number, venueOrderId: number, price: number, last: number, cum: number, leaves: number, reason: number, timeNs: number): void {
+    const spill = this.spills[lane];
+    if (spill.count === 0) this.spilling++;
+    spill.push(kind, handle, clientOrderId, venueOrderId, price, last, cum, leaves, reason, timeNs);
+    this.spilled++;
   }
 }

@@ -182,7 +182,7 @@ export class ExecutionApplier implements RecordHandler {
         const leaves = ring.f64[(at + EXEC_LEAVES_LOTS_OFFSET) >> 3];
         if (this.machine.applyReplaced(o, cum + leaves, ring.f64[(at + EXEC_LAST_PRICE_TICKS_OFFSET) >> 3], now) >= 0) {
           // The reservation becomes the new leaves: a decrease is released only now.
-          this.reservations.settle(this.pool.indexOf(handle), o.symbolId, o.side, o.leavesLots);
+          this.reservations.settle(this.pool.indexOf(handle), o.symbolId, o.side, o.leavesLots | 0);
           h.onReplaced?.(o);
         }
         break;
@@ -201,7 +201,7 @@ export class ExecutionApplier implements RecordHandler {
         }
         if (this.machine.apply(o, event, now) >= 0) {
           // A refused replace gives back the increase it had reserved.
-          if (event === OrderEvent.REPLACE_REJECT) this.reservations.settle(this.pool.indexOf(handle), o.symbolId, o.side, o.leavesLots);
+          if (event === OrderEvent.REPLACE_REJECT) this.reservations.settle(this.pool.indexOf(handle), o.symbolId, o.side, o.leavesLots | 0);
           h.onRequestRejected?.(o, reason);
         }
         break;
@@ -218,7 +218,10 @@ export class ExecutionApplier implements RecordHandler {
   }
 
   private filled(o: OrderFlyweight, handle: number, lots: number): void {
-    this.reservations.fill(this.pool.indexOf(handle), o.symbolId, o.side, lots);
-    this.risk.onFill(o.symbolId, o.side, lots);
+    // Fills are within an order's quantity, which the risk check kept under 2^31 lots:
+    // as an int32 the value crosses calls unboxed.
+    const whole = lots | 0;
+    this.reservations.fill(this.pool.indexOf(handle), o.symbolId, o.side, whole);
+    this.risk.onFill(o.symbolId, o.side, whole);
   }
 }

@@ -67,7 +67,7 @@ export class OrderDesk implements OrderReleaser {
     }
     p.recycler.sent(handle, venue);
     p.live.add(id, handle, venue);
-    p.reservations.open(p.orders.indexOf(handle), o.quantityLots);
+    p.reservations.open(p.orders.indexOf(handle), o.quantityLots | 0); // int32: see OrderReservations
     p.stp?.add(venue, o.symbolId, o.accountId, o.side, o.ordType, o.priceTicks);
     p.breakers[venue].onSent();
     p.ackWatch?.watch(handle, id, now);
@@ -137,7 +137,7 @@ export class OrderDesk implements OrderReleaser {
     // (released when the old one is released) and exactly `remaining` working lots.
     p.risk.addOpen(p.strategyId, n.symbolId);
     p.reservations.open(index, p.reservations.close(oldIndex));
-    p.reservations.settle(index, n.symbolId, n.side, remaining);
+    p.reservations.settle(index, n.symbolId, n.side, remaining | 0);
     p.stp?.add(venue, n.symbolId, n.accountId, n.side, n.ordType, n.priceTicks);
     p.breakers[venue].onSent();
     p.ackWatch?.watch(handle, id, now);

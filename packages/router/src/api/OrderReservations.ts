@@ -13,14 +13,16 @@ import type { RiskEngine } from './RiskEngine.js';
  * - `settle`: the venue confirmed or refused a replace: the reservation becomes exactly
  *   the order's leaves (a decrease is released only now);
  * - `close`: the order ended; what it still held is released.
- * Owned by the strategy thread; allocation-free.
+ * Owned by the strategy thread; allocation-free. Lots are Int32 here, as in the risk
+ * counters (an order above 2^31 - 1 lots never passes the risk check): callers pass
+ * `lots | 0`, so V8 hands small integers across calls instead of boxing a double.
  */
 export class OrderReservations {
-  private readonly lots: Float64Array;
+  private readonly lots: Int32Array;
   private readonly risk: RiskEngine;
 
   constructor(slots: number, risk: RiskEngine) {
-    this.lots = new Float64Array(slots);
+    this.lots = new Int32Array(slots);
     this.risk = risk;
   }
 

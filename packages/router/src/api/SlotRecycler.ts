@@ -28,6 +28,7 @@ export class SlotRecycler {
   private readonly queueMark: Int32Array;
   private head = 0;
   private count = 0;
+  private readonly mask: number; // the pool's capacity is a power of two
   /** Per venue: its consumer position as read in this drain (NaN: not read yet; Infinity: ring closed). */
   private readonly seen: Float64Array;
 
@@ -39,6 +40,7 @@ export class SlotRecycler {
     this.queueVenue = new Int32Array(pool.capacity);
     this.queueMark = new Int32Array(pool.capacity);
     this.seen = new Float64Array(commands.length);
+    this.mask = pool.capacity - 1;
   }
 
   /** A command naming `handle` was just committed to venue `venue`'s command ring. */
@@ -55,7 +57,7 @@ export class SlotRecycler {
    */
   free(handle: number, venue: number): void {
     const mark = this.marks[this.pool.indexOf(handle)];
-    const at = (this.head + this.count) % this.queueHandle.length;
+    const at = (this.head + this.count) & this.mask;
     this.queueHandle[at] = handle;
     this.queueVenue[at] = venue;
     this.queueMark[at] = mark;
@@ -75,7 +77,7 @@ export class SlotRecycler {
       const at = this.head;
       if (!this.passed(this.queueVenue[at], this.queueMark[at])) break;
       this.pool.free(this.queueHandle[at]);
-      this.head = (at + 1) % this.queueHandle.length;
+      this.head = (at + 1) & this.mask;
       this.count--;
       freed++;
     }
@@ -86,7 +88,7 @@ export class SlotRecycler {
   freeAll(): void {
     while (this.count > 0) {
       this.pool.free(this.queueHandle[this.head]);
-      this.head = (this.head + 1) % this.queueHandle.length;
+      this.head = (this.head + 1) & this.mask;
       this.count--;
     }
   }
