@@ -28,7 +28,7 @@ describe('a strategy lane that stops polling is back-pressure, not a hung gatewa
       instruments: INSTRUMENTS,
       venues: [{ name: 'sim', task: SIM_VENUE_TASK }],
       strategyThreads: 2,
-      heartbeatTimeoutMs: 300,
+      heartbeatTimeoutMs: 500,
       ackTimeoutMs: 0,
       onGatewayFailure: (f) => void failures.push(f),
     });
@@ -51,7 +51,7 @@ describe('a strategy lane that stops polling is back-pressure, not a hung gatewa
       expect(full, 'the slow lane got RING_FULL').toBe(1);
       expect(resting.length).toBeGreaterThan(4_096);
       // The fast lane trades against them for well past the heartbeat timeout.
-      const until = Date.now() + 1_000;
+      const until = Date.now() + 1_500; // three heartbeat timeouts
       let bought = 0;
       let sawBlocked = false;
       while (Date.now() < until) {
