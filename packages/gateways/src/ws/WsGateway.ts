@@ -1,3 +1,4 @@
+import { bookPrice, InboundReport } from './InboundReport.js';
 import { ExecType, IdMap, OrderState, RejectReason, type OrderFlyweight } from '@ringroute/core';
 import WebSocket from 'ws';
 import { ALL_ORDER_TYPES, ALL_TIME_IN_FORCE, type GatewayAdapter, type GatewayCapabilities, type GatewayEvents, type RateLimitRule, type VenueExecution, type VenueOrderState } from '../GatewayAdapter.js';
@@ -21,6 +22,8 @@ export interface WsGatewayOptions {
   reconnectMaxMs?: number;
   /** Give up on a connection attempt (open + login) after this long (default 5 s). */
   connectTimeoutMs?: number;
+  /** How long a QUERY may wait for its STATUS (default 5,000 ms); after a reconnect, a late one drops the connection to try again. */
+  queryTimeoutMs?: number;
   /** Frames: 'msgpackr' (the protocol; default) or 'json' (the exchange must speak it too). */
   codec?: FrameCodecName;
 }
@@ -66,7 +69,13 @@ export class WsGateway implements GatewayAdapter {
   private attempts = 0;
   private nextReq = 1;
   private gapQueryOpen = false;
+  private gapQueryAtMs = 0;
+  /** Every inbound REPORT is checked here before any field of it is used. */
+  private readonly report = new InboundReport();
   private retrying = false;
+  private get queryTimeoutMs(): number {
+    return this.options.queryTimeoutMs ?? 5_000;
+  }
   private readonly queries = new Map<number, { resolve: (status: { seq: number; open: number[]; reports: Record<string, unknown>[] }) => void; reports: Record<string, unknown>[] }>();
   private ready: Promise<void> = Promise.resolve();
   private heartbeat: NodeJS.Timeout | null = null;
@@ -187,8 +196,20 @@ export class WsGateway implements GatewayAdapter {
   private query(since: number): Promise<{ seq: number; open: number[]; reports: Record<string, unknown>[] }> {
     if (this.socket === null || this.socket.readyState !== WebSocket.OPEN) return Promise.reject(new Error(`${this.name}: not connected`));
     const req = this.nextReq++;
-    return new Promise((resolve) => {
-      this.queries.set(req, { resolve, reports: [] });
+    return new Promise((resolve, reject) => {
+      // Every wait on the exchange has a bound: a STATUS that never comes fails the query
+      // (after a reconnect, the connection is dropped and tried again).
+      const timer = setTimeout(() => {
+        if (this.queries.delete(req)) reject(new Error(`${this.name}: no STATUS for query ${req} in ${this.queryTimeoutMs} ms`));
+      }, this.queryTimeoutMs);
+      timer.unref();
+      this.queries.set(req, {
+        resolve: (status) => {
+          clearTimeout(timer);
+          resolve(status);
+        },
+        reports: [],
+      });
       this.socket!.send(this.codec.encode({ t: Msg.QUERY, req, since }));
     });
   }
@@ -238,10 +259,16 @@ export class WsGateway implements GatewayAdapter {
             resolve();
           } else {
             this.state = 'reconciling';
-            void this.reconcile().then(() => {
-              settled = true;
-              resolve();
-            }, fail);
+            void this.reconcile().then(
+              () => {
+                settled = true;
+                resolve();
+              },
+              (error: Error) => {
+                fail(error);
+                socket.terminate(); // reconciliation could not finish: drop it and try again
+              },
+            );
           }
           return;
         }
@@ -316,6 +343,14 @@ export class WsGateway implements GatewayAdapter {
     });
     // A new exchange session numbers its reports from its own start: follow it.
     if (status.seq < since) this.lastSeq = status.seq;
+    else if (!complete && status.reports.length > 0 && replayStart <= status.seq && this.lastSeq < replayStart - 1) {
+      // The exchange no longer had the first reports we missed: what it replayed is a
+      // contiguous tail up to its STATUS. Apply that tail in order (it arrived as a gap and
+      // was held back, never believed out of sequence); what came before is lost, and the
+      // orders it concerned are settled as UNKNOWN below.
+      this.lastSeq = replayStart - 1;
+      for (const m of status.reports) this.onReport(m);
+    }
     for (const [id, handle] of settle) {
       this.handles.delete(id);
       if (complete) {
@@ -348,8 +383,18 @@ export class WsGateway implements GatewayAdapter {
         return;
       }
       case Msg.TOP: {
+        // Prices exact integers in ticks (NaN: that side is empty), sizes non-negative exact
+        // integers: anything else is a protocol error, never published to the shared book.
         const sym = int(m.sym, 0, 0xffff);
-        if (sym === sym) this.events?.topOfBook(sym, m.bp as number, m.bq as number, m.ap as number, m.aq as number);
+        const bp = bookPrice(m.bp);
+        const ap = bookPrice(m.ap);
+        const bq = int(m.bq);
+        const aq = int(m.aq);
+        if (sym !== sym || bp === Infinity || ap === Infinity || bq !== bq || aq !== aq) {
+          this.stats.malformed++;
+          return;
+        }
+        this.events?.topOfBook(sym, bp, bq, ap, aq);
         this.work++;
         return;
       }
@@ -362,23 +407,28 @@ export class WsGateway implements GatewayAdapter {
   }
 
   private onReport(m: Record<string, unknown>): void {
-    const seq = int(m.seq, 1);
-    const id = int(m.id, 1);
-    if (seq !== seq || id !== id) {
+    const r = this.report;
+    if (!r.checkHeader(m)) {
       this.stats.malformed++;
       return;
     }
+    const seq = r.seq;
+    const id = r.id;
     // A replay being collected (rare: a query in flight); no iterator per report otherwise.
     if (this.queries.size > 0) for (const q of this.queries.values()) q.reports.push(m);
     if (seq <= this.lastSeq) {
       this.stats.duplicates++;
       return;
     }
-    if (seq > this.lastSeq + 1 && this.state === 'up') {
-      // A gap: ask for a replay from the last report seen; this one comes again with it.
+    if (seq > this.lastSeq + 1) {
+      // A gap, in any state (a replay comes in order: a jump during reconciliation is not
+      // believed either, or one report numbered 2^53 - 1 would make every later one look
+      // like a duplicate). Live, ask for a replay from the last report seen; this one comes
+      // again with it. An unanswered gap query is asked again after the query timeout.
       this.stats.gaps++;
-      if (!this.gapQueryOpen && this.socket !== null) {
+      if (this.state === 'up' && this.socket !== null && (!this.gapQueryOpen || Date.now() - this.gapQueryAtMs > this.queryTimeoutMs)) {
         this.gapQueryOpen = true;
+        this.gapQueryAtMs = Date.now();
         this.socket.send(this.codec.encode({ t: Msg.QUERY, req: 0, since: this.lastSeq }));
       }
       return;
@@ -395,17 +445,25 @@ export class WsGateway implements GatewayAdapter {
       return;
     }
     const events = this.events!;
-    const vid = (m.vid as number) || 0;
-    const cum = (m.cum as number) || 0;
-    const leaves = (m.leaves as number) || 0;
-    const reason = (m.reason as number) || 0;
     this.work++;
-    switch (ex) {
+    if (!r.checkBody(m)) {
+      // In sequence, about our order, and not believable (a 64-bit integer, a price of
+      // -1e300, a negative size, an unknown type): never applied, never fatal. The order's
+      // fate is now unknown; reconciliation settles it, and a later valid report for it
+      // still arrives (the gateway keeps the order).
+      this.stats.malformed++;
+      return events.unknown(handle, id);
+    }
+    const vid = r.vid;
+    const cum = r.cum;
+    const leaves = r.leaves;
+    const reason = r.reason;
+    switch (r.ex) {
       case ExecType.ACK:
         return events.ack(handle, id, vid);
       case ExecType.FILL:
         if (leaves === 0) this.handles.delete(id);
-        return events.fill(handle, id, vid, m.px as number, m.last as number, cum, leaves);
+        return events.fill(handle, id, vid, r.px, r.last, cum, leaves);
       case ExecType.REJECT:
         this.handles.delete(id);
         return events.reject(handle, id, reason);
@@ -416,13 +474,14 @@ export class WsGateway implements GatewayAdapter {
         this.handles.delete(id);
         return events.expired(handle, id, vid, cum);
       case ExecType.REPLACED:
-        return events.replaced(handle, id, vid, m.px as number, m.last as number, cum, leaves);
+        return events.replaced(handle, id, vid, r.px, r.last, cum, leaves);
       case ExecType.CANCEL_REJECT:
         return events.cancelReject(handle, id, reason);
       case ExecType.REPLACE_REJECT:
         return events.replaceReject(handle, id, reason);
       default:
         this.stats.malformed++;
+        return events.unknown(handle, id);
     }
   }
 }
