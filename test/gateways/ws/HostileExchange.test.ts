@@ -143,6 +143,30 @@ describe('WsGateway against a hostile exchange: any field of any message', () =>
     ]);
   });
 
+  it('a report that would end an order but contradicts it (an overfill, leaves 0 short of the quantity, a REJECT after a fill) is UNKNOWN, and the correct report still settles the order', async () => {
+    const { server, gateway, calls, send } = await connected();
+    send(1); // 5 lots each
+    send(2);
+    send(3);
+    server.send(report(1, 1, { ex: ExecType.FILL, px: 100, last: 6, cum: 6, leaves: 0 })); // overfill
+    server.send(report(2, 2, { ex: ExecType.FILL, px: 100, last: 3, cum: 3, leaves: 0 })); // "done" at 3 of 5
+    server.send(report(3, 3, { ex: ExecType.FILL, px: 100, last: 2, cum: 2, leaves: 3 }));
+    server.send(report(4, 3, { ex: ExecType.REJECT, reason: 4 })); // a reject after a fill
+    // The exchange's correct reports: each must still reach the order.
+    server.send(report(5, 1, { ex: ExecType.FILL, px: 100, last: 5, cum: 5, leaves: 0 }));
+    server.send(report(6, 2, { ex: ExecType.FILL, px: 100, last: 5, cum: 5, leaves: 0 }));
+    server.send(report(7, 3, { ex: ExecType.CANCELED, cum: 2, leaves: 0 }));
+    await until(() => calls.some((c) => c[0] === 'canceled'));
+    expect(calls.filter((c) => c[0] === 'unknown').map((c) => c[1])).toEqual([1, 2, 3]);
+    expect(calls.filter((c) => c[0] === 'fill').map((c) => [c[1], c[5], c[6]])).toEqual([
+      [3, 2, 3],
+      [1, 5, 0],
+      [2, 5, 0],
+    ]);
+    expect(gateway.stats.inconsistent).toBe(3);
+    expect(gateway.stats.foreignReports).toBe(0);
+  });
+
   it('a STATUS that never comes fails the query after its timeout instead of waiting for ever', async () => {
     const { gateway } = await connected({ queryTimeoutMs: 100 });
     const started = Date.now();

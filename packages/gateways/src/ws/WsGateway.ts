@@ -1,4 +1,5 @@
 import { bookPrice, InboundReport } from './InboundReport.js';
+import { OrderTally } from './OrderTally.js';
 import { ExecType, IdMap, OrderState, RejectReason, type OrderFlyweight } from '@ringroute/core';
 import WebSocket from 'ws';
 import { ALL_ORDER_TYPES, ALL_TIME_IN_FORCE, type GatewayAdapter, type GatewayCapabilities, type GatewayEvents, type RateLimitRule, type VenueExecution, type VenueOrderState } from '../GatewayAdapter.js';
@@ -52,7 +53,7 @@ export class WsGateway implements GatewayAdapter {
   readonly capabilities: GatewayCapabilities = { orderTypes: ALL_ORDER_TYPES, timeInForce: ALL_TIME_IN_FORCE, amend: true, postOnly: true, reduceOnly: false };
   readonly rateLimits: readonly RateLimitRule[] = [];
   /** Counters for tests and reports. */
-  readonly stats = { connects: 0, reconnects: 0, duplicates: 0, gaps: 0, errors: 0, malformed: 0, reconciledRejected: 0, reconciledUnknown: 0, foreignReports: 0 };
+  readonly stats = { connects: 0, reconnects: 0, duplicates: 0, gaps: 0, errors: 0, malformed: 0, inconsistent: 0, reconciledRejected: 0, reconciledUnknown: 0, foreignReports: 0 };
   private readonly options: WsGatewayOptions;
   private readonly codec: FrameCodec;
   /** Frames of one turn of the event loop (a drained command ring) go out in one write. */
@@ -72,6 +73,8 @@ export class WsGateway implements GatewayAdapter {
   private gapQueryAtMs = 0;
   /** Every inbound REPORT is checked here before any field of it is used. */
   private readonly report = new InboundReport();
+  /** Quantity and cum of every order in flight, to tell a report that ends an order from one that only claims to. */
+  private readonly tally = new OrderTally();
   private retrying = false;
   private get queryTimeoutMs(): number {
     return this.options.queryTimeoutMs ?? 5_000;
@@ -131,6 +134,7 @@ export class WsGateway implements GatewayAdapter {
       return;
     }
     this.handles.set(id, handle);
+    this.tally.open(id, order.quantityLots);
     const m = this.newMsg;
     m.id = id;
     m.sym = order.symbolId;
@@ -353,6 +357,7 @@ export class WsGateway implements GatewayAdapter {
     }
     for (const [id, handle] of settle) {
       this.handles.delete(id);
+      this.tally.close(id);
       if (complete) {
         this.stats.reconciledRejected++;
         this.events!.reject(handle, id, RejectReason.VENUE_UNAVAILABLE); // never reached the exchange
@@ -458,22 +463,36 @@ export class WsGateway implements GatewayAdapter {
     const cum = r.cum;
     const leaves = r.leaves;
     const reason = r.reason;
+    // What the gateway knows of the order: a report that would end it must agree with it
+    // (else the gateway would forget an order the router does not consider ended, and the
+    // exchange's correct report would be ignored as foreign).
+    const tally = this.tally;
+    const quantity = tally.quantityOf(id);
+    const known = tally.cumOf(id);
+    const tracked = quantity === quantity;
     switch (r.ex) {
       case ExecType.ACK:
         return events.ack(handle, id, vid);
       case ExecType.FILL:
-        if (leaves === 0) this.handles.delete(id);
+        if (tracked && (cum > quantity || cum + leaves !== quantity)) return this.inconsistent(handle, id);
+        tally.filled(id, cum);
+        if (leaves === 0) this.forget(id);
         return events.fill(handle, id, vid, r.px, r.last, cum, leaves);
       case ExecType.REJECT:
-        this.handles.delete(id);
+        if (tracked && known > 0) return this.inconsistent(handle, id); // an order that traded cannot be rejected
+        this.forget(id);
         return events.reject(handle, id, reason);
       case ExecType.CANCELED:
-        this.handles.delete(id);
+        if (tracked && (cum < known || cum > quantity)) return this.inconsistent(handle, id);
+        this.forget(id);
         return events.canceled(handle, id, vid, cum, reason);
       case ExecType.EXPIRED:
-        this.handles.delete(id);
+        if (tracked && (cum < known || cum > quantity)) return this.inconsistent(handle, id);
+        this.forget(id);
         return events.expired(handle, id, vid, cum);
       case ExecType.REPLACED:
+        if (tracked && cum < known) return this.inconsistent(handle, id);
+        tally.replaced(id, cum + leaves);
         return events.replaced(handle, id, vid, r.px, r.last, cum, leaves);
       case ExecType.CANCEL_REJECT:
         return events.cancelReject(handle, id, reason);
@@ -483,5 +502,17 @@ export class WsGateway implements GatewayAdapter {
         this.stats.malformed++;
         return events.unknown(handle, id);
     }
+  }
+
+  /** A report that contradicts what the gateway knows of the order: UNKNOWN, and the order is kept for the report that settles it. */
+  private inconsistent(handle: number, id: number): void {
+    this.stats.inconsistent++;
+    this.events!.unknown(handle, id);
+  }
+
+  /** The order ended consistently: the gateway forgets it. */
+  private forget(id: number): void {
+    this.handles.delete(id);
+    this.tally.close(id);
   }
 }
