@@ -1,4 +1,4 @@
-import { ExecType, RejectReason } from '@ringroute/core';
+import { ExecType, RejectReason, TimeInForce } from '@ringroute/core';
 import type { WebSocket } from 'ws';
 import type { Account, ExchangeBook, Report, ReportSink } from './ExchangeBook.js';
 import type { LoginVerifier } from './LoginAuth.js';
@@ -51,6 +51,8 @@ export class ExchangeSession implements ReportSink {
   private tokens: number;
   private lastRefill = performance.now();
   private malformed = 0;
+  /** A fatal error closed (is closing) the connection: frames still arriving are ignored. */
+  private closing = false;
   private readonly errorScratch = { t: Msg.ERROR as number, code: 0, id: 0, msg: '' };
   private readonly topScratch = { t: Msg.TOP as number, sym: 0, bp: 0, bq: 0, ap: 0, aq: 0 };
 
@@ -67,6 +69,10 @@ export class ExchangeSession implements ReportSink {
   }
 
   onFrame(data: Buffer, isBinary: boolean): void {
+    // Once the session decided to close, nothing more it was sent executes: frames that
+    // arrived in the same read as the fatal one (a LOGIN after a NEW before login, an order
+    // after that) would otherwise still log in and trade.
+    if (this.closing) return;
     if (isBinary !== this.codec.binary) {
       this.fatal(ErrorCode.TEXT_FRAME, this.codec.binary ? 'text frames are not part of the protocol' : 'this server speaks JSON text frames');
       return;
@@ -134,6 +140,12 @@ export class ExchangeSession implements ReportSink {
     const qty = int(m.qty, -Number.MAX_SAFE_INTEGER); // the engine refuses a bad quantity with its reason
     if (sym !== sym || side !== side || type !== type || tif !== tif || flags !== flags || px !== px || stop !== stop || qty !== qty) {
       this.invalid(id, 'NEW fields must be integers in range');
+      if (!a.orders.has(id)) this.book.refuse(a, id, ExecType.REJECT, RejectReason.UNSUPPORTED);
+      return;
+    }
+    // A time in force the protocol does not have is refused, never taken as GTC.
+    if (tif < TimeInForce.GTC || tif > TimeInForce.GTD) {
+      this.invalid(id, `time in force ${tif} is not one of GTC, IOC, FOK, DAY, GTD`);
       if (!a.orders.has(id)) this.book.refuse(a, id, ExecType.REJECT, RejectReason.UNSUPPORTED);
       return;
     }
@@ -209,8 +221,9 @@ export class ExchangeSession implements ReportSink {
     this.send(e);
   }
 
-  /** Tell the peer why, then close the connection with the error code. */
+  /** Tell the peer why, then close the connection with the error code; no later frame of it is read. */
   private fatal(code: number, msg: string): void {
+    this.closing = true;
     this.error(code, 0, msg);
     this.socket.close(code, msg);
   }

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { RejectReason } from '@ringroute/core';
+import { createCodec, decodeFrame, ErrorCode, loginMessage, Msg } from '@ringroute/gateways';
+import { exchange, KEY, SECRET, until } from '../../support/exchange.js';
+
+const codec = createCodec();
+const newOrder = (id: number, tif = 1) => ({ t: Msg.NEW, id, sym: 1, side: 1, type: 1, tif, flags: 0, px: 100, stop: 0, qty: 1 });
+
+async function client(url: string) {
+  const socket = new WebSocket(url);
+  const received: Record<string, unknown>[] = [];
+  let closeCode = 0;
+  socket.on('message', (data: Buffer) => {
+    const m = decodeFrame(codec, data);
+    if (m !== null) received.push(m);
+  });
+  socket.on('close', (code) => (closeCode = code));
+  await new Promise((resolve, reject) => (socket.once('open', resolve), socket.once('error', reject)));
+  return { socket, received, closed: () => closeCode };
+}
+
+describe('reference exchange: hardening (issue 12, exchange side, first items)', () => {
+  it('frames that arrive with a fatal one are not executed: [NEW before login][LOGIN][NEW] in one write logs nobody in and rests nothing', async () => {
+    const server = await exchange();
+    try {
+      const c = await client(server.url);
+      // One synchronous burst: the three frames go out in one write and arrive in one read.
+      c.socket.send(codec.pack(newOrder(1)));
+      c.socket.send(codec.pack(loginMessage(KEY, SECRET)));
+      c.socket.send(codec.pack(newOrder(2)));
+      await until(() => c.closed() !== 0);
+      expect(c.closed()).toBe(ErrorCode.NOT_LOGGED_IN);
+      expect(server.stats.logins).toBe(0);
+      expect(c.received.some((m) => m.t === Msg.LOGIN_OK)).toBe(false);
+      expect(server.book.openOrders(server.book.account(1))).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a time in force of 0 or 255 is refused with a reason, never taken as GTC', async () => {
+    const server = await exchange();
+    try {
+      const c = await client(server.url);
+      c.socket.send(codec.pack(loginMessage(KEY, SECRET)));
+      await until(() => c.received.some((m) => m.t === Msg.LOGIN_OK));
+      c.socket.send(codec.pack(newOrder(1, 0)));
+      c.socket.send(codec.pack(newOrder(2, 255)));
+      c.socket.send(codec.pack(newOrder(3, 1)));
+      await until(() => c.received.filter((m) => m.t === Msg.REPORT).length === 3);
+      const reports = c.received.filter((m) => m.t === Msg.REPORT).map((m) => [m.id, m.ex, m.reason]);
+      expect(reports).toEqual([
+        [1, 3, RejectReason.UNSUPPORTED],
+        [2, 3, RejectReason.UNSUPPORTED],
+        [3, 1, 0],
+      ]);
+      expect(server.book.openOrders(server.book.account(1)).length).toBe(6); // one open order, six numbers
+    } finally {
+      await server.close();
+    }
+  });
+});
