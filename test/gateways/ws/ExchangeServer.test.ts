@@ -37,7 +37,10 @@ const newOrder = (id: number) => ({ t: Msg.NEW, id, sym: 1, side: 1, type: 1, ti
 describe('reference exchange: authentication', () => {
   const refused: [string, (now: number) => object, number][] = [
     ['a bad signature', (now) => ({ ...loginMessage(KEY, SECRET, now), sig: signLogin(KEY, 'wrong-secret', now, 'n') }), ErrorCode.AUTH_BAD_SIGNATURE],
-    ['an unknown key', (now) => loginMessage('nobody', SECRET, now), ErrorCode.AUTH_UNKNOWN_KEY],
+    // Not told apart from a bad signature: the answer must not say which keys exist.
+    ['an unknown key', (now) => loginMessage('nobody', SECRET, now), ErrorCode.AUTH_BAD_SIGNATURE],
+    ['a valid signature with trailing garbage', (now) => ({ ...loginMessage(KEY, SECRET, now), nonce: 'n', sig: `${signLogin(KEY, SECRET, now, 'n')}zz` }), ErrorCode.AUTH_BAD_SIGNATURE],
+    ['a signature of odd length', (now) => ({ ...loginMessage(KEY, SECRET, now), nonce: 'n', sig: signLogin(KEY, SECRET, now, 'n').slice(0, 63) }), ErrorCode.AUTH_BAD_SIGNATURE],
     ['a timestamp outside the window', (now) => loginMessage(KEY, SECRET, now - 60_000), ErrorCode.AUTH_STALE_TIMESTAMP],
     ['an order before logging in', () => (newOrder(1)), ErrorCode.NOT_LOGGED_IN],
   ];

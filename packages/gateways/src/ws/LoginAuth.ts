@@ -17,6 +17,11 @@ export function loginMessage(key: string, secret: string, nowMs = Date.now()): {
   return { t: 1, key, ts: nowMs, nonce, sig: signLogin(key, secret, nowMs, nonce) };
 }
 
+/** A signature: HMAC-SHA256 in lowercase hex. */
+const SIGNATURE = /^[0-9a-f]{64}$/;
+/** The secret an unknown key is checked against (the work is the same; the answer always no). */
+const UNKNOWN_KEY_SECRET = randomBytes(32).toString('hex');
+
 export interface ApiKey {
   /** Shared secret for the HMAC (never logged, never sent). */
   secret: string;
@@ -25,10 +30,11 @@ export interface ApiKey {
 }
 
 /**
- * Checks LOGIN messages: a known key, a timestamp within `windowMs` of the server's
- * clock, a nonce not seen before within the window, and a signature that matches
- * (compared in constant time). Answers the account or an ErrorCode; secrets never leave
- * this object and never appear in an error.
+ * Checks LOGIN messages: a timestamp within `windowMs` of the server's clock, a known key
+ * and a signature (64 hex digits) that matches, compared in constant time, and a nonce not
+ * seen before within the window. Answers the account or an ErrorCode; an unknown key gets
+ * the same code as a bad signature (AUTH_UNKNOWN_KEY is no longer sent). Secrets never
+ * leave this object and never appear in an error.
  */
 export class LoginVerifier {
   private readonly keys: ReadonlyMap<string, ApiKey>;
@@ -46,12 +52,16 @@ export class LoginVerifier {
     if (typeof key !== 'string' || typeof nonce !== 'string' || typeof sig !== 'string' || typeof ts !== 'number' || nonce.length > 128 || sig.length > 128) {
       return -ErrorCode.INVALID_MESSAGE;
     }
-    const entry = this.keys.get(key);
-    if (entry === undefined) return -ErrorCode.AUTH_UNKNOWN_KEY;
     if (!Number.isFinite(ts) || Math.abs(nowMs - ts) > this.windowMs) return -ErrorCode.AUTH_STALE_TIMESTAMP;
-    const expected = Buffer.from(signLogin(key, entry.secret, ts, nonce), 'hex');
-    const given = Buffer.from(sig, 'hex');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return -ErrorCode.AUTH_BAD_SIGNATURE;
+    // Exactly 64 lowercase hex digits: Buffer.from(_, 'hex') would stop at the first
+    // non-hex character or an odd length and let trailing garbage through.
+    if (!SIGNATURE.test(sig)) return -ErrorCode.AUTH_BAD_SIGNATURE;
+    // An unknown key is answered exactly as a bad signature, after the same HMAC work, so
+    // the answer does not tell an attacker which keys exist.
+    const entry = this.keys.get(key);
+    const expected = Buffer.from(signLogin(key, entry?.secret ?? UNKNOWN_KEY_SECRET, ts, nonce), 'hex');
+    const matches = timingSafeEqual(Buffer.from(sig, 'hex'), expected);
+    if (entry === undefined || !matches) return -ErrorCode.AUTH_BAD_SIGNATURE;
     let seen = this.nonces.get(key);
     if (seen === undefined) this.nonces.set(key, (seen = new Map()));
     for (const [n, at] of seen) if (Math.abs(nowMs - at) > this.windowMs) seen.delete(n);
