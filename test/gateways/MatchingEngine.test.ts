@@ -109,6 +109,20 @@ describe('MatchingEngine', () => {
     expect(engine.bestBid(0)).toBe(99);
   });
 
+  it('a post-only order replaced to a crossing price is refused and keeps its terms; it never trades as a taker', () => {
+    const { engine, listener, order } = setup();
+    order(SELL, 100, 1, { account: 2 });
+    const passive = order(BUY, 98, 1, { flags: OrderFlags.POST_ONLY });
+    listener.take();
+    engine.replace(passive, 100, 1);
+    expect(listener.take()).toEqual([{ e: 'replaceReject', id: passive, reason: RejectReason.POST_ONLY_WOULD_CROSS }]);
+    expect(engine.bestBid(0)).toBe(98);
+    expect(engine.bestAsk(0)).toBe(100);
+    engine.replace(passive, 99, 1); // still passive: fine
+    expect(listener.take().map((e) => e.e)).toEqual(['replaced', 'top']); // the bid moved up
+    expect(engine.bestBid(0)).toBe(99);
+  });
+
   it('cancels, and answers cancels of unknown or filled orders with reasons', () => {
     const { engine, listener, order } = setup();
     const id = order(BUY, 100, 5);

@@ -201,6 +201,7 @@ export class MatchingEngine {
     this.b[(slot << 6) + 56] = o.side;
     this.b[(slot << 6) + 57] = o.ordType;
     this.b[(slot << 6) + 58] = 0;
+    this.b[(slot << 6) + 59] = o.flags & OrderFlags.POST_ONLY; // a replace must keep honouring it
     this.bySlotId.set(o.clientOrderId, slot);
     this.listener.onAck(o.clientOrderId, this.f[(slot << 3) + 1], o.quantityLots);
 
@@ -249,6 +250,12 @@ export class MatchingEngine {
       return;
     }
     const sym = this.w[(slot << 4) + 11];
+    // A post-only order stays post-only: a replace to a price that would trade is refused
+    // and the order keeps its old terms (it would otherwise take liquidity as a taker).
+    if (this.b[(slot << 6) + 59] !== 0 && this.wouldCross(sym, this.b[(slot << 6) + 56], newPriceTicks)) {
+      this.listener.onReplaceReject(clientOrderId, RejectReason.POST_ONLY_WOULD_CROSS);
+      return;
+    }
     this.snapshotTop(sym);
     const newLeaves = newQuantityLots - this.f[(slot << 3) + 4];
     const samePrice = newPriceTicks === this.f[(slot << 3) + 2];
