@@ -61,3 +61,23 @@ describe('reference exchange: hardening (issue 12, exchange side, first items)',
     }
   });
 });
+
+describe('reference exchange: one session per account', () => {
+  it('a second login for the same account ends the first session with a reason instead of silently taking its reports', async () => {
+    const server = await exchange();
+    try {
+      const first = await client(server.url);
+      first.socket.send(codec.pack(loginMessage(KEY, SECRET)));
+      await until(() => first.received.some((m) => m.t === Msg.LOGIN_OK));
+      const second = await client(server.url);
+      second.socket.send(codec.pack(loginMessage(KEY, SECRET)));
+      await until(() => second.received.some((m) => m.t === Msg.LOGIN_OK) && first.closed() !== 0);
+      expect(first.closed()).toBe(ErrorCode.SESSION_TAKEN_OVER);
+      second.socket.send(codec.pack(newOrder(7)));
+      await until(() => second.received.some((m) => m.t === Msg.REPORT && m.id === 7));
+      expect(server.stats.logins).toBe(2);
+    } finally {
+      await server.close();
+    }
+  });
+});

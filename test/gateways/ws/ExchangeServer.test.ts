@@ -24,9 +24,9 @@ async function rawClient(server: ExchangeServer) {
   };
 }
 
-async function loggedIn(server: ExchangeServer) {
+async function loggedIn(server: ExchangeServer, key = KEY, secret = SECRET) {
   const c = await rawClient(server);
-  c.send(loginMessage(KEY, SECRET));
+  c.send(loginMessage(key, secret));
   await until(() => c.received.some((m) => m.t === Msg.LOGIN_OK));
   return c;
 }
@@ -98,9 +98,10 @@ describe('reference exchange: limits', () => {
   });
 
   it('an oversized frame closes that connection (1009) and no other', async () => {
-    const server = await exchange({ maxFrameBytes: 256 });
+    // Two accounts: one session per account (a second login for one would end the first).
+    const server = await exchange({ maxFrameBytes: 256, keys: { [KEY]: { secret: SECRET, account: 1 }, other: { secret: 'other-secret', account: 2 } } });
     try {
-      const [bad, good] = [await loggedIn(server), await loggedIn(server)];
+      const [bad, good] = [await loggedIn(server), await loggedIn(server, 'other', 'other-secret')];
       bad.socket.send(Buffer.alloc(1_024));
       await until(() => bad.closed() !== 0);
       expect(bad.closed()).toBe(1009);

@@ -21,6 +21,8 @@ export interface Report {
 export interface ReportSink {
   report(report: Report): void;
   top(sym: number, bp: number, bq: number, ap: number, aq: number): void;
+  /** Another session logged in for this account: this one is ended (optional). */
+  takenOver?(): void;
 }
 
 /**

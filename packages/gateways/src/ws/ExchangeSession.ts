@@ -167,10 +167,20 @@ export class ExchangeSession implements ReportSink {
     }
     this.stats.logins++;
     const a = this.book.account(result);
-    // One session per account: a new login takes the reports over from an older one.
+    // One session per account: a new login takes the reports over, and the older session
+    // is ended with a reason (it was left open, its requests executing and their reports
+    // going to the new session without a word).
+    const previous = a.sink;
     a.sink = this;
+    if (previous !== null && previous !== this) previous.takenOver?.();
     this.account = a;
     this.send({ t: Msg.LOGIN_OK, account: result, seq: a.seq });
+  }
+
+  /** Another login for this account took over: end this session with the reason. */
+  takenOver(): void {
+    if (this.account !== null && this.account.sink !== this) this.account = null;
+    this.fatal(ErrorCode.SESSION_TAKEN_OVER, 'another login for this account took over');
   }
 
   /** The connection closed: the account keeps its orders and its log. */

@@ -50,6 +50,8 @@ export const ErrorCode = {
   TEXT_FRAME: 4008,
   TOO_MANY_MALFORMED: 4009,
   UNAVAILABLE: 4010,
+  /** Another login for the same account took its reports over: this session is ended. */
+  SESSION_TAKEN_OVER: 4011,
   INVALID_MESSAGE: 3001,
   RATE_LIMITED: 3002,
   UNKNOWN_MESSAGE: 3003,
