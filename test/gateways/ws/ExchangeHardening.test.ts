@@ -81,3 +81,32 @@ describe('reference exchange: one session per account', () => {
     }
   });
 });
+
+describe('reference exchange: no REJECT that reads as a live order\'s end', () => {
+  it('a NEW reusing a live id, or refused for its rate with a live id, gets an ERROR frame with its own code and no REPORT; a new id refused for its rate gets its REJECT', async () => {
+    const server = await exchange({ limits: { ordersPerSecond: 0.001, orderBurst: 2, maxMalformed: 100 } });
+    try {
+      const c = await client(server.url);
+      c.socket.send(codec.pack(loginMessage(KEY, SECRET)));
+      await until(() => c.received.some((m) => m.t === Msg.LOGIN_OK));
+      c.socket.send(codec.pack(newOrder(1))); // token 1: rests
+      c.socket.send(codec.pack(newOrder(1))); // token 2: a duplicate of a live id
+      c.socket.send(codec.pack(newOrder(1))); // no token, live id
+      c.socket.send(codec.pack(newOrder(2))); // no token, new id
+      await until(() => c.received.filter((m) => m.t === Msg.ERROR).length === 3 && c.received.some((m) => m.t === Msg.REPORT && m.id === 2));
+      const reports = c.received.filter((m) => m.t === Msg.REPORT).map((m) => [m.id, m.ex, m.reason]);
+      expect(reports).toEqual([
+        [1, 1, 0], // the ACK: id 1 is still the live order, nothing ended it
+        [2, 3, RejectReason.RATE_LIMITED],
+      ]);
+      expect(c.received.filter((m) => m.t === Msg.ERROR).map((m) => [m.code, m.id])).toEqual([
+        [ErrorCode.DUPLICATE_ID, 1],
+        [ErrorCode.RATE_LIMITED, 1],
+        [ErrorCode.RATE_LIMITED, 2],
+      ]);
+      expect(server.book.openOrders(server.book.account(1)).length).toBe(6);
+    } finally {
+      await server.close();
+    }
+  });
+});

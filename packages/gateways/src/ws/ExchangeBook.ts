@@ -76,7 +76,9 @@ export class Account {
 /**
  * The exchange's matching engine shared by every session, with the bookkeeping a network
  * venue needs on top: client order ids are per account and idempotent (a NEW with an id
- * the account already used is refused as DUPLICATE_ORDER_ID and never executed twice),
+ * the account already used is never executed twice, and gets no REPORT: a REJECT for
+ * that id could not be told from the end of the order that has it; the session answers
+ * with an ERROR frame, DUPLICATE_ID),
  * every report gets the account's next sequence number and is kept in its log so that a
  * client can replay what it missed (`reportsSince`), and `openOrders` answers the truth
  * for reconciliation.
@@ -109,11 +111,11 @@ export class ExchangeBook implements MatchListener {
     for (const a of this.accounts.values()) if (a.sink !== null) yield a.sink;
   }
 
-  submit(a: Account, id: number, sym: number, side: number, type: number, tif: number, flags: number, px: number, stop: number, qty: number): void {
+  /** Enter a NEW; false (and nothing else happens, no report) when the account already used `id`. */
+  submit(a: Account, id: number, sym: number, side: number, type: number, tif: number, flags: number, px: number, stop: number, qty: number): boolean {
     if (a.orders.has(id)) {
       this.duplicateNews++;
-      this.emit(a, id, 0, ExecType.REJECT, 0, 0, 0, 0, RejectReason.DUPLICATE_ORDER_ID);
-      return;
+      return false;
     }
     const engineId = this.nextEngineId++;
     a.orders.set(id, engineId);
@@ -130,6 +132,7 @@ export class ExchangeBook implements MatchListener {
     o.stopPriceTicks = stop;
     o.quantityLots = qty;
     this.engine.submit(o);
+    return true;
   }
 
   cancel(a: Account, id: number): void {

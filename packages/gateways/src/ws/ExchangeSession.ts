@@ -151,7 +151,11 @@ export class ExchangeSession implements ReportSink {
     }
     if (!this.take()) return this.limited(a, id, ExecType.REJECT);
     this.stats.orders++;
-    this.book.submit(a, id, sym, side, type, tif, flags, px, stop, qty);
+    if (!this.book.submit(a, id, sym, side, type, tif, flags, px, stop, qty)) {
+      // The id is the account's already: a REJECT for it would read as that order's end.
+      this.stats.invalidMessages++;
+      this.error(ErrorCode.DUPLICATE_ID, id, 'client order id already used by this account');
+    }
   }
 
   private login(m: Record<string, unknown>): void {
@@ -215,8 +219,12 @@ export class ExchangeSession implements ReportSink {
   private limited(a: Account, id: number, ex: number): void {
     this.stats.rateLimited++;
     this.error(ErrorCode.RATE_LIMITED, id, 'order rate limit');
-    this.book.refuse(a, id, ex, RejectReason.RATE_LIMITED);
+    // A NEW refused for its rate gets a REJECT only for an id the account has not used: a
+    // REJECT carrying a live order's id would read as that order's end. (A refused replace
+    // is a REPLACE_REJECT, which ends nothing.)
+    if (ex !== ExecType.REJECT || !a.orders.has(id)) this.book.refuse(a, id, ex, RejectReason.RATE_LIMITED);
   }
+
 
   private invalid(id: number, msg: string): void {
     this.stats.invalidMessages++;

@@ -55,6 +55,8 @@ export const ErrorCode = {
   INVALID_MESSAGE: 3001,
   RATE_LIMITED: 3002,
   UNKNOWN_MESSAGE: 3003,
+  /** A NEW with a client order id the account already used: not executed; no REPORT (that order's own reports are its business). */
+  DUPLICATE_ID: 3004,
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
