@@ -1,32 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { OrderFlags, OrderState, OrderType, RejectReason, Side, TimeInForce, type OrderFlyweight } from '@ringroute/core';
-import { ALL_ORDER_TYPES, ALL_TIME_IN_FORCE, bit, type GatewayAdapter, type GatewayEvents } from '@ringroute/gateways';
+import { ALL_ORDER_TYPES, ALL_TIME_IN_FORCE, bit } from '@ringroute/gateways';
+import { StubAdapter } from '../support/StubAdapter.js';
 import { ConformanceSession } from '@ringroute/gateways/conformance';
 
 /** An adapter whose declaration lies: it says no post-only and GTC only, then acks anything (the README's old EchoVenue did). */
-class AcksEverything implements GatewayAdapter {
+class AcksEverything extends StubAdapter {
   readonly name = 'acks-everything';
-  readonly capabilities = { orderTypes: bit(OrderType.LIMIT), timeInForce: bit(TimeInForce.GTC), amend: false, postOnly: false, reduceOnly: false };
-  readonly rateLimits = [];
-  private events!: GatewayEvents;
-  async connect(events: GatewayEvents) {
-    this.events = events;
-  }
-  async disconnect() {}
+  override readonly capabilities = { orderTypes: bit(OrderType.LIMIT), timeInForce: bit(TimeInForce.GTC), amend: false, postOnly: false, reduceOnly: false };
   submit(handle: number, order: OrderFlyweight) {
     if (order.quantityLots <= 0) this.events.reject(handle, order.clientOrderId, RejectReason.INVALID_QUANTITY);
     else this.events.ack(handle, order.clientOrderId, 1);
-  }
-  cancel() {}
-  replace() {}
-  poll() {
-    return 0;
-  }
-  async openOrders() {
-    return [];
-  }
-  async executionsSince() {
-    return [];
   }
 }
 

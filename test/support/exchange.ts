@@ -1,5 +1,6 @@
 import { OrderType, TimeInForce } from '@ringroute/core';
-import { startExchangeServer, WsGateway, type ExchangeServer, type ExchangeServerOptions, type WsGatewayOptions } from '@ringroute/gateways';
+import WebSocket from 'ws';
+import { createCodec, decodeFrame, Msg, startExchangeServer, WsGateway, type ExchangeServer, type ExchangeServerOptions, type WsGatewayOptions } from '@ringroute/gateways';
 
 export const KEY = 'test-key';
 export const SECRET = 'test-secret-never-logged';
@@ -28,3 +29,25 @@ export async function until(done: () => boolean, timeoutMs = 5_000): Promise<voi
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
 }
+
+/** A raw protocol client: frames in, decoded messages and the close code out. */
+export async function rawClient(server: { url: string }) {
+  const codec = createCodec();
+  const socket = new WebSocket(server.url);
+  const received: Record<string, unknown>[] = [];
+  let closeCode = 0;
+  socket.on('message', (data: Buffer) => {
+    const m = decodeFrame(codec, data);
+    if (m !== null) received.push(m);
+  });
+  socket.on('close', (code) => (closeCode = code));
+  await new Promise((resolve, reject) => (socket.once('open', resolve), socket.once('error', reject)));
+  return {
+    socket,
+    received,
+    send: (m: object) => socket.send(codec.pack(m)),
+    closed: () => closeCode,
+    errors: () => received.filter((m) => m.t === Msg.ERROR).map((m) => m.code),
+  };
+}
+

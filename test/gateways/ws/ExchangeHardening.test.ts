@@ -1,34 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { RejectReason } from '@ringroute/core';
-import { createCodec, decodeFrame, ErrorCode, loginMessage, Msg } from '@ringroute/gateways';
-import { exchange, KEY, SECRET, until } from '../../support/exchange.js';
+import { ErrorCode, loginMessage, Msg } from '@ringroute/gateways';
+import { exchange, KEY, rawClient, SECRET, until } from '../../support/exchange.js';
 
-const codec = createCodec();
 const newOrder = (id: number, tif = 1) => ({ t: Msg.NEW, id, sym: 1, side: 1, type: 1, tif, flags: 0, px: 100, stop: 0, qty: 1 });
-
-async function client(url: string) {
-  const socket = new WebSocket(url);
-  const received: Record<string, unknown>[] = [];
-  let closeCode = 0;
-  socket.on('message', (data: Buffer) => {
-    const m = decodeFrame(codec, data);
-    if (m !== null) received.push(m);
-  });
-  socket.on('close', (code) => (closeCode = code));
-  await new Promise((resolve, reject) => (socket.once('open', resolve), socket.once('error', reject)));
-  return { socket, received, closed: () => closeCode };
-}
 
 describe('reference exchange: hardening (issue 12, exchange side, first items)', () => {
   it('frames that arrive with a fatal one are not executed: [NEW before login][LOGIN][NEW] in one write logs nobody in and rests nothing', async () => {
     const server = await exchange();
     try {
-      const c = await client(server.url);
+      const c = await rawClient(server);
       // One synchronous burst: the three frames go out in one write and arrive in one read.
-      c.socket.send(codec.pack(newOrder(1)));
-      c.socket.send(codec.pack(loginMessage(KEY, SECRET)));
-      c.socket.send(codec.pack(newOrder(2)));
+      c.send((newOrder(1)));
+      c.send((loginMessage(KEY, SECRET)));
+      c.send((newOrder(2)));
       await until(() => c.closed() !== 0);
       expect(c.closed()).toBe(ErrorCode.NOT_LOGGED_IN);
       expect(server.stats.logins).toBe(0);
@@ -42,12 +27,12 @@ describe('reference exchange: hardening (issue 12, exchange side, first items)',
   it('a time in force of 0 or 255 is refused with a reason, never taken as GTC', async () => {
     const server = await exchange();
     try {
-      const c = await client(server.url);
-      c.socket.send(codec.pack(loginMessage(KEY, SECRET)));
+      const c = await rawClient(server);
+      c.send((loginMessage(KEY, SECRET)));
       await until(() => c.received.some((m) => m.t === Msg.LOGIN_OK));
-      c.socket.send(codec.pack(newOrder(1, 0)));
-      c.socket.send(codec.pack(newOrder(2, 255)));
-      c.socket.send(codec.pack(newOrder(3, 1)));
+      c.send((newOrder(1, 0)));
+      c.send((newOrder(2, 255)));
+      c.send((newOrder(3, 1)));
       await until(() => c.received.filter((m) => m.t === Msg.REPORT).length === 3);
       const reports = c.received.filter((m) => m.t === Msg.REPORT).map((m) => [m.id, m.ex, m.reason]);
       expect(reports).toEqual([
@@ -66,14 +51,14 @@ describe('reference exchange: one session per account', () => {
   it('a second login for the same account ends the first session with a reason instead of silently taking its reports', async () => {
     const server = await exchange();
     try {
-      const first = await client(server.url);
-      first.socket.send(codec.pack(loginMessage(KEY, SECRET)));
+      const first = await rawClient(server);
+      first.send((loginMessage(KEY, SECRET)));
       await until(() => first.received.some((m) => m.t === Msg.LOGIN_OK));
-      const second = await client(server.url);
-      second.socket.send(codec.pack(loginMessage(KEY, SECRET)));
+      const second = await rawClient(server);
+      second.send((loginMessage(KEY, SECRET)));
       await until(() => second.received.some((m) => m.t === Msg.LOGIN_OK) && first.closed() !== 0);
       expect(first.closed()).toBe(ErrorCode.SESSION_TAKEN_OVER);
-      second.socket.send(codec.pack(newOrder(7)));
+      second.send((newOrder(7)));
       await until(() => second.received.some((m) => m.t === Msg.REPORT && m.id === 7));
       expect(server.stats.logins).toBe(2);
     } finally {
@@ -86,13 +71,13 @@ describe('reference exchange: no REJECT that reads as a live order\'s end', () =
   it('a NEW reusing a live id, or refused for its rate with a live id, gets an ERROR frame with its own code and no REPORT; a new id refused for its rate gets its REJECT', async () => {
     const server = await exchange({ limits: { ordersPerSecond: 0.001, orderBurst: 2, maxMalformed: 100 } });
     try {
-      const c = await client(server.url);
-      c.socket.send(codec.pack(loginMessage(KEY, SECRET)));
+      const c = await rawClient(server);
+      c.send((loginMessage(KEY, SECRET)));
       await until(() => c.received.some((m) => m.t === Msg.LOGIN_OK));
-      c.socket.send(codec.pack(newOrder(1))); // token 1: rests
-      c.socket.send(codec.pack(newOrder(1))); // token 2: a duplicate of a live id
-      c.socket.send(codec.pack(newOrder(1))); // no token, live id
-      c.socket.send(codec.pack(newOrder(2))); // no token, new id
+      c.send((newOrder(1))); // token 1: rests
+      c.send((newOrder(1))); // token 2: a duplicate of a live id
+      c.send((newOrder(1))); // no token, live id
+      c.send((newOrder(2))); // no token, new id
       await until(() => c.received.filter((m) => m.t === Msg.ERROR).length === 3 && c.received.some((m) => m.t === Msg.REPORT && m.id === 2));
       const reports = c.received.filter((m) => m.t === Msg.REPORT).map((m) => [m.id, m.ex, m.reason]);
       expect(reports).toEqual([

@@ -1,28 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createCodec, decodeFrame, ErrorCode, loginMessage, Msg, signLogin, type ExchangeServer } from '@ringroute/gateways';
-import { exchange, KEY, SECRET, until } from '../../support/exchange.js';
-
-/** A raw protocol client: frames in, decoded messages and the close code out. */
-async function rawClient(server: ExchangeServer) {
-  const codec = createCodec();
-  const socket = new WebSocket(server.url);
-  const received: Record<string, unknown>[] = [];
-  let closeCode = 0;
-  socket.on('message', (data: Buffer) => {
-    const m = decodeFrame(codec, data);
-    if (m !== null) received.push(m);
-  });
-  socket.on('close', (code) => (closeCode = code));
-  await new Promise((resolve, reject) => (socket.once('open', resolve), socket.once('error', reject)));
-  return {
-    socket,
-    received,
-    send: (m: object) => socket.send(codec.pack(m)),
-    closed: () => closeCode,
-    errors: () => received.filter((m) => m.t === Msg.ERROR).map((m) => m.code),
-  };
-}
+import { ErrorCode, loginMessage, Msg, signLogin, type ExchangeServer } from '@ringroute/gateways';
+import { exchange, KEY, rawClient, SECRET, until } from '../../support/exchange.js';
 
 async function loggedIn(server: ExchangeServer, key = KEY, secret = SECRET) {
   const c = await rawClient(server);
