@@ -1,11 +1,13 @@
 import { Packr } from 'msgpackr';
+import { isMessageFrame } from './FrameShape.js';
 
 /**
  * The ringroute exchange protocol: one msgpack message per binary WebSocket frame, each
  * a record whose first field `t` names its type. Every message shape is a shared msgpackr
  * structure known to both sides in advance (`MESSAGE_SHAPES`), so a frame carries a
  * one-byte structure id and the values, never the field names, and no structure is ever
- * defined by a peer: a map a peer invents decodes as a `Map` and is refused.
+ * defined by a peer: a frame holding a record definition, a map, an extension or more than
+ * one message is refused before it is decoded (FrameShape).
  *
  * | t | message | fields |
  * |---|---|---|
@@ -15,8 +17,8 @@ import { Packr } from 'msgpackr';
  * | 4 | CANCEL (client) | id |
  * | 5 | REPLACE (client) | id, px, qty |
  * | 6 | REPORT | seq (per account, gap-free), id, vid, ex (ExecType), px, last, cum, leaves, reason |
- * | 7 | QUERY (client) | req, since: replay every REPORT with seq > since, then STATUS |
- * | 8 | STATUS | req, seq, open: [id, vid, px, qty, cum, leaves] per open order, flattened |
+ * | 7 | QUERY (client) | req, since: replay the REPORTs with seq > since (oldest first, at most one page, 1,000 by default), then STATUS |
+ * | 8 | STATUS | req, seq (the account's latest: above the last replayed report, more remain; ask again from there), open: [id, vid, px, qty, cum, leaves] per open order, flattened |
  * | 9 | TOP | sym, bp, bq, ap, aq |
  * | 10 | HEARTBEAT | ts (either side; answered with a HEARTBEAT) |
  * | 11 | ERROR | code (ErrorCode), id (the order it concerns, or 0), msg |
@@ -52,11 +54,15 @@ export const ErrorCode = {
   UNAVAILABLE: 4010,
   /** Another login for the same account took its reports over: this session is ended. */
   SESSION_TAKEN_OVER: 4011,
+  /** The client did not read what was sent to it (more than maxBufferedBytes waiting): the connection was dropped without a close frame (counted in stats.slowConsumers). */
+  SLOW_CONSUMER: 4012,
   INVALID_MESSAGE: 3001,
   RATE_LIMITED: 3002,
   UNKNOWN_MESSAGE: 3003,
   /** A NEW with a client order id the account already used: not executed; no REPORT (that order's own reports are its business). */
   DUPLICATE_ID: 3004,
+  /** A NEW beyond the account's open-order limit: its REJECT (RISK_LIMIT) follows. */
+  OPEN_ORDER_LIMIT: 3005,
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -95,6 +101,10 @@ export function createCodec(): Packr {
 
 /** The decoded message, or null when the frame is not one of ours (bad bytes, a map, a scalar, an unknown type). */
 export function decodeFrame(codec: Packr, data: Uint8Array): Record<string, unknown> | null {
+  // Only frames with a message's shape reach msgpackr: a record definition, a map, an
+  // extension or a second message in the frame is refused before it is decoded (see
+  // isMessageFrame: the decoder would otherwise store what a peer defines).
+  if (!isMessageFrame(data)) return null;
   let message: unknown;
   try {
     message = codec.unpack(data);
