@@ -95,3 +95,68 @@ describe('reference exchange: no REJECT that reads as a live order\'s end', () =
     }
   });
 });
+
+describe('reference exchange: semantics and login across a restart (issue 12)', () => {
+  it('DAY orders expire at the end of the trading day with an EXPIRED report; GTC orders stay', async () => {
+    const server = await exchange({ tradingDayEndUtc: null });
+    try {
+      const c = await rawClient(server);
+      c.send(loginMessage(KEY, SECRET));
+      await until(() => c.received.some((m) => m.t === Msg.LOGIN_OK));
+      c.send(newOrder(1, 4)); // DAY
+      c.send(newOrder(2, 1)); // GTC
+      await until(() => c.received.filter((m) => m.t === Msg.REPORT).length === 2);
+      expect(server.endTradingDay()).toBe(1);
+      await until(() => c.received.filter((m) => m.t === Msg.REPORT).length === 3);
+      const last = c.received.filter((m) => m.t === Msg.REPORT)[2];
+      expect([last.id, last.ex]).toEqual([1, 6]); // EXPIRED
+      expect(server.book.openOrders(server.book.account(1))[0]).toBe(2);
+      expect(server.endTradingDay()).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('sizes at one price stay exact: an order too large for the book to sum exactly is refused', async () => {
+    const server = await exchange({ capacity: 1_024 });
+    try {
+      const max = server.book.engine.maxOrderLots;
+      expect(max * 1_024).toBeLessThanOrEqual(Number.MAX_SAFE_INTEGER);
+      const c = await rawClient(server);
+      c.send(loginMessage(KEY, SECRET));
+      await until(() => c.received.some((m) => m.t === Msg.LOGIN_OK));
+      c.send({ ...newOrder(1), qty: 2 ** 52 });
+      c.send({ ...newOrder(2), qty: max });
+      c.send({ ...newOrder(3), qty: max });
+      await until(() => c.received.filter((m) => m.t === Msg.REPORT).length === 3);
+      expect(c.received.filter((m) => m.t === Msg.REPORT).map((m) => [m.ex, m.reason])).toEqual([
+        [3, RejectReason.QUANTITY_ABOVE_MAX],
+        [1, 0],
+        [1, 0],
+      ]);
+      expect(server.book.engine.bestBidLots(1)).toBe(2 * max); // exact
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a LOGIN captured before a restart is refused by the restarted exchange, though inside the clock window', async () => {
+    const first = await exchange();
+    const captured = loginMessage(KEY, SECRET);
+    const c = await rawClient(first);
+    c.send(captured);
+    await until(() => c.received.some((m) => m.t === Msg.LOGIN_OK));
+    await first.close();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = await exchange({ book: first.book });
+    try {
+      const replay = await rawClient(second);
+      replay.send(captured);
+      await until(() => replay.closed() !== 0);
+      expect(replay.closed()).toBe(ErrorCode.AUTH_STALE_TIMESTAMP);
+      expect(second.stats.logins).toBe(0);
+    } finally {
+      await second.close();
+    }
+  });
+});

@@ -92,7 +92,7 @@ describe('reference exchange: limits', () => {
   });
 
   it('caps connections', async () => {
-    const server = await exchange({ maxConnections: 2 });
+    const server = await exchange({ maxConnections: 2, maxPendingConnections: 3 });
     try {
       await rawClient(server);
       await rawClient(server);

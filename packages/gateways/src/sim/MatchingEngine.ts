@@ -14,6 +14,13 @@ export interface MatchingEngineOptions {
   selfMatch?: SelfMatch;
   /** Terminal client order ids remembered to answer a late cancel with TOO_LATE_TO_CANCEL (default 1,000,000). */
   rememberTerminal?: number;
+  /**
+   * Largest order quantity, lots (default: 2^53 / capacity, rounded down). With every
+   * order at most this, the sum of all resting quantity (a price level's total, a side's
+   * top size) stays an exact integer in a double: larger orders are refused
+   * (QUANTITY_ABOVE_MAX) instead of making the book's sizes wrong.
+   */
+  maxOrderLots?: number;
 }
 
 /** An order as the engine takes it (an adapter fills one reusable object per call). */
@@ -59,6 +66,8 @@ export class MatchingEngine {
   private readonly symbols: number;
   private readonly selfMatch: SelfMatch;
   private readonly rememberTerminal: number;
+  /** Largest quantity of one order (see MatchingEngineOptions.maxOrderLots). */
+  readonly maxOrderLots: number;
   private readonly bids: BookSide[];
   private readonly asks: BookSide[];
   private readonly buyStops: number[][];
@@ -94,6 +103,7 @@ export class MatchingEngine {
     this.symbols = symbols;
     this.selfMatch = options.selfMatch ?? SelfMatch.CANCEL_RESTING;
     this.rememberTerminal = options.rememberTerminal ?? 1_000_000;
+    this.maxOrderLots = Math.min(options.maxOrderLots ?? Infinity, Math.floor(Number.MAX_SAFE_INTEGER / capacity));
     this.terminalRing = new Float64Array(this.rememberTerminal).fill(NaN);
     this.bySlotId = new IdMap(Math.min(capacity, 1 << 16));
     this.terminal = new IdMap(Math.min(this.rememberTerminal, 1 << 16));
@@ -243,6 +253,10 @@ export class MatchingEngine {
     }
     if (!Number.isSafeInteger(newQuantityLots) || newQuantityLots <= this.f[(slot << 3) + 4]) {
       this.listener.onReplaceReject(clientOrderId, RejectReason.INVALID_QUANTITY);
+      return;
+    }
+    if (newQuantityLots > this.maxOrderLots) {
+      this.listener.onReplaceReject(clientOrderId, RejectReason.QUANTITY_ABOVE_MAX);
       return;
     }
     if (!Number.isSafeInteger(newPriceTicks)) {
@@ -451,6 +465,7 @@ export class MatchingEngine {
   private validate(o: EngineOrder): number {
     if (!Number.isInteger(o.symbolId) || o.symbolId < 0 || o.symbolId >= this.symbols) return RejectReason.UNKNOWN_SYMBOL;
     if (!Number.isSafeInteger(o.quantityLots) || o.quantityLots <= 0) return RejectReason.INVALID_QUANTITY;
+    if (o.quantityLots > this.maxOrderLots) return RejectReason.QUANTITY_ABOVE_MAX;
     if (o.side !== Side.BUY && o.side !== Side.SELL) return RejectReason.UNSUPPORTED;
     if (o.ordType < OrderType.LIMIT || o.ordType > OrderType.STOP_LIMIT) return RejectReason.UNSUPPORTED;
     const needsPrice = o.ordType === OrderType.LIMIT || o.ordType === OrderType.STOP_LIMIT;

@@ -1,108 +1,78 @@
-import { ExecType, RejectReason } from '@ringroute/core';
+import { ExecType, RejectReason, TimeInForce } from '@ringroute/core';
 import { MatchingEngine, type EngineOrder } from '../sim/MatchingEngine.js';
 import type { MatchListener } from '../sim/MatchListener.js';
+import { Account, type Report, type ReportSink } from './ExchangeAccount.js';
 import { Msg } from './WsProtocol.js';
 
-/** One execution report as sent (and kept in the account's log for replay). */
-export interface Report {
-  t: 6;
-  seq: number;
-  id: number;
-  vid: number;
-  ex: number;
-  px: number;
-  last: number;
-  cum: number;
-  leaves: number;
-  reason: number;
+export { Account, ClientIds, ReportLog, type Report, type ReportSink } from './ExchangeAccount.js';
+
+export interface ExchangeBookOptions {
+  symbols: number;
+  /** Orders resting at once in the whole exchange (default 65,536). */
+  capacity?: number;
+  /** Reports kept per account for replay (default 100,000). */
+  logCapacity?: number;
+  /**
+   * Orders one account may have live at once (default: `capacity`). Set it to
+   * `capacity / accounts` or less and no account can take the whole book: a NEW beyond it
+   * is rejected (RISK_LIMIT) and every other account keeps trading.
+   */
+  maxOpenPerAccount?: number;
+  /** Ended orders whose client order ids stay refused as duplicates, per account (default 100,000). */
+  idempotencyWindow?: number;
 }
 
-/** Where an account's reports go while it has a session. */
-export interface ReportSink {
-  report(report: Report): void;
-  top(sym: number, bp: number, bq: number, ap: number, aq: number): void;
-  /** Another session logged in for this account: this one is ended (optional). */
-  takenOver?(): void;
-}
-
-/**
- * An account's last reports, oldest overwritten first. Sequence numbers are gap-free per
- * account, so the report with sequence `n` sits at a computed position: no search, and
- * appending never moves anything.
- */
-export class ReportLog {
-  private readonly ring: (Report | undefined)[];
-  private count = 0;
-  private last = 0;
-
-  constructor(capacity: number) {
-    this.ring = new Array<Report | undefined>(Math.max(1, capacity));
-  }
-
-  get size(): number {
-    return this.count;
-  }
-
-  /** Append the report with the next sequence number. */
-  push(report: Report): void {
-    this.ring[report.seq % this.ring.length] = report;
-    this.last = report.seq;
-    if (this.count < this.ring.length) this.count++;
-  }
-
-  /** Reports with a sequence number above `since` that are still kept, in order. */
-  since(since: number): Report[] {
-    const out: Report[] = [];
-    for (let seq = Math.max(since + 1, this.last - this.count + 1); seq <= this.last; seq++) out.push(this.ring[seq % this.ring.length]!);
-    return out;
-  }
-}
-
-/** One account: its client order ids (idempotent), its report log and its session. */
-export class Account {
-  readonly account: number;
-  /** Client order id -> engine order id, for every order ever accepted for processing. */
-  readonly orders = new Map<number, number>();
-  readonly log: ReportLog;
-  seq = 0;
-  sink: ReportSink | null = null;
-
-  constructor(account: number, logCapacity: number) {
-    this.account = account;
-    this.log = new ReportLog(logCapacity);
-  }
-}
+/** What `submit` did. */
+export const SubmitOutcome = {
+  /** Entered: the engine's reports follow. */
+  ENTERED: 0,
+  /** The account already has (or recently had) an order with this id: nothing happened, no report. */
+  DUPLICATE: 1,
+  /** The account has `maxOpenPerAccount` live orders: a REJECT (RISK_LIMIT) was reported. */
+  OPEN_LIMIT: 2,
+} as const;
 
 /**
  * The exchange's matching engine shared by every session, with the bookkeeping a network
  * venue needs on top: client order ids are per account and idempotent (a NEW with an id
- * the account already used is never executed twice, and gets no REPORT: a REJECT for
- * that id could not be told from the end of the order that has it; the session answers
- * with an ERROR frame, DUPLICATE_ID),
- * every report gets the account's next sequence number and is kept in its log so that a
- * client can replay what it missed (`reportsSince`), and `openOrders` answers the truth
- * for reconciliation.
+ * the account has live or ended recently is never executed twice, and gets no REPORT: a
+ * REJECT for that id could not be told from the end of the order that has it; the session
+ * answers with an ERROR frame, DUPLICATE_ID), every report gets the account's next
+ * sequence number and is kept in its log so that a client can replay what it missed
+ * (`reportsSince`), and `openOrders` answers the truth for reconciliation.
+ *
+ * Nothing per order is kept after the order ends except its id in the account's bounded
+ * idempotency window, and no account can hold more than `maxOpenPerAccount` live orders:
+ * memory is bounded by the options, not by how long the exchange runs.
  */
 export class ExchangeBook implements MatchListener {
   readonly engine: MatchingEngine;
   private readonly accounts = new Map<number, Account>();
-  /** Engine order id -> [account, client order id]. */
+  /** Engine order id -> [account, client order id], for live orders only. */
   private readonly owners = new Map<number, { account: Account; id: number }>();
+  /** Engine order ids of live DAY orders (expired by `endTradingDay`). */
+  private readonly dayOrders = new Set<number>();
+  private expiring = false;
   private nextEngineId = 1;
   private readonly logCapacity: number;
+  private readonly idWindow: number;
+  readonly maxOpenPerAccount: number;
   private readonly scratch: EngineOrder;
   /** NEWs refused because their client order id was used before (a client resending). */
   duplicateNews = 0;
 
-  constructor(options: { symbols: number; capacity?: number; logCapacity?: number }) {
-    this.engine = new MatchingEngine({ symbols: options.symbols, capacity: options.capacity ?? 65_536 }, this);
+  constructor(options: ExchangeBookOptions) {
+    const capacity = options.capacity ?? 65_536;
+    this.engine = new MatchingEngine({ symbols: options.symbols, capacity }, this);
     this.logCapacity = options.logCapacity ?? 100_000;
+    this.idWindow = options.idempotencyWindow ?? 100_000;
+    this.maxOpenPerAccount = Math.max(1, Math.min(capacity, options.maxOpenPerAccount ?? capacity));
     this.scratch = this.engine.orderScratch;
   }
 
   account(id: number): Account {
     let a = this.accounts.get(id);
-    if (a === undefined) this.accounts.set(id, (a = new Account(id, this.logCapacity)));
+    if (a === undefined) this.accounts.set(id, (a = new Account(id, this.logCapacity, this.idWindow)));
     return a;
   }
 
@@ -111,15 +81,25 @@ export class ExchangeBook implements MatchListener {
     for (const a of this.accounts.values()) if (a.sink !== null) yield a.sink;
   }
 
-  /** Enter a NEW; false (and nothing else happens, no report) when the account already used `id`. */
-  submit(a: Account, id: number, sym: number, side: number, type: number, tif: number, flags: number, px: number, stop: number, qty: number): boolean {
-    if (a.orders.has(id)) {
+  /** Orders live in the exchange (all accounts). */
+  get liveOrders(): number {
+    return this.owners.size;
+  }
+
+  /** Enter a NEW (see SubmitOutcome). */
+  submit(a: Account, id: number, sym: number, side: number, type: number, tif: number, flags: number, px: number, stop: number, qty: number): number {
+    if (a.ids.used(id)) {
       this.duplicateNews++;
-      return false;
+      return SubmitOutcome.DUPLICATE;
+    }
+    if (a.openCount >= this.maxOpenPerAccount) {
+      this.refuse(a, id, ExecType.REJECT, RejectReason.RISK_LIMIT);
+      return SubmitOutcome.OPEN_LIMIT;
     }
     const engineId = this.nextEngineId++;
-    a.orders.set(id, engineId);
+    a.ids.live.set(id, engineId);
     this.owners.set(engineId, { account: a, id });
+    if (tif === TimeInForce.DAY) this.dayOrders.add(engineId);
     const o = this.scratch;
     o.clientOrderId = engineId;
     o.account = a.account;
@@ -132,24 +112,39 @@ export class ExchangeBook implements MatchListener {
     o.stopPriceTicks = stop;
     o.quantityLots = qty;
     this.engine.submit(o);
-    return true;
+    return SubmitOutcome.ENTERED;
   }
 
   cancel(a: Account, id: number): void {
-    const engineId = a.orders.get(id);
-    if (engineId === undefined) this.emit(a, id, 0, ExecType.CANCEL_REJECT, 0, 0, 0, 0, RejectReason.UNKNOWN_ORDER);
-    else this.engine.cancel(engineId);
+    const engineId = a.ids.live.get(id);
+    if (engineId !== undefined) return this.engine.cancel(engineId);
+    this.emit(a, id, 0, ExecType.CANCEL_REJECT, 0, 0, 0, 0, a.ids.endedRecently(id) ? RejectReason.TOO_LATE_TO_CANCEL : RejectReason.UNKNOWN_ORDER);
   }
 
   replace(a: Account, id: number, px: number, qty: number): void {
-    const engineId = a.orders.get(id);
-    if (engineId === undefined) this.emit(a, id, 0, ExecType.REPLACE_REJECT, 0, 0, 0, 0, RejectReason.UNKNOWN_ORDER);
-    else this.engine.replace(engineId, px, qty);
+    const engineId = a.ids.live.get(id);
+    if (engineId !== undefined) return this.engine.replace(engineId, px, qty);
+    this.emit(a, id, 0, ExecType.REPLACE_REJECT, 0, 0, 0, 0, a.ids.endedRecently(id) ? RejectReason.TOO_LATE_TO_CANCEL : RejectReason.UNKNOWN_ORDER);
   }
 
-  /** Reports of `a` with a sequence number above `since` (those still in its log). */
-  reportsSince(a: Account, since: number): Report[] {
-    return a.log.since(since);
+  /**
+   * The trading day ends: every live DAY order is removed with an EXPIRED report (as a
+   * venue's session close does). Returns how many expired.
+   */
+  endTradingDay(): number {
+    const ids = [...this.dayOrders];
+    this.expiring = true;
+    try {
+      for (const engineId of ids) this.engine.cancel(engineId);
+    } finally {
+      this.expiring = false;
+    }
+    return ids.length;
+  }
+
+  /** Reports of `a` with a sequence number above `since` still in its log, at most `max`, oldest first. */
+  reportsSince(a: Account, since: number, max?: number): Report[] {
+    return a.log.since(since, max);
   }
 
   /** Open orders of `a`, flattened: id, vid, px, qty, cum, leaves per order. */
@@ -174,32 +169,39 @@ export class ExchangeBook implements MatchListener {
     a.sink?.report(report);
   }
 
-  private owned(engineId: number, ex: number, vid: number, px: number, last: number, cum: number, leaves: number, reason: number): void {
+  private owned(engineId: number, ex: number, vid: number, px: number, last: number, cum: number, leaves: number, reason: number, ends: boolean): void {
     const owner = this.owners.get(engineId);
-    if (owner !== undefined) this.emit(owner.account, owner.id, vid, ex, px, last, cum, leaves, reason);
+    if (owner === undefined) return;
+    if (ends) {
+      // The order's end: nothing of it is kept but its id in the idempotency window.
+      this.owners.delete(engineId);
+      this.dayOrders.delete(engineId);
+      owner.account.ids.end(owner.id);
+    }
+    this.emit(owner.account, owner.id, vid, ex, px, last, cum, leaves, reason);
   }
 
   // MatchListener: the engine's outcomes, reported to the owning account.
   onAck(engineId: number, vid: number, leaves: number): void {
-    this.owned(engineId, ExecType.ACK, vid, 0, 0, 0, leaves, 0);
+    this.owned(engineId, ExecType.ACK, vid, 0, 0, 0, leaves, 0, false);
   }
   onFill(engineId: number, vid: number, px: number, last: number, cum: number, leaves: number): void {
-    this.owned(engineId, ExecType.FILL, vid, px, last, cum, leaves, 0);
+    this.owned(engineId, ExecType.FILL, vid, px, last, cum, leaves, 0, leaves === 0);
   }
   onReject(engineId: number, reason: number): void {
-    this.owned(engineId, ExecType.REJECT, 0, 0, 0, 0, 0, reason);
+    this.owned(engineId, ExecType.REJECT, 0, 0, 0, 0, 0, reason, true);
   }
   onCanceled(engineId: number, vid: number, cum: number, reason: number): void {
-    this.owned(engineId, ExecType.CANCELED, vid, 0, 0, cum, 0, reason);
+    this.owned(engineId, this.expiring ? ExecType.EXPIRED : ExecType.CANCELED, vid, 0, 0, cum, 0, reason, true);
   }
   onReplaced(engineId: number, vid: number, px: number, qty: number, cum: number, leaves: number): void {
-    this.owned(engineId, ExecType.REPLACED, vid, px, qty, cum, leaves, 0);
+    this.owned(engineId, ExecType.REPLACED, vid, px, qty, cum, leaves, 0, false);
   }
   onCancelReject(engineId: number, reason: number): void {
-    this.owned(engineId, ExecType.CANCEL_REJECT, 0, 0, 0, 0, 0, reason);
+    this.owned(engineId, ExecType.CANCEL_REJECT, 0, 0, 0, 0, 0, reason, false);
   }
   onReplaceReject(engineId: number, reason: number): void {
-    this.owned(engineId, ExecType.REPLACE_REJECT, 0, 0, 0, 0, 0, reason);
+    this.owned(engineId, ExecType.REPLACE_REJECT, 0, 0, 0, 0, 0, reason, false);
   }
   onTrade(): void {}
   onTopOfBook(sym: number, bp: number, bq: number, ap: number, aq: number): void {

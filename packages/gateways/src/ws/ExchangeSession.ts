@@ -1,24 +1,59 @@
 import { ExecType, RejectReason, TimeInForce } from '@ringroute/core';
 import type { WebSocket } from 'ws';
-import type { Account, ExchangeBook, Report, ReportSink } from './ExchangeBook.js';
+import { SubmitOutcome, type Account, type ExchangeBook, type Report, type ReportSink } from './ExchangeBook.js';
 import type { LoginVerifier } from './LoginAuth.js';
 import { CorkedSender } from './CorkedSender.js';
 import type { FrameCodec } from './FrameCodec.js';
+import { TokenBucket } from './TokenBucket.js';
 import { ErrorCode, int, Msg } from './WsProtocol.js';
 
 /** Switches the server flips for all its sessions (fault injection, maintenance). */
 export interface ServerGate {
   /** False: every LOGIN is refused with UNAVAILABLE (the exchange is down for new sessions). */
   acceptingLogins: boolean;
+  /** A session logged in (the server stops timing its connection). */
+  loggedIn?(session: ExchangeSession): void;
 }
 
 export interface SessionLimits {
   /** New orders and replaces per second per connection (token bucket); beyond it an ERROR frame and a reject, never a disconnect. */
   ordersPerSecond: number;
   orderBurst: number;
+  /**
+   * Messages of any type per second per connection (token bucket, default 200,000, burst
+   * 20,000): a message beyond it is not executed; it gets an ERROR (RATE_LIMITED) and, if it
+   * concerns an order, the reject that settles the request.
+   */
+  messagesPerSecond: number;
+  messageBurst: number;
+  /** QUERYs per second per connection (default 20, burst 40): each replays up to `replayPage` reports and lists the open orders. */
+  queriesPerSecond: number;
+  queryBurst: number;
+  /** Reports one QUERY replays at most (default 1,000); STATUS.seq beyond the last one tells the client to ask again. */
+  replayPage: number;
+  /**
+   * Bytes waiting to be sent to a client that does not read (default 8 MiB): beyond it the
+   * connection is dropped (SLOW_CONSUMER) instead of the exchange's memory growing.
+   */
+  maxBufferedBytes: number;
   /** A connection that sends this many undecodable frames is closed (TOO_MANY_MALFORMED). */
   maxMalformed: number;
+  /** After the server closes a connection, how long it waits for the peer's close before destroying the socket (default 250 ms). */
+  closeGraceMs: number;
 }
+
+export const DEFAULT_SESSION_LIMITS: SessionLimits = {
+  ordersPerSecond: 200_000,
+  orderBurst: 20_000,
+  messagesPerSecond: 200_000,
+  messageBurst: 20_000,
+  queriesPerSecond: 20,
+  queryBurst: 40,
+  replayPage: 1_000,
+  maxBufferedBytes: 8 << 20,
+  maxMalformed: 1_000,
+  closeGraceMs: 250,
+};
 
 /** What the server counts (for tests and the demo). */
 export interface ServerStats {
@@ -29,6 +64,10 @@ export interface ServerStats {
   invalidMessages: number;
   rateLimited: number;
   orders: number;
+  /** Clients dropped for not reading what was sent to them (SLOW_CONSUMER). */
+  slowConsumers: number;
+  /** TCP connections refused or closed before a login: over the slot limit, evicted, or timed out. */
+  refusedSockets: number;
 }
 
 /**
@@ -48,8 +87,9 @@ export class ExchangeSession implements ReportSink {
   private readonly limits: SessionLimits;
   private readonly stats: ServerStats;
   private readonly gate: ServerGate;
-  private tokens: number;
-  private lastRefill = performance.now();
+  private readonly orderTokens: TokenBucket;
+  private readonly messageTokens: TokenBucket;
+  private readonly queryTokens: TokenBucket;
   private malformed = 0;
   /** A fatal error closed (is closing) the connection: frames still arriving are ignored. */
   private closing = false;
@@ -65,7 +105,14 @@ export class ExchangeSession implements ReportSink {
     this.limits = limits;
     this.stats = stats;
     this.gate = gate;
-    this.tokens = limits.orderBurst;
+    this.orderTokens = new TokenBucket(limits.ordersPerSecond, limits.orderBurst);
+    this.messageTokens = new TokenBucket(limits.messagesPerSecond, limits.messageBurst);
+    this.queryTokens = new TokenBucket(limits.queriesPerSecond, limits.queryBurst);
+  }
+
+  /** The session is ending (a fatal error, or the server dropping it): nothing more it sent is read. */
+  get isClosing(): boolean {
+    return this.closing;
   }
 
   onFrame(data: Buffer, isBinary: boolean): void {
@@ -90,6 +137,9 @@ export class ExchangeSession implements ReportSink {
       else this.fatal(ErrorCode.NOT_LOGGED_IN, 'log in first');
       return;
     }
+    // Every message counts against the connection's budget, whatever its type: CANCELs of
+    // unknown ids or HEARTBEATs cost the exchange work and log space as NEWs do.
+    if (!this.messageTokens.take()) return this.overBudget(a, m);
     switch (m.t) {
       case Msg.NEW:
         return this.onNew(a, m);
@@ -107,14 +157,24 @@ export class ExchangeSession implements ReportSink {
           this.invalid(id, 'REPLACE needs integer px and qty');
           return this.book.refuse(a, id, ExecType.REPLACE_REJECT, RejectReason.INVALID_PRICE);
         }
-        if (!this.take()) return this.limited(a, id, ExecType.REPLACE_REJECT);
+        if (!this.orderTokens.take()) return this.limited(a, id, ExecType.REPLACE_REJECT);
         return this.book.replace(a, id, px, qty);
       }
       case Msg.QUERY: {
         const req = int(m.req);
         const since = int(m.since);
         if (req !== req || since !== since) return this.invalid(0, 'QUERY needs integer req and since');
-        for (const r of this.book.reportsSince(a, since)) this.report(r);
+        if (!this.queryTokens.take()) {
+          // Refused whole (no partial replay): the client's query times out and is asked again.
+          this.stats.rateLimited++;
+          return this.error(ErrorCode.RATE_LIMITED, 0, 'query rate limit');
+        }
+        // One page of the replay (a QUERY costs the exchange at most replayPage reports of
+        // work and output); STATUS.seq above the last report sent means "ask again from it".
+        for (const r of this.book.reportsSince(a, since, this.limits.replayPage)) {
+          this.report(r);
+          if (this.closing) return; // dropped as a slow consumer mid-replay
+        }
         this.send({ t: Msg.STATUS, req, seq: a.seq, open: this.book.openOrders(a) });
         return;
       }
@@ -140,22 +200,35 @@ export class ExchangeSession implements ReportSink {
     const qty = int(m.qty, -Number.MAX_SAFE_INTEGER); // the engine refuses a bad quantity with its reason
     if (sym !== sym || side !== side || type !== type || tif !== tif || flags !== flags || px !== px || stop !== stop || qty !== qty) {
       this.invalid(id, 'NEW fields must be integers in range');
-      if (!a.orders.has(id)) this.book.refuse(a, id, ExecType.REJECT, RejectReason.UNSUPPORTED);
+      if (!a.ids.used(id)) this.book.refuse(a, id, ExecType.REJECT, RejectReason.UNSUPPORTED);
       return;
     }
     // A time in force the protocol does not have is refused, never taken as GTC.
     if (tif < TimeInForce.GTC || tif > TimeInForce.GTD) {
       this.invalid(id, `time in force ${tif} is not one of GTC, IOC, FOK, DAY, GTD`);
-      if (!a.orders.has(id)) this.book.refuse(a, id, ExecType.REJECT, RejectReason.UNSUPPORTED);
+      if (!a.ids.used(id)) this.book.refuse(a, id, ExecType.REJECT, RejectReason.UNSUPPORTED);
       return;
     }
-    if (!this.take()) return this.limited(a, id, ExecType.REJECT);
+    if (!this.orderTokens.take()) return this.limited(a, id, ExecType.REJECT);
     this.stats.orders++;
-    if (!this.book.submit(a, id, sym, side, type, tif, flags, px, stop, qty)) {
+    const outcome = this.book.submit(a, id, sym, side, type, tif, flags, px, stop, qty);
+    if (outcome === SubmitOutcome.DUPLICATE) {
       // The id is the account's already: a REJECT for it would read as that order's end.
       this.stats.invalidMessages++;
       this.error(ErrorCode.DUPLICATE_ID, id, 'client order id already used by this account');
+    } else if (outcome === SubmitOutcome.OPEN_LIMIT) {
+      this.error(ErrorCode.OPEN_ORDER_LIMIT, id, 'the account has as many open orders as it may');
     }
+  }
+
+  /** A message beyond the connection's message budget: not executed; a request about an order still gets its answer. */
+  private overBudget(a: Account, m: Record<string, unknown>): void {
+    const id = int(m.id, 1);
+    if (id !== id || m.t === Msg.QUERY || m.t === Msg.HEARTBEAT) {
+      this.stats.rateLimited++;
+      return this.error(ErrorCode.RATE_LIMITED, 0, 'message rate limit');
+    }
+    this.limited(a, id, m.t === Msg.NEW ? ExecType.REJECT : m.t === Msg.CANCEL ? ExecType.CANCEL_REJECT : ExecType.REPLACE_REJECT);
   }
 
   private login(m: Record<string, unknown>): void {
@@ -178,6 +251,7 @@ export class ExchangeSession implements ReportSink {
     a.sink = this;
     if (previous !== null && previous !== this) previous.takenOver?.();
     this.account = a;
+    this.gate.loggedIn?.(this);
     this.send({ t: Msg.LOGIN_OK, account: result, seq: a.seq });
   }
 
@@ -206,25 +280,14 @@ export class ExchangeSession implements ReportSink {
     this.send(m);
   }
 
-  private take(): boolean {
-    const now = performance.now();
-    const l = this.limits;
-    this.tokens = Math.min(l.orderBurst, this.tokens + ((now - this.lastRefill) / 1_000) * l.ordersPerSecond);
-    this.lastRefill = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-
   private limited(a: Account, id: number, ex: number): void {
     this.stats.rateLimited++;
     this.error(ErrorCode.RATE_LIMITED, id, 'order rate limit');
     // A NEW refused for its rate gets a REJECT only for an id the account has not used: a
     // REJECT carrying a live order's id would read as that order's end. (A refused replace
     // is a REPLACE_REJECT, which ends nothing.)
-    if (ex !== ExecType.REJECT || !a.orders.has(id)) this.book.refuse(a, id, ex, RejectReason.RATE_LIMITED);
+    if (ex !== ExecType.REJECT || !a.ids.used(id)) this.book.refuse(a, id, ex, RejectReason.RATE_LIMITED);
   }
-
 
   private invalid(id: number, msg: string): void {
     this.stats.invalidMessages++;
@@ -239,14 +302,32 @@ export class ExchangeSession implements ReportSink {
     this.send(e);
   }
 
-  /** Tell the peer why, then close the connection with the error code; no later frame of it is read. */
-  private fatal(code: number, msg: string): void {
+  /**
+   * Tell the peer why, then close the connection with the error code. No later frame of it
+   * is read: the TCP socket stops being read at once (what the peer keeps sending waits in
+   * the kernel, then pushes back on the peer), and it is destroyed after `closeGraceMs`
+   * whether or not the peer answers the close (ws would otherwise wait 30 s for it).
+   */
+  fatal(code: number, msg: string): void {
+    if (this.closing) return;
     this.closing = true;
     this.error(code, 0, msg);
+    this.out.flush();
     this.socket.close(code, msg);
+    const raw = (this.socket as unknown as { _socket?: { pause(): void } })._socket;
+    raw?.pause();
+    setTimeout(() => this.socket.terminate(), this.limits.closeGraceMs).unref();
   }
 
   private send(message: object): void {
     this.out.send(this.codec.encode(message));
+    // A client that does not read: what waits for it is bounded. ws counts the bytes its
+    // socket has not written yet (corked ones included).
+    if (this.socket.bufferedAmount > this.limits.maxBufferedBytes && !this.closing) {
+      this.stats.slowConsumers++;
+      this.closing = true;
+      this.detach();
+      this.socket.terminate(); // a close frame would queue behind what it does not read
+    }
   }
 }

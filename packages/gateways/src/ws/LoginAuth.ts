@@ -32,7 +32,8 @@ export interface ApiKey {
 /**
  * Checks LOGIN messages: a timestamp within `windowMs` of the server's clock, a known key
  * and a signature (64 hex digits) that matches, compared in constant time, and a nonce not
- * seen before within the window. Answers the account or an ErrorCode; an unknown key gets
+ * seen before within the window, and (after a restart) a timestamp no earlier than
+ * `notBeforeMs`, since the nonces seen before it are gone. Answers the account or an ErrorCode; an unknown key gets
  * the same code as a bad signature (AUTH_UNKNOWN_KEY is no longer sent). Secrets never
  * leave this object and never appear in an error.
  */
@@ -42,9 +43,13 @@ export class LoginVerifier {
   /** Nonces seen, per key, with their timestamp; swept as they leave the window. */
   private readonly nonces = new Map<string, Map<string, number>>();
 
-  constructor(keys: Record<string, ApiKey>, windowMs = 5_000) {
+  /** Logins signed before this time are refused as stale (the server's start: see ExchangeServer). */
+  private readonly notBeforeMs: number;
+
+  constructor(keys: Record<string, ApiKey>, windowMs = 5_000, notBeforeMs = -Infinity) {
     this.keys = new Map(Object.entries(keys));
     this.windowMs = windowMs;
+    this.notBeforeMs = notBeforeMs;
   }
 
   /** The account for a valid login, or a negative ErrorCode. */
@@ -52,7 +57,7 @@ export class LoginVerifier {
     if (typeof key !== 'string' || typeof nonce !== 'string' || typeof sig !== 'string' || typeof ts !== 'number' || nonce.length > 128 || sig.length > 128) {
       return -ErrorCode.INVALID_MESSAGE;
     }
-    if (!Number.isFinite(ts) || Math.abs(nowMs - ts) > this.windowMs) return -ErrorCode.AUTH_STALE_TIMESTAMP;
+    if (!Number.isFinite(ts) || Math.abs(nowMs - ts) > this.windowMs || ts < this.notBeforeMs) return -ErrorCode.AUTH_STALE_TIMESTAMP;
     // Exactly 64 lowercase hex digits: Buffer.from(_, 'hex') would stop at the first
     // non-hex character or an odd length and let trailing garbage through.
     if (!SIGNATURE.test(sig)) return -ErrorCode.AUTH_BAD_SIGNATURE;

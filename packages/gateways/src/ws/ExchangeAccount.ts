@@ -1,0 +1,125 @@
+/** One execution report as sent (and kept in the account's log for replay). */
+export interface Report {
+  t: 6;
+  seq: number;
+  id: number;
+  vid: number;
+  ex: number;
+  px: number;
+  last: number;
+  cum: number;
+  leaves: number;
+  reason: number;
+}
+
+/** Where an account's reports go while it has a session. */
+export interface ReportSink {
+  report(report: Report): void;
+  top(sym: number, bp: number, bq: number, ap: number, aq: number): void;
+  /** Another session logged in for this account: this one is ended (optional). */
+  takenOver?(): void;
+}
+
+/**
+ * An account's last reports, oldest overwritten first. Sequence numbers are gap-free per
+ * account, so the report with sequence `n` sits at a computed position: no search, and
+ * appending never moves anything.
+ */
+export class ReportLog {
+  private readonly ring: (Report | undefined)[];
+  private count = 0;
+  private last = 0;
+
+  constructor(capacity: number) {
+    this.ring = new Array<Report | undefined>(Math.max(1, capacity));
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Append the report with the next sequence number. */
+  push(report: Report): void {
+    this.ring[report.seq % this.ring.length] = report;
+    this.last = report.seq;
+    if (this.count < this.ring.length) this.count++;
+  }
+
+  /**
+   * Reports with a sequence number above `since` that are still kept, in order, at most
+   * `max` of them (the oldest first: a replay is paged, the client asks again from the
+   * last one it got).
+   */
+  since(since: number, max = Number.MAX_SAFE_INTEGER): Report[] {
+    const out: Report[] = [];
+    const first = Math.max(since + 1, this.last - this.count + 1);
+    const last = Math.min(this.last, first + max - 1);
+    for (let seq = first; seq <= last; seq++) out.push(this.ring[seq % this.ring.length]!);
+    return out;
+  }
+}
+
+/**
+ * The client order ids of one account the exchange still answers for: every live order
+ * (id -> engine order id) and the last `window` ended ones. A NEW reusing any of them is
+ * a duplicate; an id that ended longer ago than the window may be used again (real venues
+ * scope idempotency the same way, to a trading session or a time window: remembering
+ * every id for ever would grow without bound, and a JavaScript Map stops at 2^24 entries).
+ */
+export class ClientIds {
+  /** Client order id -> engine order id, for orders entered and not yet ended. */
+  readonly live = new Map<number, number>();
+  private readonly ended = new Set<number>();
+  private readonly endedRing: Float64Array;
+  private endedNext = 0;
+
+  constructor(window: number) {
+    this.endedRing = new Float64Array(Math.max(1, window)).fill(NaN);
+  }
+
+  /** The id is an order's (live or recently ended). */
+  used(id: number): boolean {
+    return this.live.has(id) || this.ended.has(id);
+  }
+
+  /** The id's order ended recently (it is remembered, no longer live). */
+  endedRecently(id: number): boolean {
+    return this.ended.has(id);
+  }
+
+  /** The order with `id` ended: it leaves the live set and joins the window, whose oldest id is forgotten. */
+  end(id: number): void {
+    if (!this.live.delete(id)) return;
+    const ring = this.endedRing;
+    const forgotten = ring[this.endedNext];
+    if (forgotten === forgotten) this.ended.delete(forgotten);
+    ring[this.endedNext] = id;
+    this.endedNext = this.endedNext + 1 === ring.length ? 0 : this.endedNext + 1;
+    this.ended.add(id);
+  }
+
+  /** Ids remembered (live + ended), for tests and stats. */
+  get size(): number {
+    return this.live.size + this.ended.size;
+  }
+}
+
+/** One account: its client order ids, its report log and its session. */
+export class Account {
+  readonly account: number;
+  readonly ids: ClientIds;
+  readonly log: ReportLog;
+  seq = 0;
+  sink: ReportSink | null = null;
+
+  constructor(account: number, logCapacity: number, idWindow: number) {
+    this.account = account;
+    this.log = new ReportLog(logCapacity);
+    this.ids = new ClientIds(idWindow);
+  }
+
+  /** Orders of the account entered and not yet ended. */
+  get openCount(): number {
+    return this.ids.live.size;
+  }
+}
