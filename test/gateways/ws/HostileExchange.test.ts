@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { ExecType, OrderFlyweight, ORDER_RECORD_BYTES, RecordClass, SlabPool } from '@ringroute/core';
-import { createCodec, Msg, type GatewayEvents, type WsGateway } from '@ringroute/gateways';
+import { ExecType, OrderFlyweight, ORDER_RECORD_BYTES, RecordClass, RejectReason, SlabPool } from '@ringroute/core';
+import { createCodec, ErrorCode, Msg, type GatewayEvents, type WsGateway } from '@ringroute/gateways';
 import { gatewayFor, until } from '../../support/exchange.js';
 
 const codec = createCodec();
@@ -172,5 +172,47 @@ describe('WsGateway against a hostile exchange: any field of any message', () =>
     const started = Date.now();
     await expect(gateway.openOrders()).rejects.toThrow(/no STATUS for query/);
     expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  /** The exchange answers QUERYs as the reference one does: one page of `log` after `since`, then STATUS at the log's end. */
+  const paged = (log: Record<string, unknown>[], page: number, open: number[] = []) => (req: number, since: number, reply: (m: Record<string, unknown>) => void) => {
+    for (const r of log.filter((x) => (x.seq as number) > since).slice(0, page)) reply(r);
+    reply({ t: Msg.STATUS, req, seq: log.at(-1)!.seq, open });
+  };
+
+  it('a replay that comes in pages is followed to its end before reconciliation settles anything: an order filled in a later page is filled, not rejected', async () => {
+    const { server, gateway, calls, send } = await connected();
+    for (let id = 1; id <= 3; id++) send(id);
+    for (let id = 1; id <= 3; id++) server.send(report(id, id));
+    await until(() => calls.filter((c) => c[0] === 'ack').length === 3);
+    const log = [1, 2, 3].map((id) => report(3 + id, id, { ex: ExecType.FILL, px: 100, last: 5, cum: 5, leaves: 0 }));
+    server.loginSeq = 6;
+    server.onQuery = paged(log, 2); // reports 4 and 5, then 6
+    server.drop();
+    await until(() => server.logins === 2 && gateway.connected);
+    expect(calls.filter((c) => c[0] === 'fill').map((c) => c[1])).toEqual([1, 2, 3]);
+    expect(calls.filter((c) => c[0] === 'reject' || c[0] === 'unknown')).toEqual([]);
+    expect(gateway.stats.reconciledRejected + gateway.stats.reconciledUnknown).toBe(0);
+  });
+
+  it('live, a gap query answered in pages asks for the next page until it has caught up', async () => {
+    const { server, calls, send } = await connected();
+    for (let id = 1; id <= 5; id++) send(id);
+    const log = [1, 2, 3, 4, 5].map((id) => report(id, id));
+    server.onQuery = paged(log, 2);
+    server.send(log[4]); // seq 5 first: a gap after 0
+    await until(() => calls.filter((c) => c[0] === 'ack').length === 5);
+    expect(calls.filter((c) => c[0] === 'ack').map((c) => c[1])).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('an ERROR DUPLICATE_ID about one of its orders rejects that order (the exchange did not execute it; reports with that id are the other order\'s)', async () => {
+    const { server, gateway, calls, send } = await connected();
+    send(1);
+    server.send({ t: Msg.ERROR, code: ErrorCode.DUPLICATE_ID, id: 1, msg: 'client order id already used by this account' });
+    await until(() => calls.some((c) => c[0] === 'reject'));
+    expect(calls.filter((c) => c[0] === 'reject')).toEqual([['reject', 1, RejectReason.DUPLICATE_ORDER_ID]]);
+    server.send(report(1, 1)); // the earlier order's ACK: not ours any more
+    await until(() => gateway.stats.foreignReports === 1);
+    expect(gateway.stats.duplicateIds).toBe(1);
   });
 });

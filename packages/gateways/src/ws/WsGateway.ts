@@ -6,7 +6,7 @@ import { ALL_ORDER_TYPES, ALL_TIME_IN_FORCE, type GatewayAdapter, type GatewayCa
 import { loginMessage } from './LoginAuth.js';
 import { CorkedSender } from './CorkedSender.js';
 import { frameCodec, type FrameCodec, type FrameCodecName } from './FrameCodec.js';
-import { errorCodeName, int, Msg } from './WsProtocol.js';
+import { ErrorCode, errorCodeName, int, Msg } from './WsProtocol.js';
 
 export interface WsGatewayOptions {
   /** The exchange's WebSocket URL (ws://127.0.0.1:port). */
@@ -53,7 +53,7 @@ export class WsGateway implements GatewayAdapter {
   readonly capabilities: GatewayCapabilities = { orderTypes: ALL_ORDER_TYPES, timeInForce: ALL_TIME_IN_FORCE, amend: true, postOnly: true, reduceOnly: false };
   readonly rateLimits: readonly RateLimitRule[] = [];
   /** Counters for tests and reports. */
-  readonly stats = { connects: 0, reconnects: 0, duplicates: 0, gaps: 0, errors: 0, malformed: 0, inconsistent: 0, reconciledRejected: 0, reconciledUnknown: 0, foreignReports: 0 };
+  readonly stats = { connects: 0, reconnects: 0, duplicates: 0, gaps: 0, errors: 0, malformed: 0, inconsistent: 0, reconciledRejected: 0, reconciledUnknown: 0, foreignReports: 0, duplicateIds: 0, takenOver: 0 };
   private readonly options: WsGatewayOptions;
   private readonly codec: FrameCodec;
   /** Frames of one turn of the event loop (a drained command ring) go out in one write. */
@@ -71,6 +71,8 @@ export class WsGateway implements GatewayAdapter {
   private nextReq = 1;
   private gapQueryOpen = false;
   private gapQueryAtMs = 0;
+  /** lastSeq when the open gap query was sent: its STATUS asks for the next page only if this one advanced. */
+  private gapQueryFrom = 0;
   /** Every inbound REPORT is checked here before any field of it is used. */
   private readonly report = new InboundReport();
   /** Quantity and cum of every order in flight, to tell a report that ends an order from one that only claims to. */
@@ -190,8 +192,23 @@ export class WsGateway implements GatewayAdapter {
   }
 
   async executionsSince(sequence: number): Promise<VenueExecution[]> {
-    const status = await this.query(sequence);
-    return status.reports
+    // The exchange replays in pages: ask again from the last report of each page until its
+    // STATUS's sequence is reached (each page must advance, or the answer is what we have).
+    const reports = new Map<number, Record<string, unknown>>();
+    let since = sequence;
+    for (;;) {
+      const status = await this.query(since);
+      let last = since;
+      for (const r of status.reports) {
+        const seq = r.seq as number;
+        if (seq > sequence && !reports.has(seq)) reports.set(seq, r);
+        if (seq > last) last = seq;
+      }
+      if (last <= since || last >= status.seq) break;
+      since = last;
+    }
+    return [...reports.values()]
+      .sort((a, b) => (a.seq as number) - (b.seq as number))
       .filter((r) => r.ex === ExecType.FILL)
       .map((r) => ({ sequence: r.seq as number, clientOrderId: r.id as number, venueOrderId: r.vid as number, priceTicks: r.px as number, lastLots: r.last as number, cumLots: r.cum as number, leavesLots: r.leaves as number }));
   }
@@ -238,6 +255,12 @@ export class WsGateway implements GatewayAdapter {
       socket.on('error', (error) => fail(error));
       socket.on('close', (code) => {
         clearTimeout(timer);
+        // Another login for this API key took the session over: reconnecting at once would
+        // take it back and the two would alternate; wait the longest backoff instead.
+        if (code === ErrorCode.SESSION_TAKEN_OVER) {
+          this.stats.takenOver++;
+          this.attempts = 20;
+        }
         fail(new Error(`${this.name}: connection closed (${code} ${errorCodeName(code)})`));
         if (this.socket === socket) this.onLost();
       });
@@ -334,17 +357,11 @@ export class WsGateway implements GatewayAdapter {
   /** After a reconnect: replay what was missed, then settle every in-flight order. */
   private async reconcile(): Promise<void> {
     const since = this.lastSeq;
-    const status = await this.query(since);
+    let status = await this.query(since);
     const replayStart = status.reports.length > 0 ? (status.reports[0].seq as number) : status.seq + 1;
     // The exchange still had every report we missed, and its sequence did not go back (an
     // exchange that restarted without its state cannot say what became of our orders).
     const complete = replayStart <= since + 1 && status.seq >= since;
-    const open = new Set<number>();
-    for (let i = 0; i + 5 < status.open.length; i += 6) open.add(status.open[i]);
-    const settle: [number, number][] = [];
-    this.handles.forEach((id, handle) => {
-      if (!open.has(id)) settle.push([id, handle]);
-    });
     // A new exchange session numbers its reports from its own start: follow it.
     if (status.seq < since) this.lastSeq = status.seq;
     else if (!complete && status.reports.length > 0 && replayStart <= status.seq && this.lastSeq < replayStart - 1) {
@@ -355,6 +372,23 @@ export class WsGateway implements GatewayAdapter {
       this.lastSeq = replayStart - 1;
       for (const m of status.reports) this.onReport(m);
     }
+    // The replay comes in pages (the exchange bounds what one QUERY costs it): ask again
+    // from the last report applied until the STATUS's sequence is reached. Each page must
+    // advance; one that does not fails the reconciliation (the connection is dropped and
+    // tried again), and each waits at most the query timeout.
+    while (this.lastSeq < status.seq) {
+      const before = this.lastSeq;
+      status = await this.query(before);
+      if (this.lastSeq === before && this.lastSeq < status.seq) throw new Error(`${this.name}: the replay after ${before} made no progress`);
+    }
+    // The open orders as the last page's STATUS tells them: what was not open and not ended
+    // by a replayed report is settled.
+    const open = new Set<number>();
+    for (let i = 0; i + 5 < status.open.length; i += 6) open.add(status.open[i]);
+    const settle: [number, number][] = [];
+    this.handles.forEach((id, handle) => {
+      if (!open.has(id)) settle.push([id, handle]);
+    });
     for (const [id, handle] of settle) {
       this.handles.delete(id);
       this.tally.close(id);
@@ -379,7 +413,11 @@ export class WsGateway implements GatewayAdapter {
         const req = int(m.req);
         const q = this.queries.get(req);
         if (q === undefined) {
+          // A gap query's answer (one page). Behind the exchange still, and this page moved
+          // us on: ask for the next page now rather than wait for the next gap.
           this.gapQueryOpen = false;
+          const seq = int(m.seq);
+          if (this.state === 'up' && this.socket !== null && seq > this.lastSeq && this.lastSeq > this.gapQueryFrom) this.askGap();
           return;
         }
         this.queries.delete(req);
@@ -403,9 +441,23 @@ export class WsGateway implements GatewayAdapter {
         this.work++;
         return;
       }
-      case Msg.ERROR:
+      case Msg.ERROR: {
         this.stats.errors++;
-        return; // the report that goes with an order's error carries the outcome
+        // A NEW the exchange did not execute because the account already has (or recently
+        // had) an order with its id: no REPORT will come for it, and any that carries the id
+        // is the other order's. Our order is rejected and forgotten here.
+        if (m.code === ErrorCode.DUPLICATE_ID) {
+          const id = int(m.id, 1);
+          const handle = id === id ? this.handles.get(id) : -1;
+          if (handle >= 0 && this.tally.cumOf(id) === 0) {
+            this.stats.duplicateIds++;
+            this.forget(id);
+            this.work++;
+            this.events!.reject(handle, id, RejectReason.DUPLICATE_ORDER_ID);
+          }
+        }
+        return; // any other error that concerns an order comes with the report that carries its outcome
+      }
       default:
         return;
     }
@@ -431,11 +483,7 @@ export class WsGateway implements GatewayAdapter {
       // like a duplicate). Live, ask for a replay from the last report seen; this one comes
       // again with it. An unanswered gap query is asked again after the query timeout.
       this.stats.gaps++;
-      if (this.state === 'up' && this.socket !== null && (!this.gapQueryOpen || Date.now() - this.gapQueryAtMs > this.queryTimeoutMs)) {
-        this.gapQueryOpen = true;
-        this.gapQueryAtMs = Date.now();
-        this.socket.send(this.codec.encode({ t: Msg.QUERY, req: 0, since: this.lastSeq }));
-      }
+      if (this.state === 'up' && this.socket !== null && (!this.gapQueryOpen || Date.now() - this.gapQueryAtMs > this.queryTimeoutMs)) this.askGap();
       return;
     }
     this.lastSeq = seq;
@@ -502,6 +550,14 @@ export class WsGateway implements GatewayAdapter {
         this.stats.malformed++;
         return events.unknown(handle, id);
     }
+  }
+
+  /** Ask for a replay from the last report applied (a gap query: req 0). */
+  private askGap(): void {
+    this.gapQueryOpen = true;
+    this.gapQueryAtMs = Date.now();
+    this.gapQueryFrom = this.lastSeq;
+    this.socket!.send(this.codec.encode({ t: Msg.QUERY, req: 0, since: this.lastSeq }));
   }
 
   /** A report that contradicts what the gateway knows of the order: UNKNOWN, and the order is kept for the report that settles it. */
