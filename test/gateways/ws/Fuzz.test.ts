@@ -6,14 +6,23 @@ import { exchange, gatewayFor, KEY, SECRET, until } from '../../support/exchange
 
 const FRAMES = 100_000;
 const codec = createCodec();
-const validNew = (id: number) => codec.pack({ t: Msg.NEW, id, sym: 1, side: 1, type: 1, tif: 1, flags: 0, px: 100, stop: 0, qty: 1 });
-const validReport = (seq: number, id: number) => codec.pack({ t: Msg.REPORT, seq, id, vid: id, ex: ExecType.ACK, px: 0, last: 0, cum: 0, leaves: 1, reason: 0 });
+const newMessage = (id: number): Record<string, unknown> => ({ t: Msg.NEW, id, sym: 1, side: 1, type: 1, tif: 1, flags: 0, px: 100, stop: 0, qty: 1 });
+const reportMessage = (seq: number, id: number): Record<string, unknown> => ({ t: Msg.REPORT, seq, id, vid: id, ex: ExecType.ACK, px: 0, last: 0, cum: 0, leaves: 1, reason: 0 });
+const validReport = (seq: number, id: number) => codec.pack(reportMessage(seq, id));
+/** Values in range for the field's type but hostile: 64-bit integers (BigInts on decode), extremes, a date (an extension). */
+const HOSTILE_VALUES: unknown[] = [5n, 2n ** 63n - 1n, -(2n ** 63n), 2 ** 53, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 1e308, -0, 0xffff_ffff, new Date(0)];
 const WEIRD: unknown[] = ['x', -1, 1.5, 2 ** 60, null, true, [1, 2], { a: 1 }, NaN, -(2 ** 53), ''];
 
-/** One hostile frame: random bytes, a truncated or corrupted valid frame, wrong-typed fields, unknown types, maps, scalars. */
-function hostile(random: SeededRandom, valid: (id: number) => Buffer): Buffer {
+/**
+ * One hostile frame: random bytes, a truncated or corrupted valid frame, wrong-typed fields,
+ * unknown types, maps, scalars; and, aware of the protocol's structure, a valid message with
+ * one field made a 64-bit integer or an extreme, an inline record definition, and two
+ * messages in one frame.
+ */
+function hostile(random: SeededRandom, validMessage: (id: number) => Record<string, unknown>): Buffer {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random.next() * xs.length)];
-  const kind = Math.floor(random.next() * 7);
+  const valid = (id: number) => codec.pack(validMessage(id));
+  const kind = Math.floor(random.next() * 10);
   const id = 1 + Math.floor(random.next() * 1e6);
   switch (kind) {
     case 0:
@@ -41,8 +50,24 @@ function hostile(random: SeededRandom, valid: (id: number) => Buffer): Buffer {
       return codec.pack({ t: pick([0, 12, 99, -1, 'NEW', Msg.LOGIN_OK, Msg.TOP]), id });
     case 5:
       return codec.pack(pick([new Map([['t', Msg.NEW], ['id', id]]), [Msg.NEW, id], 42, 'text', null, { __proto__: { t: 3 }, id }]));
-    default:
+    case 6:
       return Buffer.from([0xc1, 0xd4, 0x72, 0xff, 0x80 | Math.floor(random.next() * 15)].slice(0, 1 + Math.floor(random.next() * 5)));
+    case 7: {
+      // Every field of a valid message in turn: a 64-bit integer, an extreme, an extension.
+      const m = validMessage(id);
+      const field = pick(Object.keys(m).filter((k) => k !== 't'));
+      return codec.pack({ ...m, [field]: pick(HOSTILE_VALUES) });
+    }
+    case 8: {
+      // A record definition (extension 0x72) at a random slot, spelling a valid message.
+      const m = validMessage(id);
+      const slot = Math.floor(random.next() * 8_192);
+      const keys = Object.keys(m);
+      return Buffer.concat([Buffer.from([0xd5, 0x72, 0x40 | (slot & 0x1f), slot >> 5]), codec.pack(keys), ...keys.map((k) => codec.pack(m[k]))]);
+    }
+    default:
+      // Two valid messages pipelined in one frame: not a message.
+      return Buffer.concat([valid(id), valid(id + 1)]);
   }
 }
 
@@ -81,7 +106,7 @@ describe('fuzz: malformed, truncated, oversized and wrong-typed frames', () => {
           const r = random.next();
           if (r < 0.0005) bad.send(Buffer.alloc(1_024, 0x91));
           else if (r < 0.001) bad.send('{"t":3}');
-          else bad.send(hostile(random, validNew));
+          else bad.send(hostile(random, newMessage));
         }
         good.send(codec.pack({ t: Msg.NEW, id: ++goodId, sym: 2, side: 1 + (goodId % 2), type: 1, tif: 1, flags: 0, px: 100 + (goodId % 7), stop: 0, qty: 1 }));
         await new Promise((resolve) => setImmediate(resolve));
@@ -127,7 +152,7 @@ describe('fuzz: malformed, truncated, oversized and wrong-typed frames', () => {
       }
       let seq = 0;
       for (let sent = 0; sent < FRAMES; sent += 500) {
-        for (let i = 0; i < 500; i++) peer!.send(hostile(random, (id) => validReport(1_000_000 + id, id)));
+        for (let i = 0; i < 500; i++) peer!.send(hostile(random, (id) => reportMessage(1_000_000 + id, id)));
         if (seq < ids) peer!.send(validReport(++seq, seq));
         await new Promise((resolve) => setImmediate(resolve));
       }
