@@ -130,14 +130,15 @@ describe('reference exchange: nothing a peer sends is stored or executed beyond 
   });
 
   it('a client that stops reading is dropped once what waits for it passes the bound; another session trades on', async () => {
-    const server = await exchange({ keys: twoAccounts, limits: { maxBufferedBytes: 256 << 10, replayPage: 1_000, queryBurst: 1_000, queriesPerSecond: 1_000 } });
+    const server = await exchange({ keys: twoAccounts, limits: { maxBufferedBytes: 256 << 10, replayPage: 1_000, queryBurst: 2_000, queriesPerSecond: 2_000 } });
     try {
       const reader = await loggedIn(server, OTHER_KEY, OTHER_SECRET);
       const slow = await loggedIn(server);
       for (let id = 1; id <= 1_000; id++) slow.send({ t: Msg.CANCEL, id });
       await until(() => reports(slow).length === 1_000);
       (slow.socket as unknown as { _socket: { pause(): void } })._socket.pause();
-      for (let i = 0; i < 200; i++) slow.send({ t: Msg.QUERY, req: i + 1, since: 0 }); // ~50 KB of replay each
+      // ~35 KB of replay each, 35 MB in all: more than the kernel's socket buffers take on loopback.
+      for (let i = 0; i < 1_000; i++) slow.send({ t: Msg.QUERY, req: i + 1, since: 0 });
       await until(() => server.stats.slowConsumers === 1, 5_000);
       reader.send(newOrder(1));
       await until(() => reports(reader).length === 1);

@@ -2,7 +2,7 @@ import { ExecType, RejectReason, TimeInForce } from '@ringroute/core';
 import type { WebSocket } from 'ws';
 import { SubmitOutcome, type Account, type ExchangeBook, type Report, type ReportSink } from './ExchangeBook.js';
 import type { LoginVerifier } from './LoginAuth.js';
-import { CorkedSender } from './CorkedSender.js';
+import { ServerFrameWriter } from './ServerFrameWriter.js';
 import type { FrameCodec } from './FrameCodec.js';
 import { TokenBucket } from './TokenBucket.js';
 import { ErrorCode, int, Msg } from './WsProtocol.js';
@@ -81,7 +81,7 @@ export class ExchangeSession implements ReportSink {
   account: Account | null = null;
   private readonly socket: WebSocket;
   private readonly codec: FrameCodec;
-  private readonly out = new CorkedSender();
+  private readonly out = new ServerFrameWriter();
   private readonly book: ExchangeBook;
   private readonly auth: LoginVerifier;
   private readonly limits: SessionLimits;
@@ -320,10 +320,12 @@ export class ExchangeSession implements ReportSink {
   }
 
   private send(message: object): void {
+    // Nothing after the close frame (ws marks the socket CLOSING when it writes one).
+    if (this.socket.readyState !== 1) return;
     this.out.send(this.codec.encode(message));
-    // A client that does not read: what waits for it is bounded. ws counts the bytes its
-    // socket has not written yet (corked ones included).
-    if (this.socket.bufferedAmount > this.limits.maxBufferedBytes && !this.closing) {
+    // A client that does not read: what waits for it is bounded (bytes the kernel has not
+    // taken yet, in a few large buffers: see ServerFrameWriter).
+    if (this.out.buffered > this.limits.maxBufferedBytes && !this.closing) {
       this.stats.slowConsumers++;
       this.closing = true;
       this.detach();
