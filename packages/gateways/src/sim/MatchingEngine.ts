@@ -183,6 +183,23 @@ export class MatchingEngine {
     return out;
   }
 
+  /**
+   * One live order (resting or a waiting stop) by client order id, written into `out`;
+   * false when it is not live. Lets a caller that knows its own ids list them without
+   * scanning the whole book (liveOrders).
+   */
+  liveOrder(clientOrderId: number, out: { venueOrderId: number; priceTicks: number; cumLots: number; leavesLots: number }): boolean {
+    const slot = this.bySlotId.get(clientOrderId);
+    if (slot < 0) return false;
+    const where = this.b[(slot << 6) + 58];
+    if (where !== RESTING && where !== STOP_WAITING) return false;
+    out.venueOrderId = this.f[(slot << 3) + 1];
+    out.priceTicks = this.f[(slot << 3) + 2];
+    out.cumLots = this.f[(slot << 3) + 4];
+    out.leavesLots = this.f[(slot << 3) + 3];
+    return true;
+  }
+
   /** Enter a new order. Every outcome is reported to the listener. */
   submit(o: EngineOrder): void {
     const reason = this.validate(o);

@@ -1,3 +1,5 @@
+import { IdMap } from '@ringroute/core';
+
 /** One execution report as sent (and kept in the account's log for replay). */
 export interface Report {
   t: 6;
@@ -23,38 +25,55 @@ export interface ReportSink {
 /**
  * An account's last reports, oldest overwritten first. Sequence numbers are gap-free per
  * account, so the report with sequence `n` sits at a computed position: no search, and
- * appending never moves anything.
+ * appending never moves anything. Kept as numbers in one typed array (64 bytes a report,
+ * outside the JavaScript heap, nothing for the garbage collector to trace), not as
+ * objects: an exchange with many accounts keeps millions of them.
  */
 export class ReportLog {
-  private readonly ring: (Report | undefined)[];
+  private readonly fields: Float64Array;
+  private readonly capacity: number;
   private count = 0;
   private last = 0;
 
   constructor(capacity: number) {
-    this.ring = new Array<Report | undefined>(Math.max(1, capacity));
+    this.capacity = Math.max(1, capacity);
+    this.fields = new Float64Array(this.capacity * 8);
   }
 
   get size(): number {
     return this.count;
   }
 
-  /** Append the report with the next sequence number. */
+  /** Append the report with the next sequence number (its fields are copied). */
   push(report: Report): void {
-    this.ring[report.seq % this.ring.length] = report;
+    const f = this.fields;
+    const at = (report.seq % this.capacity) * 8;
+    f[at] = report.id;
+    f[at + 1] = report.vid;
+    f[at + 2] = report.ex;
+    f[at + 3] = report.px;
+    f[at + 4] = report.last;
+    f[at + 5] = report.cum;
+    f[at + 6] = report.leaves;
+    f[at + 7] = report.reason;
     this.last = report.seq;
-    if (this.count < this.ring.length) this.count++;
+    if (this.count < this.capacity) this.count++;
   }
 
   /**
    * Reports with a sequence number above `since` that are still kept, in order, at most
    * `max` of them (the oldest first: a replay is paged, the client asks again from the
-   * last one it got).
+   * last one it got). New objects, one per report returned.
    */
   since(since: number, max = Number.MAX_SAFE_INTEGER): Report[] {
     const out: Report[] = [];
+    const f = this.fields;
     const first = Math.max(since + 1, this.last - this.count + 1);
     const last = Math.min(this.last, first + max - 1);
-    for (let seq = first; seq <= last; seq++) out.push(this.ring[seq % this.ring.length]!);
+    for (let seq = first; seq <= last; seq++) {
+      const at = (seq % this.capacity) * 8;
+      out.push({ t: 6, seq, id: f[at], vid: f[at + 1], ex: f[at + 2], px: f[at + 3], last: f[at + 4], cum: f[at + 5], leaves: f[at + 6], reason: f[at + 7] });
+    }
     return out;
   }
 }
@@ -67,14 +86,16 @@ export class ReportLog {
  * every id for ever would grow without bound, and a JavaScript Map stops at 2^24 entries).
  */
 export class ClientIds {
-  /** Client order id -> engine order id, for orders entered and not yet ended. */
+  /** Client order id -> engine order id, for orders entered and not yet ended (at most the account's open-order limit). */
   readonly live = new Map<number, number>();
-  private readonly ended = new Set<number>();
+  /** The window, on typed arrays (an exchange with many accounts keeps millions of ids). */
+  private readonly ended: IdMap;
   private readonly endedRing: Float64Array;
   private endedNext = 0;
 
   constructor(window: number) {
     this.endedRing = new Float64Array(Math.max(1, window)).fill(NaN);
+    this.ended = new IdMap(Math.min(1_024, Math.max(1, window)));
   }
 
   /** The id is an order's (live or recently ended). */
@@ -95,7 +116,7 @@ export class ClientIds {
     if (forgotten === forgotten) this.ended.delete(forgotten);
     ring[this.endedNext] = id;
     this.endedNext = this.endedNext + 1 === ring.length ? 0 : this.endedNext + 1;
-    this.ended.add(id);
+    this.ended.set(id, 1);
   }
 
   /** Ids remembered (live + ended), for tests and stats. */

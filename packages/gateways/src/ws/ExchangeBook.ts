@@ -58,6 +58,8 @@ export class ExchangeBook implements MatchListener {
   private readonly idWindow: number;
   readonly maxOpenPerAccount: number;
   private readonly scratch: EngineOrder;
+  private readonly liveScratch = { venueOrderId: 0, priceTicks: 0, cumLots: 0, leavesLots: 0 };
+  private readonly reportScratch: Report = { t: Msg.REPORT, seq: 0, id: 0, vid: 0, ex: 0, px: 0, last: 0, cum: 0, leaves: 0, reason: 0 };
   /** NEWs refused because their client order id was used before (a client resending). */
   duplicateNews = 0;
 
@@ -147,13 +149,16 @@ export class ExchangeBook implements MatchListener {
     return a.log.since(since, max);
   }
 
-  /** Open orders of `a`, flattened: id, vid, px, qty, cum, leaves per order. */
+  /**
+   * Open orders of `a`, flattened: id, vid, px, qty, cum, leaves per order, in the order
+   * they were entered. Costs the account's own live orders (at most maxOpenPerAccount),
+   * never a scan of the whole book: a QUERY is cheap whoever else has orders.
+   */
   openOrders(a: Account): number[] {
     const out: number[] = [];
-    for (const o of this.engine.liveOrders()) {
-      const owner = this.owners.get(o.clientOrderId);
-      if (owner?.account !== a) continue;
-      out.push(owner.id, o.venueOrderId, o.priceTicks, o.cumLots + o.leavesLots, o.cumLots, o.leavesLots);
+    const o = this.liveScratch;
+    for (const [id, engineId] of a.ids.live) {
+      if (this.engine.liveOrder(engineId, o)) out.push(id, o.venueOrderId, o.priceTicks, o.cumLots + o.leavesLots, o.cumLots, o.leavesLots);
     }
     return out;
   }
@@ -164,7 +169,17 @@ export class ExchangeBook implements MatchListener {
   }
 
   private emit(a: Account, id: number, vid: number, ex: number, px: number, last: number, cum: number, leaves: number, reason: number): void {
-    const report: Report = { t: Msg.REPORT, seq: ++a.seq, id, vid, ex, px, last, cum, leaves, reason };
+    // One reused object: the log copies its fields, the session encodes it at once.
+    const report = this.reportScratch;
+    report.seq = ++a.seq;
+    report.id = id;
+    report.vid = vid;
+    report.ex = ex;
+    report.px = px;
+    report.last = last;
+    report.cum = cum;
+    report.leaves = leaves;
+    report.reason = reason;
     a.log.push(report);
     a.sink?.report(report);
   }

@@ -34,8 +34,14 @@ export interface ExchangeServerOptions {
   /** Ping period; a peer that has not answered the previous ping is dropped (default 5 s). */
   heartbeatMs?: number;
   limits?: Partial<SessionLimits>;
-  /** Reports kept per account for replay (default 100,000). */
+  /**
+   * Reports kept per account for replay (default: 100,000, or 2,000,000 shared among the
+   * accounts the keys name if that is less: 64 bytes each, so the logs of all accounts
+   * together stay within ~128 MB however many accounts there are).
+   */
   reportLog?: number;
+  /** Ended orders whose ids stay refused as duplicates, per account (default: 100,000, or 1,000,000 shared among the accounts if less). */
+  idempotencyWindow?: number;
   /** Orders resting in the exchange at once (default 65,536; see ExchangeBookOptions.capacity). */
   capacity?: number;
   /**
@@ -192,7 +198,18 @@ export class ExchangeServer {
   static start(options: ExchangeServerOptions): Promise<ExchangeServer> {
     const capacity = options.capacity ?? 65_536;
     const accounts = new Set(Object.values(options.keys).map((k) => k.account)).size;
-    const book = options.book ?? new ExchangeBook({ symbols: options.symbols ?? 16, logCapacity: options.reportLog, capacity, maxOpenPerAccount: options.maxOpenPerAccount ?? Math.floor(capacity / Math.max(1, accounts)) });
+    // Per-account bounds from whole-exchange budgets: the memory an exchange holds is set by
+    // its options and its keys, never by how long it runs or what clients send.
+    const share = (total: number) => Math.max(1, Math.floor(total / Math.max(1, accounts)));
+    const book =
+      options.book ??
+      new ExchangeBook({
+        symbols: options.symbols ?? 16,
+        capacity,
+        logCapacity: options.reportLog ?? Math.min(100_000, share(2_000_000)),
+        idempotencyWindow: options.idempotencyWindow ?? Math.min(100_000, share(1_000_000)),
+        maxOpenPerAccount: options.maxOpenPerAccount ?? share(capacity),
+      });
     return new Promise((resolve, reject) => {
       const http = createServer();
       // Bounds on the HTTP phase too (the login deadline ends it sooner).
