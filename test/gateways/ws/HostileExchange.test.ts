@@ -215,4 +215,17 @@ describe('WsGateway against a hostile exchange: any field of any message', () =>
     await until(() => gateway.stats.foreignReports === 1);
     expect(gateway.stats.duplicateIds).toBe(1);
   });
+
+  it('a frame bigger than maxFrameBytes drops the connection (1009) and the gateway reconnects and reconciles, instead of buffering it', async () => {
+    const { server, gateway, calls, send } = await connected({ maxFrameBytes: 1 << 20 });
+    send(1);
+    server.send(report(1, 1));
+    await until(() => calls.some((c) => c[0] === 'ack'));
+    server.loginSeq = 1;
+    server.onQuery = (req, _since, reply) => reply({ t: Msg.STATUS, req, seq: 1, open: [1, 7, 100, 5, 0, 5] });
+    server.send({ t: Msg.HEARTBEAT, ts: 'x'.repeat(2 << 20) });
+    await until(() => server.logins === 2 && gateway.connected);
+    expect(gateway.stats.reconnects).toBeGreaterThanOrEqual(1);
+    expect(calls.filter((c) => c[0] === 'unknown' || c[0] === 'reject')).toEqual([]); // the order is still working
+  });
 });

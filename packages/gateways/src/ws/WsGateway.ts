@@ -27,7 +27,16 @@ export interface WsGatewayOptions {
   queryTimeoutMs?: number;
   /** Frames: 'msgpackr' (the protocol; default) or 'json' (the exchange must speak it too). */
   codec?: FrameCodecName;
+  /**
+   * Largest frame accepted from the exchange (default 16 MiB: a STATUS listing 100,000
+   * open orders fits); a bigger one drops the connection (1009) and the gateway
+   * reconnects, instead of buffering what a broken exchange sends (ws's own default is 100 MiB).
+   */
+  maxFrameBytes?: number;
 }
+
+/** Reports one query collects at most (a replay page is far smaller; a hostile exchange streaming reports cannot grow it without bound). */
+const MAX_COLLECTED = 65_536;
 
 type State = 'down' | 'connecting' | 'reconciling' | 'up' | 'closed';
 
@@ -238,7 +247,7 @@ export class WsGateway implements GatewayAdapter {
   private open(reconnecting: boolean): Promise<void> {
     this.state = 'connecting';
     const attempt = new Promise<void>((resolve, reject) => {
-      const socket = new WebSocket(this.options.url, { perMessageDeflate: false, handshakeTimeout: this.options.connectTimeoutMs ?? 5_000 });
+      const socket = new WebSocket(this.options.url, { perMessageDeflate: false, handshakeTimeout: this.options.connectTimeoutMs ?? 5_000, maxPayload: this.options.maxFrameBytes ?? 16 << 20 });
       socket.binaryType = 'nodebuffer';
       this.socket = socket;
       this.out.attach(null);
@@ -472,7 +481,7 @@ export class WsGateway implements GatewayAdapter {
     const seq = r.seq;
     const id = r.id;
     // A replay being collected (rare: a query in flight); no iterator per report otherwise.
-    if (this.queries.size > 0) for (const q of this.queries.values()) q.reports.push(m);
+    if (this.queries.size > 0) for (const q of this.queries.values()) if (q.reports.length < MAX_COLLECTED) q.reports.push(m);
     if (seq <= this.lastSeq) {
       this.stats.duplicates++;
       return;
