@@ -59,6 +59,13 @@ async function measurePairs(base: GateSide, candidate: GateSide, scenarios: stri
     for (const side of order) {
       log(`${label} pair ${i + 1}/${args.pairs}: ${side}`);
       const report = await measureOnce(side === 'base' ? base : candidate, scenarios, args.quick, args.warmupMs);
+      // A throughput-only scenario has no latency histogram: say so after its first run,
+      // not after every pair has been measured.
+      for (const name of scenarios) {
+        if (report.scenarios.find((x) => x.name === name)?.histogram == null) {
+          throw new CannotMeasure(`${name} records no latency histogram (a throughput scenario?): the gate compares percentiles; compare throughput with \`pnpm bench\` runs of both trees`);
+        }
+      }
       keepRun(args, label, i + 1, side, report);
       (side === 'base' ? a : b).push(report);
     }
