@@ -1,0 +1,146 @@
+import { Worker } from 'node:worker_threads';
+import { OneToOneRingBuffer } from '../ring/OneToOneRingBuffer.js';
+import { JournalError } from './JournalError.js';
+import { JournalRecordType } from './JournalFormat.js';
+import { readJournal, type JournalCut } from './JournalReader.js';
+import { C_BLOCKS, C_ERROR, C_STATE, C_STOP, C_WRITTEN, CONTROL_BYTES, MAX_JOURNAL_LANES, STATE_FAILED, STATE_RUNNING, STATE_STARTING, STATE_STOPPED, type JournalFlushPolicy, type JournalThreadData } from './JournalControl.js';
+import { JournalLane } from './JournalLane.js';
+
+export interface JournalOptions {
+  /** The journal directory (created if missing). */
+  dir: string;
+  /**
+   * When what was written is made durable (fdatasync):
+   * - `'none'`: never by the journal (the OS writes back). Survives a crash of the process
+   *   for everything the journal thread wrote; a host crash loses what the OS had not
+   *   written back (up to its writeback interval, typically 30 s on Linux).
+   * - `{ everyMs }` (default `{ everyMs: 100 }`): at most every `everyMs` milliseconds; a
+   *   host crash loses at most the last `everyMs` ms.
+   * - `'batch'`: after every batch the journal thread writes; a host crash loses at most
+   *   the batch in flight.
+   * In every policy the journal is written behind the orders (the strategy thread only
+   * copies a record into a ring): a crash of the process loses what was in the ring, at
+   * most about a millisecond of flow; recovery's reconciliation with the venues covers it
+   * (see docs/journal.md). Client order id reservations are always durable before use.
+   */
+  flush?: JournalFlushPolicy;
+  /** Roll to a new segment file past this many bytes (default 64 MiB). */
+  segmentBytes?: number;
+  /** Each lane's ring to the journal thread, bytes (power of two; default 8 MiB). */
+  ringBytes?: number;
+  /** Client order ids reserved per durable reservation (default 65,536). */
+  idBlock?: number;
+}
+
+/** What opening the journal found in its directory. */
+export interface JournalOpened {
+  records: number;
+  segments: number;
+  cut: JournalCut | null;
+  /** Per lane, the first client order id never reserved by an earlier run (0: none reserved). */
+  nextIds: number[];
+}
+
+/**
+ * A router's durable journal: one ring per strategy lane into one journal thread that
+ * appends to segment files (JournalWriter, format in JournalFormat). The strategy thread
+ * copies records into its lane's ring (JournalLane: no allocation, no system call);
+ * ordering within a lane is the lane's, and every lane's orders have their own client
+ * order ids, so one file holds one consistent history for all lanes.
+ */
+export class Journal {
+  readonly opened: JournalOpened;
+  readonly lanes: readonly JournalLane[];
+  private readonly worker: Worker;
+  private readonly control: Int32Array;
+  private exited = false;
+
+  private constructor(opened: JournalOpened, lanes: JournalLane[], worker: Worker, control: Int32Array) {
+    this.opened = opened;
+    this.lanes = lanes;
+    this.worker = worker;
+    this.control = control;
+    worker.once('exit', () => (this.exited = true));
+  }
+
+  /** Read what the directory holds, start the journal thread, and reserve each lane's first block of ids (durably). */
+  static async open(options: JournalOptions, laneCount: number, laneBase: (lane: number) => number, startTimeoutMs = 10_000): Promise<Journal> {
+    if (laneCount < 1 || laneCount > MAX_JOURNAL_LANES) throw new JournalError('ERR_JOURNAL_IO', `a journal serves 1 to ${MAX_JOURNAL_LANES} lanes, not ${laneCount}`);
+    const nextIds = new Array<number>(laneCount).fill(0);
+    const found = readJournal(options.dir, (r) => {
+      if (r.type !== JournalRecordType.ID_BLOCK || r.lane >= laneCount) return;
+      const end = new DataView(r.payload.buffer, r.payload.byteOffset, 8).getFloat64(0, true);
+      nextIds[r.lane] = Math.max(nextIds[r.lane], end);
+    });
+    const opened: JournalOpened = { records: found.records, segments: found.segments.length, cut: found.cut, nextIds };
+    const controlBuffer = new SharedArrayBuffer(CONTROL_BYTES);
+    const control = new Int32Array(controlBuffer);
+    const ringBytes = options.ringBytes ?? 8 << 20;
+    const rings = Array.from({ length: laneCount }, () => OneToOneRingBuffer.create({ capacityBytes: ringBytes, maxPayloadBytes: Math.min(ringBytes / 8, 64 * 1024 + 8) }));
+    const data: JournalThreadData = { dir: options.dir, rings: rings.map((r) => r.buffer), control: controlBuffer, flush: options.flush ?? { everyMs: 100 }, segmentBytes: options.segmentBytes };
+    const worker = new Worker(new URL('./journalThread.js', import.meta.url), { workerData: data });
+    const block = options.idBlock ?? 65_536;
+    const lanes = rings.map((ring, lane) => new JournalLane(ring, control, lane, nextIds[lane] > 0 ? nextIds[lane] : laneBase(lane), block));
+    const journal = new Journal(opened, lanes, worker, control);
+    try {
+      await journal.waitFor(() => Atomics.load(control, C_STATE) !== STATE_STARTING, startTimeoutMs, 'start');
+      journal.throwIfFailed();
+      for (const lane of lanes) lane.reserveAhead();
+      await journal.waitFor(() => lanes.every((l, i) => Atomics.load(control, C_BLOCKS + i) >= 1) || Atomics.load(control, C_STATE) === STATE_FAILED, startTimeoutMs, 'reserve the first client order ids');
+      journal.throwIfFailed();
+    } catch (error) {
+      await worker.terminate();
+      throw error;
+    }
+    return journal;
+  }
+
+  /** The journal thread is writing (not failed, not stopped). */
+  get running(): boolean {
+    return Atomics.load(this.control, C_STATE) === STATE_RUNNING && !this.exited;
+  }
+
+  /** Ring records the journal thread has written to the files. */
+  get written(): number {
+    return Atomics.load(this.control, C_WRITTEN);
+  }
+
+  /** Why the journal thread stopped, or null. */
+  get failure(): string | null {
+    if (Atomics.load(this.control, C_STATE) !== STATE_FAILED) return null;
+    const bytes = new Uint8Array(this.control.buffer, C_ERROR * 4);
+    const end = bytes.indexOf(0);
+    return new TextDecoder().decode(bytes.slice(0, end < 0 ? bytes.length : end));
+  }
+
+  /** Wait (bounded) until everything committed to the rings so far is in the files. */
+  async drain(timeoutMs = 10_000): Promise<void> {
+    const target = this.lanes.reduce((n, l) => n + l.committed, 0);
+    await this.waitFor(() => this.written >= target || !this.running, timeoutMs, 'drain');
+    this.throwIfFailed();
+  }
+
+  /** Drain, sync and close the files, and end the thread (bounded; a thread that does not end is terminated). */
+  async close(timeoutMs = 10_000): Promise<void> {
+    Atomics.store(this.control, C_STOP, 1);
+    try {
+      await this.waitFor(() => this.exited || Atomics.load(this.control, C_STATE) === STATE_STOPPED || Atomics.load(this.control, C_STATE) === STATE_FAILED, timeoutMs, 'close');
+    } finally {
+      if (!this.exited) await this.worker.terminate();
+    }
+  }
+
+  private throwIfFailed(): void {
+    const failure = this.failure;
+    if (failure !== null) throw new JournalError('ERR_JOURNAL_FAILED', failure);
+  }
+
+  private async waitFor(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!done()) {
+      if (this.exited && !done()) throw new JournalError('ERR_JOURNAL_FAILED', `the journal thread exited during ${what}${this.failure ? `: ${this.failure}` : ''}`);
+      if (Date.now() > deadline) throw new JournalError('ERR_JOURNAL_FAILED', `the journal thread did not ${what} within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  }
+}

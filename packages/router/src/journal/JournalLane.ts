@@ -1,0 +1,120 @@
+import type { OneToOneRingBuffer } from '../ring/OneToOneRingBuffer.js';
+import { C_BLOCKS } from './JournalControl.js';
+import { JournalRecordType } from './JournalFormat.js';
+
+/**
+ * One strategy thread's side of the journal: copies records into its ring to the journal
+ * thread (claim, write, commit: no allocation, no system call, never a wait), and hands
+ * out client order ids only from blocks the journal has made durable.
+ *
+ * Ids: the lane reserves a block ahead (an ID_BLOCK record, which the journal thread
+ * fsyncs whatever the flush policy, then counts in the control word C_BLOCKS + lane with
+ * an Atomics add). `takeId` reads that count (Atomics.load: the journal thread's fsync
+ * happens before its add, and the add is seen by this load in that order on any CPU) and
+ * never returns an id past the durable blocks: after any crash, a restarted router starts
+ * past every id that could have been used. When the next block is not durable yet it
+ * returns -1 and the caller refuses the order (JOURNAL_BEHIND), it does not wait.
+ */
+export class JournalLane {
+  readonly lane: number;
+  /** Records committed to the ring (the journal thread's C_WRITTEN catches up). */
+  committed = 0;
+  private readonly ring: OneToOneRingBuffer;
+  private readonly control: Int32Array;
+  private readonly first: number;
+  private readonly block: number;
+  private next: number;
+  private limit: number;
+  private requested = 0;
+
+  constructor(ring: OneToOneRingBuffer, control: Int32Array, lane: number, firstId: number, block: number) {
+    this.ring = ring;
+    this.control = control;
+    this.lane = lane;
+    this.first = firstId;
+    this.next = firstId;
+    this.limit = firstId;
+    this.block = block;
+  }
+
+  /** The next client order id, or -1 when the journal has not made the next block durable yet. */
+  takeId(): number {
+    if (this.next >= this.limit) {
+      this.limit = this.first + Atomics.load(this.control, C_BLOCKS + this.lane) * this.block;
+      if (this.next >= this.limit) {
+        this.reserveAhead();
+        return -1;
+      }
+    }
+    if (this.next >= this.limit - (this.block >> 1)) this.reserveAhead();
+    return this.next++;
+  }
+
+  /** Ask for the next block if none is pending (an ID_BLOCK record whose payload is the block's end). */
+  reserveAhead(): void {
+    if (this.requested > Atomics.load(this.control, C_BLOCKS + this.lane)) return; // one in flight
+    const at = this.ring.claim(JournalRecordType.ID_BLOCK, 16);
+    if (at < 0) return; // full: asked again at the next id
+    this.ring.f64[at >> 3] = performance.now() * 1e6;
+    this.ring.f64[(at >> 3) + 1] = this.first + (this.requested + 1) * this.block;
+    this.ring.commit(at);
+    this.committed++;
+    this.requested++;
+  }
+
+  /**
+   * Claim a record of `payloadBytes` (plus its time) for the caller to fill through the
+   * ring's views from `payloadAt(at)`; then `commit(at)` or `abort(at)`. A negative
+   * result is the ring's status (full): the caller refuses the request.
+   */
+  claim(type: number, payloadBytes: number, timeNs: number): number {
+    const at = this.ring.claim(type, payloadBytes + 8);
+    if (at < 0) return at;
+    this.ring.f64[at >> 3] = timeNs;
+    return at;
+  }
+
+  /** Where a claimed record's payload starts (byte offset in the ring's buffer). */
+  payloadAt(at: number): number {
+    return at + 8;
+  }
+
+  get u8(): Uint8Array {
+    return this.ring.u8;
+  }
+
+  get f64(): Float64Array {
+    return this.ring.f64;
+  }
+
+  commit(at: number): void {
+    this.ring.commit(at);
+    this.committed++;
+  }
+
+  abort(at: number): void {
+    this.ring.abort(at);
+  }
+
+  /** A record of up to three numbers (cancel, replace, reference price, kill switch). False when the ring is full. */
+  numbers(type: number, timeNs: number, a: number, b: number, c: number, count: number): boolean {
+    const at = this.claim(type, count * 8, timeNs);
+    if (at < 0) return false;
+    const w = (at >> 3) + 1;
+    const f = this.ring.f64;
+    f[w] = a;
+    if (count > 1) f[w + 1] = b;
+    if (count > 2) f[w + 2] = c;
+    this.commit(at);
+    return true;
+  }
+
+  /** A record copying `length` bytes of `source` from `offset` (an order or event record). False when the ring is full. */
+  bytes(type: number, timeNs: number, source: Uint8Array, offset: number, length: number): boolean {
+    const at = this.claim(type, length, timeNs);
+    if (at < 0) return false;
+    this.ring.u8.set(source.subarray(offset, offset + length), at + 8);
+    this.commit(at);
+    return true;
+  }
+}
