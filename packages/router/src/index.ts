@@ -50,7 +50,7 @@ export { VenueThrottle } from './api/VenueThrottle.js';
 export { AckWatch, type AckWatchOwner } from './api/AckWatch.js';
 export type { OrderEventHandler } from './api/OrderEventHandler.js';
 export type { EventLoopHandle } from './api/EventLoop.js';
-export { INVALID_REQUEST, NOT_WORKING, ROUTER_STOPPED, routerStatusName, UNKNOWN_ORDER, UNKNOWN_VENUE, VENUE_UNHEALTHY, VENUE_UNSUPPORTED } from './api/RouterStatus.js';
+export { INVALID_REQUEST, JOURNAL_BEHIND, JOURNAL_FAILED, JOURNAL_FULL, NOT_WORKING, ROUTER_STOPPED, routerStatusName, UNKNOWN_ORDER, UNKNOWN_VENUE, VENUE_UNHEALTHY, VENUE_UNSUPPORTED } from './api/RouterStatus.js';
 export { VenueCapabilities } from './api/VenueCapabilities.js';
 export { RATE_CANCEL, RATE_ORDER, VenueRateLimits } from './api/VenueRateLimits.js';
 export { BreakerState, CircuitBreaker } from './api/CircuitBreaker.js';
@@ -66,3 +66,4 @@ export { JournalWriter, type JournalWriterOptions } from './journal/JournalWrite
 export { Journal, type JournalOpened, type JournalOptions } from './journal/Journal.js';
 export { JournalLane } from './journal/JournalLane.js';
 export type { JournalFlushPolicy } from './journal/JournalControl.js';
+export { JournalRecordDecoder, type DecodedRecord } from './journal/JournalRecords.js';

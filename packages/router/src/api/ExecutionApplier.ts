@@ -8,6 +8,7 @@ import {
   EXEC_REJECT_REASON_OFFSET,
   EXEC_TYPE_OFFSET,
   EXEC_VENUE_ORDER_ID_OFFSET,
+  EXEC_RECORD_BYTES,
   isTerminalState,
   nanoTime,
   OK,
@@ -24,6 +25,8 @@ import type { RingBuffer } from '../ring/RingBuffer.js';
 import type { CircuitBreaker } from './CircuitBreaker.js';
 import type { OrderEventHandler } from './OrderEventHandler.js';
 import type { RiskEngine } from './RiskEngine.js';
+import { JournalRecordType } from '../journal/JournalFormat.js';
+import type { JournalLane } from '../journal/JournalLane.js';
 import type { OrderReservations } from './OrderReservations.js';
 import type { ReplaceEmulation } from './ReplaceEmulation.js';
 
@@ -49,6 +52,8 @@ export interface RouterStats {
   duplicates: number;
   staleEvents: number;
   ackTimeouts: number;
+  /** Execution events applied that the journal's full ring could not take (its thread far behind the disk). */
+  journalOverruns: number;
 }
 
 /**
@@ -106,6 +111,9 @@ export class ExecutionApplier implements RecordHandler {
     this.owner = owner;
   }
 
+  /** The journal's lane (null: no journal). */
+  journal: JournalLane | null = null;
+
   /** RecordHandler: one execution event from a gateway. */
   onRecord(typeId: number, ring: RingBuffer, at: number): void {
     if (typeId === VENUE_STATUS_RECORD) {
@@ -122,6 +130,8 @@ export class ExecutionApplier implements RecordHandler {
     }
     if (this.now === undefined) this.now = nanoTime();
     const now = this.now;
+    // The journal records every event the router applies, before it is applied.
+    if (this.journal !== null && !this.journal.words(JournalRecordType.EXECUTION, now, ring.i32, at >> 2, EXEC_RECORD_BYTES >> 2)) this.stats.journalOverruns++;
     const h = this.handler;
     const reason = ring.u8[at + EXEC_REJECT_REASON_OFFSET] | (ring.u8[at + EXEC_REJECT_REASON_OFFSET + 1] << 8);
     switch (ring.u8[at + EXEC_TYPE_OFFSET]) {

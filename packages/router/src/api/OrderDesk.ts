@@ -1,4 +1,7 @@
-import { OK, OrderEvent, OrderFlyweight, type OrderStateMachine, type SlabPool } from '@ringroute/core';
+import { OK, ORDER_RECORD_BYTES, OrderEvent, OrderFlyweight, type OrderStateMachine, type SlabPool } from '@ringroute/core';
+import { JournalRecordType } from '../journal/JournalFormat.js';
+import type { JournalLane } from '../journal/JournalLane.js';
+import { JOURNAL_BEHIND, JOURNAL_FAILED } from './RouterStatus.js';
 import { GatewayCommand } from '../protocol/GatewayCommand.js';
 import type { RingBuffer } from '../ring/RingBuffer.js';
 import type { AckWatch } from './AckWatch.js';
@@ -30,6 +33,8 @@ export interface OrderDeskParts {
   strategyId: number;
   /** This router's first client order id (its lane's block: lane x 2^40 + 1). */
   firstClientOrderId: number;
+  /** The journal's lane (null: no journal): ids come from its durable blocks, every NEW is recorded. */
+  journal: JournalLane | null;
 }
 
 /**
@@ -48,22 +53,35 @@ export class OrderDesk implements OrderReleaser {
   private nextClientOrderId: number;
   /** Where an emulated replace's new order is written (never re-pointed by a handler). */
   private readonly successor: OrderFlyweight;
+  /** The pool's words, for copying a stamped order into the journal. */
+  private readonly poolWords: Int32Array;
 
   constructor(parts: OrderDeskParts) {
     this.p = parts;
     this.nextClientOrderId = parts.firstClientOrderId;
     this.successor = new OrderFlyweight(parts.orders);
+    this.poolWords = new Int32Array(parts.orders.buffer);
   }
 
   /** Give a validated, risk-checked order its id and hand it to its venue's gateway. Returns the id or a ring status. */
   dispatch(handle: number, o: OrderFlyweight, venue: number, now: number): number {
     const p = this.p;
-    const id = this.stamp(o, venue, now);
-    const status = p.commands[venue].offerPair(GatewayCommand.NEW, handle, 0);
+    const j = p.journal;
+    // With a journal: its record is claimed first (a full journal refuses the order before
+    // anything happens), filled once the order is stamped, and committed only if the order
+    // went to its gateway.
+    const at = j === null ? 0 : j.failed ? JOURNAL_FAILED : j.claim(JournalRecordType.ORDER_NEW, ORDER_RECORD_BYTES, now);
+    const id = at < 0 ? at : this.stamp(o, venue, now);
+    const status = id < 0 ? id : p.commands[venue].offerPair(GatewayCommand.NEW, handle, 0);
     if (status !== OK) {
+      if (j !== null && at >= 0) j.abort(at);
       p.risk.onDone(p.strategyId, o.symbolId, o.side, o.quantityLots);
       p.orders.free(handle); // never left: nothing to reconcile
       return status;
+    }
+    if (j !== null) {
+      j.copyInto(at, this.poolWords, p.orders.offsetOf(p.orders.indexOf(handle)) >> 2, ORDER_RECORD_BYTES >> 2);
+      j.commit(at);
     }
     p.recycler.sent(handle, venue);
     p.live.add(id, handle, venue);
@@ -125,10 +143,17 @@ export class OrderDesk implements OrderReleaser {
     n.stopPriceTicks = o.stopPriceTicks;
     n.priceTicks = price;
     n.quantityLots = remaining;
-    const id = this.stamp(n, venue, now);
-    if (p.commands[venue].offerPair(GatewayCommand.NEW, handle, 0) !== OK) {
+    const j = p.journal;
+    const at = j === null ? 0 : j.failed ? JOURNAL_FAILED : j.claim(JournalRecordType.ORDER_NEW, ORDER_RECORD_BYTES, now);
+    const id = at < 0 ? at : this.stamp(n, venue, now);
+    if (id < 0 || p.commands[venue].offerPair(GatewayCommand.NEW, handle, 0) !== OK) {
+      if (j !== null && at >= 0) j.abort(at);
       p.orders.free(handle); // never left: the old order ends as a plain cancel
       return false;
+    }
+    if (j !== null) {
+      j.copyInto(at, this.poolWords, p.orders.offsetOf(p.orders.indexOf(handle)) >> 2, ORDER_RECORD_BYTES >> 2);
+      j.commit(at);
     }
     const index = p.orders.indexOf(handle);
     p.recycler.sent(handle, venue);
@@ -156,9 +181,15 @@ export class OrderDesk implements OrderReleaser {
     p.recycler.free(handle, venue); // once the venue's worker consumed its commands
   }
 
-  /** Give an order about to be sent its id, venue, strategy, leaves and times, and make it PENDING_NEW. Returns the id. */
+  /**
+   * Give an order about to be sent its id, venue, strategy, leaves and times, and make it
+   * PENDING_NEW. Returns the id, or JOURNAL_BEHIND (nothing changed) when the journal has
+   * not made the next block of ids durable yet.
+   */
   private stamp(o: OrderFlyweight, venue: number, now: number): number {
-    const id = this.nextClientOrderId++;
+    const j = this.p.journal;
+    const id = j === null ? this.nextClientOrderId++ : j.takeId();
+    if (id < 0) return JOURNAL_BEHIND;
     o.clientOrderId = id;
     o.venueId = venue;
     o.strategyId = this.p.strategyId;

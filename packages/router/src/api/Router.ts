@@ -40,7 +40,10 @@ import { startEventLoop, type EventLoopHandle } from './EventLoop.js';
 import { RISK_SELF_TRADE, RISK_VENUE_CANCEL_RATE, RISK_VENUE_ORDER_RATE } from './RiskStatus.js';
 import { RATE_CANCEL, RATE_ORDER, VenueRateLimits } from './VenueRateLimits.js';
 import { VenueCapabilities } from './VenueCapabilities.js';
-import { INVALID_REQUEST, NOT_WORKING, ROUTER_STOPPED, UNKNOWN_ORDER, VENUE_UNSUPPORTED } from './RouterStatus.js';
+import { INVALID_REQUEST, JOURNAL_FAILED, NOT_WORKING, ROUTER_STOPPED, UNKNOWN_ORDER, VENUE_UNSUPPORTED } from './RouterStatus.js';
+import { JournalRecordType } from '../journal/JournalFormat.js';
+import type { Journal } from '../journal/Journal.js';
+import type { JournalLane } from '../journal/JournalLane.js';
 
 /**
  * The router a strategy embeds: validates an order against its instrument, puts it in the
@@ -70,7 +73,7 @@ export class Router implements AckWatchOwner {
   /** Venue names, defaults, circuit breakers and smart routing. */
   readonly routing: VenueRouting;
   /** Counts of everything the router has seen (for reports and the demo). */
-  readonly stats: RouterStats = { submitted: 0, accepted: 0, filled: 0, canceled: 0, rejected: 0, unknown: 0, duplicates: 0, staleEvents: 0, ackTimeouts: 0 };
+  readonly stats: RouterStats = { submitted: 0, accepted: 0, filled: 0, canceled: 0, rejected: 0, unknown: 0, duplicates: 0, staleEvents: 0, ackTimeouts: 0, journalOverruns: 0 };
   /** The gateway workers' supervisor (the creating router only; null when attached). */
   private readonly pool: WorkerPool | null;
   /** This router's rings into every gateway worker. */
@@ -117,6 +120,9 @@ export class Router implements AckWatchOwner {
   private pollCount = 0;
   /** The opt-in async event loop, while one runs. */
   private eventLoop: EventLoopHandle | null = null;
+  /** The durable journal (RouterConfig.journal), or null. */
+  readonly journal: Journal | null;
+  private readonly journalLane: JournalLane | null;
   /** Each venue's rate limits: `VenueConfig`'s and its gateway's declared ones. */
   private readonly rates: VenueRateLimits;
   /** What each venue accepts (its gateway's declaration). */
@@ -134,8 +140,11 @@ export class Router implements AckWatchOwner {
     lane: GatewayLane,
     pool: WorkerPool | null,
     inline: InlineGateways | null = null,
+    journal: Journal | null = null,
   ) {
     this.inline = inline;
+    this.journal = journal;
+    this.journalLane = journal?.lanes[lane.lane] ?? null;
     this.instruments = instruments;
     this.orders = orders;
     this.topOfBook = topOfBook;
@@ -195,8 +204,10 @@ export class Router implements AckWatchOwner {
       stats: this.stats,
       strategyId: this.strategyId,
       firstClientOrderId: lane.lane * 2 ** 40 + 1,
+      journal: this.journalLane,
     });
     this.events = new ExecutionApplier(orders, this.machine, this.risk, this.reservations, emulation, this.routing.breakers, this.stats, this.desk);
+    this.events.journal = this.journalLane;
     for (let id = 0; id < instruments.size; id++) {
       const spec = instruments.spec(id);
       if (spec !== undefined) this.risk.setNotionalPerTickLot(id, spec.tick.stepValue * spec.lot.stepValue);
@@ -363,8 +374,19 @@ export class Router implements AckWatchOwner {
     if (!this.rates.allows(venue, o.symbolId, RATE_CANCEL, now)) return RISK_VENUE_CANCEL_RATE;
     const throttle = this.risk.checkCancel(now);
     if (throttle !== OK) return throttle;
+    const j = this.journalLane;
+    const at = j === null ? 0 : j.failed ? JOURNAL_FAILED : j.claim(JournalRecordType.CANCEL, 16, now);
+    if (at < 0) return at;
     const status = this.lane.commands[venue].offerPair(GatewayCommand.CANCEL, handle, 0);
-    if (status !== OK) return status;
+    if (status !== OK) {
+      if (j !== null) j.abort(at);
+      return status;
+    }
+    if (j !== null) {
+      j.f64[(at >> 3) + 1] = clientOrderId;
+      j.f64[(at >> 3) + 2] = this.orders.indexOf(handle);
+      j.commit(at);
+    }
     this.recycler.sent(handle, venue);
     this.rates.take(venue, o.symbolId, RATE_CANCEL);
     this.machine.apply(o, OrderEvent.CANCEL_REQUEST, now);
@@ -423,8 +445,11 @@ export class Router implements AckWatchOwner {
     if (risk !== OK) return risk;
     if (emulate) return this.desk.emulateReplace(o, handle, venue, ticks, lots, increase, now);
     const ring = this.lane.commands[venue];
-    const at = ring.claim(GatewayCommand.REPLACE, 24);
+    const j = this.journalLane;
+    const jat = j === null ? 0 : j.failed ? JOURNAL_FAILED : j.claim(JournalRecordType.REPLACE, 24, now);
+    const at = jat < 0 ? jat : ring.claim(GatewayCommand.REPLACE, 24);
     if (at < 0) {
+      if (j !== null && jat >= 0) j.abort(jat);
       this.risk.release(o.symbolId, o.side, increase);
       return at;
     }
@@ -432,6 +457,12 @@ export class Router implements AckWatchOwner {
     ring.f64[(at >> 3) + 1] = ticks;
     ring.f64[(at >> 3) + 2] = lots;
     ring.commit(at);
+    if (j !== null) {
+      j.f64[(jat >> 3) + 1] = clientOrderId;
+      j.f64[(jat >> 3) + 2] = ticks;
+      j.f64[(jat >> 3) + 3] = lots;
+      j.commit(jat);
+    }
     this.recycler.sent(handle, venue);
     this.reservations.increase(this.orders.indexOf(handle), increase);
     this.rates.take(venue, o.symbolId, RATE_ORDER);
@@ -580,6 +611,7 @@ export class Router implements AckWatchOwner {
     }
     this.orders.releaseCache(); // slots freed on this thread would otherwise stay stranded in its cache
     this.risk.releaseStrategy(this.strategyId);
+    await this.journal?.close(); // after the gateways: every event they delivered is journaled
   }
 
   /** Convenience path: put a checked order in a new slot and dispatch it. */

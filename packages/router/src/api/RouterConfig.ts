@@ -1,3 +1,4 @@
+import type { JournalOptions } from '../journal/Journal.js';
 import type { InstrumentConfig } from '@ringroute/core';
 import type { IdleStrategyName } from '../wait/IdleStrategy.js';
 import type { WorkerFailure } from '../workers/WorkerPool.js';
@@ -86,6 +87,12 @@ export interface RouterConfig extends RouterOptions {
   heartbeatTimeoutMs?: number;
   /** Called once per gateway failure, after its in-flight orders were marked UNKNOWN. */
   onGatewayFailure?: (failure: WorkerFailure) => void;
+  /**
+   * A durable journal of every order sent, cancel, replace and execution event applied
+   * (see docs/journal.md). Client order ids then come from blocks the journal made
+   * durable, so a restarted router never reuses one. One strategy thread for now.
+   */
+  journal?: JournalOptions;
 }
 
 /** A convenience order request, with decimals (strings are exact, numbers snap to the grid). */

@@ -3,6 +3,7 @@ import { TopOfBook } from '../protocol/TopOfBook.js';
 import { GatewayLane } from '../workers/GatewayLane.js';
 import { InlineGateways } from '../workers/InlineGateways.js';
 import { WorkerPool } from '../workers/WorkerPool.js';
+import { Journal } from '../journal/Journal.js';
 import { Router } from './Router.js';
 import type { RouterConfig, RouterLink, RouterOptions } from './RouterConfig.js';
 
@@ -20,6 +21,21 @@ export async function startRouter(config: RouterConfig): Promise<Router> {
   for (const i of config.instruments) instruments.define(i);
   const orders = SlabPool.create({ slotBytes: ORDER_RECORD_BYTES, capacity: config.orderCapacity ?? 65_536, recordClass: RecordClass.ORDER });
   const topOfBook = TopOfBook.create(config.venues.length, instruments.capacity);
+  if (config.journal !== undefined && (config.strategyThreads ?? 1) !== 1) {
+    throw new ConfigurationError('ERR_INVALID_ARGUMENT', 'a journal serves one strategy thread in this release: strategyThreads must be 1', config.strategyThreads);
+  }
+  // The journal opens first: its first block of client order ids is durable before any
+  // gateway starts (a journal that cannot be written fails Router.create with its error).
+  const journal = config.journal === undefined ? null : await Journal.open(config.journal, 1, (lane) => lane * 2 ** 40 + 1);
+  try {
+    return await startWithJournal(config, instruments, orders, topOfBook, journal);
+  } catch (error) {
+    await journal?.close();
+    throw error;
+  }
+}
+
+async function startWithJournal(config: RouterConfig, instruments: InstrumentTable, orders: SlabPool, topOfBook: TopOfBook, journal: Journal | null): Promise<Router> {
   // The adapter's options pass through untouched; the instruments travel as the table's
   // SharedArrayBuffer (the gateway attaches it: GatewayEnvironment.instruments).
   const data = (i: number) => ({
@@ -42,7 +58,7 @@ export async function startRouter(config: RouterConfig): Promise<Router> {
       },
     );
     try {
-      inlineRouter = new Router(config, instruments, orders, topOfBook, inline.lane, null, inline);
+      inlineRouter = new Router(config, instruments, orders, topOfBook, inline.lane, null, inline, journal);
     } catch (error) {
       await inline.stop();
       throw error;
@@ -65,7 +81,7 @@ export async function startRouter(config: RouterConfig): Promise<Router> {
     },
   });
   try {
-    router = new Router(config, instruments, orders, topOfBook, pool.mainLane, pool);
+    router = new Router(config, instruments, orders, topOfBook, pool.mainLane, pool, null, journal);
   } catch (error) {
     await pool.stop({ timeoutMs: 1_000 }).catch(() => undefined); // a configuration error must not leave gateway threads running
     throw error;

@@ -19,7 +19,17 @@ export const ROUTER_STOPPED = -45;
 /** The venue does not accept this order type, time in force or flag (its gateway's declared capabilities). */
 export const VENUE_UNSUPPORTED = -46;
 
+/** The journal's ring is full (its thread is behind the disk): the request was not sent. */
+export const JOURNAL_FULL = -47;
+/** The journal has not yet made the next block of client order ids durable: the order was not sent; retry shortly. */
+export const JOURNAL_BEHIND = -48;
+/** The journal thread stopped on an error (disk full, I/O error): no order is sent unjournaled. */
+export const JOURNAL_FAILED = -49;
+
 const NAMES: Record<number, string> = {
+  [JOURNAL_FULL]: 'JOURNAL_FULL',
+  [JOURNAL_BEHIND]: 'JOURNAL_BEHIND',
+  [JOURNAL_FAILED]: 'JOURNAL_FAILED',
   [UNKNOWN_VENUE]: 'UNKNOWN_VENUE',
   [UNKNOWN_ORDER]: 'UNKNOWN_ORDER',
   [NOT_WORKING]: 'NOT_WORKING',

@@ -54,6 +54,8 @@ export class Journal {
   private readonly worker: Worker;
   private readonly control: Int32Array;
   private exited = false;
+  /** An error the thread died of (an exception outside its own handling), if any. */
+  private crash: Error | null = null;
 
   private constructor(opened: JournalOpened, lanes: JournalLane[], worker: Worker, control: Int32Array) {
     this.opened = opened;
@@ -61,6 +63,7 @@ export class Journal {
     this.worker = worker;
     this.control = control;
     worker.once('exit', () => (this.exited = true));
+    worker.on('error', (error) => (this.crash = error));
   }
 
   /** Read what the directory holds, start the journal thread, and reserve each lane's first block of ids (durably). */
@@ -78,7 +81,7 @@ export class Journal {
     const ringBytes = options.ringBytes ?? 8 << 20;
     const rings = Array.from({ length: laneCount }, () => OneToOneRingBuffer.create({ capacityBytes: ringBytes, maxPayloadBytes: Math.min(ringBytes / 8, 64 * 1024 + 8) }));
     const data: JournalThreadData = { dir: options.dir, rings: rings.map((r) => r.buffer), control: controlBuffer, flush: options.flush ?? { everyMs: 100 }, segmentBytes: options.segmentBytes };
-    const worker = new Worker(new URL('./journalThread.js', import.meta.url), { workerData: data });
+    const worker = new Worker(new URL('./journalThread.js', import.meta.url), { workerData: data, execArgv: [] });
     const block = options.idBlock ?? 65_536;
     const lanes = rings.map((ring, lane) => new JournalLane(ring, control, lane, nextIds[lane] > 0 ? nextIds[lane] : laneBase(lane), block));
     const journal = new Journal(opened, lanes, worker, control);
@@ -107,6 +110,7 @@ export class Journal {
 
   /** Why the journal thread stopped, or null. */
   get failure(): string | null {
+    if (this.crash !== null && Atomics.load(this.control, C_STATE) !== STATE_FAILED) return this.crash.message;
     if (Atomics.load(this.control, C_STATE) !== STATE_FAILED) return null;
     const bytes = new Uint8Array(this.control.buffer, C_ERROR * 4);
     const end = bytes.indexOf(0);
@@ -132,13 +136,19 @@ export class Journal {
 
   private throwIfFailed(): void {
     const failure = this.failure;
-    if (failure !== null) throw new JournalError('ERR_JOURNAL_FAILED', failure);
+    if (failure === null) return;
+    // The thread's own error keeps its code (ERR_JOURNAL_IO for a directory that cannot be written).
+    const code = /^(ERR_JOURNAL_[A-Z_]+):/.exec(failure)?.[1] as JournalError['code'] | undefined;
+    throw new JournalError(code ?? 'ERR_JOURNAL_FAILED', failure.replace(/^ERR_JOURNAL_[A-Z_]+: /, ''));
   }
 
   private async waitFor(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!done()) {
-      if (this.exited && !done()) throw new JournalError('ERR_JOURNAL_FAILED', `the journal thread exited during ${what}${this.failure ? `: ${this.failure}` : ''}`);
+      if (this.exited && !done()) {
+        this.throwIfFailed();
+        throw new JournalError('ERR_JOURNAL_FAILED', `the journal thread exited during ${what}`);
+      }
       if (Date.now() > deadline) throw new JournalError('ERR_JOURNAL_FAILED', `the journal thread did not ${what} within ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 1));
     }

@@ -1,5 +1,5 @@
 import type { OneToOneRingBuffer } from '../ring/OneToOneRingBuffer.js';
-import { C_BLOCKS } from './JournalControl.js';
+import { C_BLOCKS, C_STATE, STATE_RUNNING } from './JournalControl.js';
 import { JournalRecordType } from './JournalFormat.js';
 
 /**
@@ -109,12 +109,28 @@ export class JournalLane {
     return true;
   }
 
-  /** A record copying `length` bytes of `source` from `offset` (an order or event record). False when the ring is full. */
-  bytes(type: number, timeNs: number, source: Uint8Array, offset: number, length: number): boolean {
-    const at = this.claim(type, length, timeNs);
+  /**
+   * A record copying `words` int32 words of `source` from word `from` (an order or event
+   * record; copied as integers, never through doubles, whose NaN bit patterns a copy may
+   * not keep). False when the ring is full.
+   */
+  words(type: number, timeNs: number, source: Int32Array, from: number, words: number): boolean {
+    const at = this.claim(type, words * 4, timeNs);
     if (at < 0) return false;
-    this.ring.u8.set(source.subarray(offset, offset + length), at + 8);
+    this.copyInto(at, source, from, words);
     this.commit(at);
     return true;
+  }
+
+  /** Copy into a claimed record's payload. */
+  copyInto(at: number, source: Int32Array, from: number, words: number): void {
+    const i32 = this.ring.i32;
+    const to = (at + 8) >> 2;
+    for (let i = 0; i < words; i++) i32[to + i] = source[from + i];
+  }
+
+  /** The journal thread stopped on an error: no order may be sent unjournaled. */
+  get failed(): boolean {
+    return Atomics.load(this.control, C_STATE) > STATE_RUNNING;
   }
 }

@@ -1,5 +1,5 @@
 import { accessSync, closeSync, constants, fdatasyncSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { crc32c } from './Crc32c.js';
 import { JournalError } from './JournalError.js';
 import { FORMAT_VERSION, MAX_PAYLOAD_BYTES, RECORD_HEADER_BYTES, recordBytes, SEGMENT_HEADER_BYTES, SEGMENT_MAGIC, segmentName } from './JournalFormat.js';
@@ -40,7 +40,7 @@ export class JournalWriter {
     this.batch = Buffer.alloc(Math.max(recordBytes(MAX_PAYLOAD_BYTES), options.batchBytes ?? 1 << 20));
     this.view = new DataView(this.batch.buffer, this.batch.byteOffset, this.batch.byteLength);
     try {
-      mkdirSync(dir, { recursive: true });
+      makeDir(dir, 0);
       accessSync(dir, constants.R_OK | constants.W_OK);
     } catch (error) {
       throw new JournalError('ERR_JOURNAL_IO', `the journal directory ${dir} cannot be created or written`, { cause: error });
@@ -168,5 +168,22 @@ export class JournalWriter {
     } catch {
       // Some file systems cannot fsync a directory; the segment's data is synced regardless.
     }
+  }
+}
+
+/**
+ * mkdir -p, bounded: Node's `mkdirSync(dir, { recursive: true })` loops for ever when the
+ * parent exists but the child can never be created (seen under /proc on Linux 6, Node 20).
+ */
+function makeDir(dir: string, depth: number): void {
+  try {
+    mkdirSync(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    const parent = dirname(dir);
+    if (code !== 'ENOENT' || parent === dir || depth > 64) throw error;
+    makeDir(parent, depth + 1);
+    mkdirSync(dir); // once more; a second failure is final
   }
 }

@@ -31,7 +31,7 @@ try {
   writer = new JournalWriter(data.dir, { segmentBytes: data.segmentBytes });
 } catch (error) {
   fail(error);
-  throw error;
+  process.exit(1);
 }
 
 let blocksToPublish = 0;

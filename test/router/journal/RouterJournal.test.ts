@@ -1,0 +1,78 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { isTerminalState } from '@ringroute/core';
+import { JournalRecordDecoder, readJournal, Router, type DecodedRecord, type OrderEventHandler } from '@ringroute/router';
+import { alphaBeta } from '../../support/venues.js';
+import { tempDirs } from '../../support/tempDirs.js';
+
+const freshDir = tempDirs();
+const BTC = { symbol: 'BTC-USD', tickSize: '0.01', lotSize: '0.001', minNotional: '1' };
+const CLI = new URL('../../../packages/router/dist/journal/journalCli.js', import.meta.url);
+
+function decoded(dir: string): DecodedRecord[] {
+  const decoder = new JournalRecordDecoder();
+  const out: DecodedRecord[] = [];
+  readJournal(dir, (r) => void out.push(decoder.decode(r)));
+  return out;
+}
+
+describe('the router with a journal (issue 13)', () => {
+  it('journals every order it sends with its fields, every cancel, and every execution event it applies; a restart never reuses an id', async () => {
+    const dir = freshDir();
+    const router = await Router.create({ instruments: [BTC], venues: alphaBeta(), defaultVenue: 'alpha', journal: { dir, flush: 'batch' } });
+    const ended = new Set<number>();
+    const handler: OrderEventHandler = { onFill: (o) => void (o.leavesLots === 0 && ended.add(o.clientOrderId)), onCanceled: (o) => void ended.add(o.clientOrderId), onRejected: (o) => void ended.add(o.clientOrderId) };
+    const ids: number[] = [];
+    let cancels = 0;
+    try {
+      for (let i = 0; i < 100; i++) {
+        const id = router.submit({ symbol: 'BTC-USD', side: i % 2 === 0 ? 'buy' : 'sell', price: i % 2 === 0 ? '90' : '110', quantity: '0.05', venue: i % 3 === 0 ? 'beta' : 'alpha' });
+        expect(id).toBeGreaterThan(0);
+        ids.push(id);
+      }
+      // Every order acknowledged (resting), then all canceled.
+      const deadline = Date.now() + 10_000;
+      while (ids.some((id) => router.orderOf(id)?.state === 1) && Date.now() < deadline) if (router.poll(handler) === 0) await new Promise((r) => setTimeout(r, 1));
+      for (const id of ids) if (router.cancel(id) === 0) cancels++;
+      while (ended.size < ids.length && Date.now() < deadline) if (router.poll(handler) === 0) await new Promise((r) => setTimeout(r, 1));
+      expect(ended.size).toBe(ids.length);
+      expect(ids.every((id) => router.orderOf(id) === null || isTerminalState(router.orderOf(id)!.state))).toBe(true);
+    } finally {
+      await router.stop(handler);
+    }
+    expect(router.stats.journalOverruns).toBe(0);
+    const records = decoded(dir);
+    const news = records.filter((r) => r.type === 'ORDER_NEW');
+    expect(news.map((r) => r.clientOrderId)).toEqual(ids);
+    expect(news[0]).toMatchObject({ symbolId: 0, side: 'BUY', ordType: 'LIMIT', priceTicks: 9_000, quantityLots: 50, venue: 1 });
+    expect(records.filter((r) => r.type === 'CANCEL').map((r) => r.clientOrderId)).toHaveLength(cancels);
+    const executions = records.filter((r) => r.type === 'EXECUTION');
+    for (const id of ids) {
+      const mine = executions.filter((r) => r.clientOrderId === id).map((r) => r.execType);
+      expect(mine[0]).toBe('ACK');
+      expect(mine.at(-1)).toBe('CANCELED');
+    }
+
+    // A second run on the same directory starts past every id the first could have used.
+    const again = await Router.create({ instruments: [BTC], venues: alphaBeta(), defaultVenue: 'alpha', journal: { dir } });
+    try {
+      const id = again.submit({ symbol: 'BTC-USD', side: 'buy', price: '90', quantity: '0.05' });
+      expect(id).toBeGreaterThan(Math.max(...ids) + 1);
+      const blocks = records.filter((r) => r.type === 'ID_BLOCK').map((r) => r.idsBefore as number);
+      expect(id).toBeGreaterThanOrEqual(Math.max(...blocks));
+    } finally {
+      await again.stop();
+    }
+
+    // The audit trail from the command line.
+    const lines = execFileSync(process.execPath, [CLI.pathname, 'dump', dir, '--json'], { encoding: 'utf8' }).trim().split('\n');
+    expect(lines.map((l) => JSON.parse(l)).filter((r) => r.type === 'ORDER_NEW').length).toBe(101);
+    const text = execFileSync(process.execPath, [CLI.pathname, 'dump', dir], { encoding: 'utf8' });
+    expect(text).toMatch(/ORDER_NEW\s+clientOrderId=1 venue=1 symbolId=0 side=BUY ordType=LIMIT tif=GTC priceTicks=9000 quantityLots=50/);
+    expect(spawnSync(process.execPath, [CLI.pathname, 'dump'], { encoding: 'utf8' }).status).toBe(2);
+  }, 60_000);
+
+  it('a journal directory that cannot be written fails Router.create with the journal error, before any gateway starts', async () => {
+    await expect(Router.create({ instruments: [BTC], venues: alphaBeta(), journal: { dir: '/proc/self/no-journal-here' } })).rejects.toMatchObject({ code: 'ERR_JOURNAL_IO' });
+  });
+});
