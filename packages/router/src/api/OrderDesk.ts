@@ -66,22 +66,11 @@ export class OrderDesk implements OrderReleaser {
   /** Give a validated, risk-checked order its id and hand it to its venue's gateway. Returns the id or a ring status. */
   dispatch(handle: number, o: OrderFlyweight, venue: number, now: number): number {
     const p = this.p;
-    const j = p.journal;
-    // With a journal: its record is claimed first (a full journal refuses the order before
-    // anything happens), filled once the order is stamped, and committed only if the order
-    // went to its gateway.
-    const at = j === null ? 0 : j.failed ? JOURNAL_FAILED : j.claim(JournalRecordType.ORDER_NEW, ORDER_RECORD_BYTES, now);
-    const id = at < 0 ? at : this.stamp(o, venue, now);
-    const status = id < 0 ? id : p.commands[venue].offerPair(GatewayCommand.NEW, handle, 0);
-    if (status !== OK) {
-      if (j !== null && at >= 0) j.abort(at);
+    const id = this.sendNew(handle, o, venue, now);
+    if (id < 0) {
       p.risk.onDone(p.strategyId, o.symbolId, o.side, o.quantityLots);
       p.orders.free(handle); // never left: nothing to reconcile
-      return status;
-    }
-    if (j !== null) {
-      j.copyInto(at, this.poolWords, p.orders.offsetOf(p.orders.indexOf(handle)) >> 2, ORDER_RECORD_BYTES >> 2);
-      j.commit(at);
+      return id;
     }
     p.recycler.sent(handle, venue);
     p.live.add(id, handle, venue);
@@ -143,17 +132,10 @@ export class OrderDesk implements OrderReleaser {
     n.stopPriceTicks = o.stopPriceTicks;
     n.priceTicks = price;
     n.quantityLots = remaining;
-    const j = p.journal;
-    const at = j === null ? 0 : j.failed ? JOURNAL_FAILED : j.claim(JournalRecordType.ORDER_NEW, ORDER_RECORD_BYTES, now);
-    const id = at < 0 ? at : this.stamp(n, venue, now);
-    if (id < 0 || p.commands[venue].offerPair(GatewayCommand.NEW, handle, 0) !== OK) {
-      if (j !== null && at >= 0) j.abort(at);
+    const id = this.sendNew(handle, n, venue, now);
+    if (id < 0) {
       p.orders.free(handle); // never left: the old order ends as a plain cancel
       return false;
-    }
-    if (j !== null) {
-      j.copyInto(at, this.poolWords, p.orders.offsetOf(p.orders.indexOf(handle)) >> 2, ORDER_RECORD_BYTES >> 2);
-      j.commit(at);
     }
     const index = p.orders.indexOf(handle);
     p.recycler.sent(handle, venue);
@@ -179,6 +161,30 @@ export class OrderDesk implements OrderReleaser {
     const venue = p.live.remove(o.clientOrderId, handle);
     p.stp?.remove(venue, o.symbolId, o.accountId, o.side, o.ordType);
     p.recycler.free(handle, venue); // once the venue's worker consumed its commands
+  }
+
+  /**
+   * Stamp the order at `handle` and put it on its venue's command ring, journaled when there
+   * is a journal: the journal record is claimed first (a full or failed journal refuses the
+   * order before anything happens), filled once the order is stamped, and committed only if
+   * the command ring took the order. Returns the id, or a negative status with nothing sent
+   * and nothing journaled (the caller frees the slot and undoes its counters).
+   */
+  private sendNew(handle: number, o: OrderFlyweight, venue: number, now: number): number {
+    const p = this.p;
+    const j = p.journal;
+    const at = j === null ? 0 : j.failed ? JOURNAL_FAILED : j.claim(JournalRecordType.ORDER_NEW, ORDER_RECORD_BYTES, now);
+    const id = at < 0 ? at : this.stamp(o, venue, now);
+    const status = id < 0 ? id : p.commands[venue].offerPair(GatewayCommand.NEW, handle, 0);
+    if (status !== OK) {
+      if (j !== null && at >= 0) j.abort(at);
+      return status;
+    }
+    if (j !== null) {
+      j.copyInto(at, this.poolWords, p.orders.offsetOf(p.orders.indexOf(handle)) >> 2, ORDER_RECORD_BYTES >> 2);
+      j.commit(at);
+    }
+    return id;
   }
 
   /**
