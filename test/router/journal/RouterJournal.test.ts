@@ -1,7 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { symlinkSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isTerminalState } from '@ringroute/core';
-import { JournalRecordDecoder, readJournal, Router, type DecodedRecord, type OrderEventHandler } from '@ringroute/router';
+import { JOURNAL_BEHIND, JOURNAL_FAILED, JournalRecordDecoder, readJournal, Router, segmentName, type DecodedRecord, type OrderEventHandler } from '@ringroute/router';
 import { alphaBeta } from '../../support/venues.js';
 import { tempDirs } from '../../support/tempDirs.js';
 
@@ -75,4 +77,38 @@ describe('the router with a journal (issue 13)', () => {
   it('a journal directory that cannot be written fails Router.create with the journal error, before any gateway starts', async () => {
     await expect(Router.create({ instruments: [BTC], venues: alphaBeta(), journal: { dir: '/proc/self/no-journal-here' } })).rejects.toMatchObject({ code: 'ERR_JOURNAL_IO' });
   });
+
+  it('refuses orders instead of sending them unjournaled: JOURNAL_BEHIND while the next id block is not durable, JOURNAL_FAILED once the disk is full', async () => {
+    const dir = freshDir();
+    const router = await Router.create({ instruments: [BTC], venues: alphaBeta(), defaultVenue: 'alpha', journal: { dir, idBlock: 4, segmentBytes: 4_096, flush: 'none' } });
+    // The second segment lives on a full disk: /dev/full answers every write with ENOSPC.
+    symlinkSync('/dev/full', join(dir, segmentName(1)));
+    try {
+      const results: number[] = [];
+      const deadline = Date.now() + 10_000;
+      while (!results.includes(JOURNAL_FAILED) && Date.now() < deadline) {
+        for (let i = 0; i < 10; i++) results.push(router.submit({ symbol: 'BTC-USD', side: 'buy', price: '90', quantity: '0.05', tif: 'IOC' }));
+        router.poll({});
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      // Blocks of 4 ids, each fsynced before use: a burst of 10 outruns them.
+      expect(results).toContain(JOURNAL_BEHIND);
+      expect(results).toContain(JOURNAL_FAILED);
+      const sent = results.filter((r) => r > 0);
+      expect(new Set(sent).size).toBe(sent.length);
+      expect(router.journal!.failure).toMatch(/ENOSPC|no space/i);
+      // From then on, every order is refused.
+      expect(router.submit({ symbol: 'BTC-USD', side: 'buy', price: '90', quantity: '0.05' })).toBe(JOURNAL_FAILED);
+      // The journal holds only orders that were sent (a refused order's claimed record was
+      // aborted), and all of them but those in the one batch whose write failed (at most
+      // one burst of 10 here; docs/journal.md).
+      unlinkSync(join(dir, segmentName(1)));
+      const journaled = decoded(dir).filter((r) => r.type === 'ORDER_NEW').map((r) => r.clientOrderId as number);
+      expect(journaled.every((id) => sent.includes(id))).toBe(true);
+      expect(sent.length - journaled.length).toBeLessThanOrEqual(10);
+      expect(journaled.length).toBeGreaterThan(0);
+    } finally {
+      await router.stop();
+    }
+  }, 30_000);
 });
