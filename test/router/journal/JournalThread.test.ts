@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { tempDirs } from '../../support/tempDirs.js';
-import { Journal, JournalRecordType, readJournal } from '@ringroute/router';
+import { Journal, JournalRecordType, JournalWriter, readJournal } from '@ringroute/router';
 
 const freshDir = tempDirs();
 
@@ -88,4 +88,14 @@ describe('the journal thread (issue 13)', () => {
     }
     expect(expectedFrom).toBeGreaterThan(1_000);
   }, 120_000);
+
+  it('an ID_BLOCK record that reads (its checksum matches) but is not what the format writes is refused, not trusted for the id sequence', async () => {
+    for (const payload of [new Uint8Array(4), new Uint8Array(new Float64Array([2 ** 60]).buffer), new Uint8Array(new Float64Array([-5]).buffer)]) {
+      const dir = freshDir();
+      const w = new JournalWriter(dir);
+      w.append(JournalRecordType.ID_BLOCK, 0, 0, payload, 0, payload.length);
+      w.close();
+      await expect(Journal.open({ dir }, 1, () => 1)).rejects.toMatchObject({ code: 'ERR_JOURNAL_CORRUPT' });
+    }
+  });
 });

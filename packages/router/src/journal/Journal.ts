@@ -72,7 +72,10 @@ export class Journal {
     const nextIds = new Array<number>(laneCount).fill(0);
     const found = readJournal(options.dir, (r) => {
       if (r.type !== JournalRecordType.ID_BLOCK || r.lane >= laneCount) return;
+      // Checksummed, yet not what this format writes: never trusted for the id sequence.
+      if (r.payload.byteLength < 8) throw new JournalError('ERR_JOURNAL_CORRUPT', `an ID_BLOCK record of ${r.payload.byteLength} bytes in segment ${r.segment} at offset ${r.offset}`);
       const end = new DataView(r.payload.buffer, r.payload.byteOffset, 8).getFloat64(0, true);
+      if (!Number.isSafeInteger(end) || end < 1) throw new JournalError('ERR_JOURNAL_CORRUPT', `an ID_BLOCK record ending at ${end} in segment ${r.segment} at offset ${r.offset}`);
       nextIds[r.lane] = Math.max(nextIds[r.lane], end);
     });
     const opened: JournalOpened = { records: found.records, segments: found.segments.length, cut: found.cut, nextIds };
