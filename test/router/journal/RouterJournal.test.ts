@@ -3,7 +3,7 @@ import { symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isTerminalState } from '@ringroute/core';
-import { JOURNAL_BEHIND, JOURNAL_FAILED, JournalRecordDecoder, readJournal, Router, segmentName, type DecodedRecord, type OrderEventHandler } from '@ringroute/router';
+import { JOURNAL_BEHIND, JOURNAL_FAILED, JOURNAL_FULL, JournalRecordDecoder, readJournal, Router, segmentName, type DecodedRecord, type OrderEventHandler } from '@ringroute/router';
 import { alphaBeta } from '../../support/venues.js';
 import { tempDirs } from '../../support/tempDirs.js';
 
@@ -110,5 +110,27 @@ describe('the router with a journal (issue 13)', () => {
     } finally {
       await router.stop();
     }
+  }, 30_000);
+
+  it('a burst beyond the journal ring is refused with JOURNAL_FULL, and every order sent is journaled whole (id blocks reserved mid-burst included)', async () => {
+    const dir = freshDir();
+    // A 4 KiB ring holds about 25 orders, and an fsync after every batch keeps the journal thread behind; blocks of 1,024 ids are reserved mid-burst.
+    const router = await Router.create({ instruments: [BTC], venues: alphaBeta(), defaultVenue: 'alpha', journal: { dir, ringBytes: 4_096, idBlock: 1_024, flush: 'batch' } });
+    const results: number[] = [];
+    try {
+      for (let round = 0; round < 50; round++) {
+        for (let i = 0; i < 200; i++) results.push(router.submit({ symbol: 'BTC-USD', side: 'buy', price: '90', quantity: '0.05', tif: 'IOC' }));
+        router.poll({});
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      expect(results).toContain(JOURNAL_FULL);
+    } finally {
+      await router.stop();
+    }
+    const sent = new Set(results.filter((r) => r > 0));
+    expect(sent.size).toBeGreaterThan(100);
+    // Every order that went is in the journal, with its own id (a record published before it was filled would read as id 0).
+    const journaled = decoded(dir).filter((r) => r.type === 'ORDER_NEW').map((r) => r.clientOrderId as number);
+    expect(new Set(journaled)).toEqual(sent);
   }, 30_000);
 });

@@ -173,11 +173,18 @@ export class OrderDesk implements OrderReleaser {
   private sendNew(handle: number, o: OrderFlyweight, venue: number, now: number): number {
     const p = this.p;
     const j = p.journal;
-    const at = j === null ? 0 : j.failed ? JOURNAL_FAILED : j.claim(JournalRecordType.ORDER_NEW, ORDER_RECORD_BYTES, now);
-    const id = at < 0 ? at : this.stamp(o, venue, now);
-    const status = id < 0 ? id : p.commands[venue].offerPair(GatewayCommand.NEW, handle, 0);
+    if (j !== null && j.failed) return JOURNAL_FAILED;
+    // The id first: taking one may journal the next ID_BLOCK (a claim and a commit), which
+    // must not happen while this order's record is claimed: the lane's ring publishes
+    // every claimed record on a commit, and this one is not filled yet.
+    const id = j === null ? this.nextClientOrderId++ : j.takeId();
+    if (id < 0) return JOURNAL_BEHIND;
+    const at = j === null ? 0 : j.claim(JournalRecordType.ORDER_NEW, ORDER_RECORD_BYTES, now);
+    if (at < 0) return at; // the id is not used again (ids need not be dense)
+    this.stamp(o, id, venue, now);
+    const status = p.commands[venue].offerPair(GatewayCommand.NEW, handle, 0);
     if (status !== OK) {
-      if (j !== null && at >= 0) j.abort(at);
+      if (j !== null) j.abort(at);
       return status;
     }
     if (j !== null) {
@@ -187,15 +194,8 @@ export class OrderDesk implements OrderReleaser {
     return id;
   }
 
-  /**
-   * Give an order about to be sent its id, venue, strategy, leaves and times, and make it
-   * PENDING_NEW. Returns the id, or JOURNAL_BEHIND (nothing changed) when the journal has
-   * not made the next block of ids durable yet.
-   */
-  private stamp(o: OrderFlyweight, venue: number, now: number): number {
-    const j = this.p.journal;
-    const id = j === null ? this.nextClientOrderId++ : j.takeId();
-    if (id < 0) return JOURNAL_BEHIND;
+  /** Give an order about to be sent its id, venue, strategy, leaves and times, and make it PENDING_NEW. */
+  private stamp(o: OrderFlyweight, id: number, venue: number, now: number): void {
     o.clientOrderId = id;
     o.venueId = venue;
     o.strategyId = this.p.strategyId;
@@ -203,6 +203,5 @@ export class OrderDesk implements OrderReleaser {
     o.createdNs = now;
     o.sentNs = now;
     this.p.machine.apply(o, OrderEvent.SUBMIT, now);
-    return id;
   }
 }

@@ -82,7 +82,7 @@ export class Journal {
     const controlBuffer = new SharedArrayBuffer(CONTROL_BYTES);
     const control = new Int32Array(controlBuffer);
     const ringBytes = options.ringBytes ?? 8 << 20;
-    const rings = Array.from({ length: laneCount }, () => OneToOneRingBuffer.create({ capacityBytes: ringBytes, maxPayloadBytes: Math.min(ringBytes / 8, 64 * 1024 + 8) }));
+    const rings = Array.from({ length: laneCount }, () => OneToOneRingBuffer.create({ capacityBytes: ringBytes, maxPayloadBytes: Math.min(ringBytes / 8 - 8, 64 * 1024 + 8) }));
     const data: JournalThreadData = { dir: options.dir, rings: rings.map((r) => r.buffer), control: controlBuffer, flush: options.flush ?? { everyMs: 100 }, segmentBytes: options.segmentBytes };
     const worker = new Worker(new URL('./journalThread.js', import.meta.url), { workerData: data, execArgv: [] });
     const block = options.idBlock ?? 65_536;

@@ -1,5 +1,7 @@
 import type { OneToOneRingBuffer } from '../ring/OneToOneRingBuffer.js';
 import { C_BLOCKS, C_STATE, STATE_RUNNING } from './JournalControl.js';
+import { RING_FULL } from '../ring/RingStatus.js';
+import { JOURNAL_FULL } from '../api/RouterStatus.js';
 import { JournalRecordType } from './JournalFormat.js';
 
 /**
@@ -65,11 +67,11 @@ export class JournalLane {
   /**
    * Claim a record of `payloadBytes` (plus its time) for the caller to fill through the
    * ring's views from `payloadAt(at)`; then `commit(at)` or `abort(at)`. A negative
-   * result is the ring's status (full): the caller refuses the request.
+   * result refuses the request: JOURNAL_FULL (the thread is behind the disk), or the ring's status.
    */
   claim(type: number, payloadBytes: number, timeNs: number): number {
     const at = this.ring.claim(type, payloadBytes + 8);
-    if (at < 0) return at;
+    if (at < 0) return at === RING_FULL ? JOURNAL_FULL : at;
     this.ring.f64[at >> 3] = timeNs;
     return at;
   }
