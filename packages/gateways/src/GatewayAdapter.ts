@@ -58,6 +58,21 @@ export interface GatewayEvents {
    * adapter without a session (a simulated venue) never calls it.
    */
   venueStatus?(up: boolean): void;
+  /**
+   * Every report of the venue up to `sequence` (the venue's own report numbering: the
+   * exchange's per-account sequence, FIX's MsgSeqNum) has been reported through these
+   * events. Optional; an adapter that calls it lets a router with a journal replay the
+   * venue from there after a restart (`reconcile(sinceSequence)`). Call it at most once
+   * per loop turn (from `poll`), not per report.
+   */
+  checkpoint?(sequence: number): void;
+  /**
+   * During `reconcile`: the venue reported an order the adapter was not given (an ACK for
+   * a client order id it does not track). The router decides whether it is one of its own
+   * orders whose journal record a crash lost; the adapter reports that order's later
+   * events with handle `FOREIGN_HANDLE` until the router hands it over with `recover`.
+   */
+  foreignOrder?(clientOrderId: number, venueOrderId: number, symbolId: number, side: number, priceTicks: number, quantityLots: number): void;
 }
 
 /** An order as the venue knows it, for reconciliation after a reconnect. */
@@ -116,4 +131,25 @@ export interface GatewayAdapter {
   nextWakeNs?(nowNs: number): number;
   openOrders(): Promise<VenueOrderState[]>;
   executionsSince(sequence: number): Promise<VenueExecution[]>;
+  /**
+   * Optional, for recovery after a restart on a journal: the router hands over an order
+   * the journal says is live at this venue, wrapped as for `submit` (client order id,
+   * venue order id, quantities and state as the journal last knew them). Track it as if
+   * it had been sent by this adapter; report nothing yet.
+   */
+  recover?(handle: number, order: OrderFlyweight): void;
+  /**
+   * Optional, for recovery: after the last `recover`, settle every recovered order against
+   * the venue and report what happened to each while the router was down as ordinary
+   * events (fills, cancels, expiries, replaces), replaying the venue's reports after
+   * `sinceSequence` (the last `checkpoint` the journal holds; 0 for none). An order the
+   * venue does not know is reported per the adapter's documented rule (rejected when the
+   * venue's record proves it never arrived, UNKNOWN otherwise). Resolves true when every
+   * recovered order was settled, false when the venue could not say (those orders are
+   * reported UNKNOWN); must settle within a bounded time. An adapter that needs no I/O
+   * (an in-process venue) returns the boolean directly: a worker parked synchronously
+   * does not run promise callbacks. Without it, the router reports
+   * every order recovered for this venue as UNKNOWN.
+   */
+  reconcile?(sinceSequence: number): boolean | Promise<boolean>;
 }

@@ -103,6 +103,7 @@ class GatewayHostLoop implements WorkerLoop, RecordHandler {
   }
 
   onRecord(typeId: number, ring: RingBuffer, offset: number, length: number): void {
+    if (typeId === GatewayCommand.RECONCILE) return this.reconcile(length >= 16 ? ring.f64[(offset >> 3) + 1] : 0);
     const handle = ring.i32[offset >> 2];
     const order = this.order;
     if (order.wrap(handle) !== 0) {
@@ -125,6 +126,10 @@ class GatewayHostLoop implements WorkerLoop, RecordHandler {
           }
           this.adapter.replace(handle, order, ring.f64[(offset >> 3) + 1], ring.f64[(offset >> 3) + 2]);
           return;
+        case GatewayCommand.RECOVER:
+          this.events.setLane(handle, this.lane);
+          this.adapter.recover?.(handle, order);
+          return;
         default:
           this.events.reject(handle, order.clientOrderId, RejectReason.UNSUPPORTED);
       }
@@ -135,6 +140,33 @@ class GatewayHostLoop implements WorkerLoop, RecordHandler {
       else if (typeId === GatewayCommand.REPLACE) this.events.replaceReject(handle, id, RejectReason.INTERNAL_ERROR);
       else this.events.reject(handle, id, RejectReason.INTERNAL_ERROR);
     }
+  }
+
+  /**
+   * RECONCILE (recovery, after the RECOVERs): the adapter settles the recovered orders
+   * against its venue; the router hears the end as a VENUE_RECONCILED record on the lane
+   * that asked. An adapter without `reconcile`, or one that throws or fails, answers
+   * "could not say" (the router then reports those orders UNKNOWN). The router bounds the
+   * wait with its own deadline, so an adapter whose promise never settles cannot hold an
+   * order in doubt for ever.
+   */
+  private reconcile(sinceSequence: number): void {
+    const events = this.events;
+    events.recoveryLane = this.lane;
+    const adapter = this.adapter;
+    if (adapter.reconcile === undefined) return events.reconciled(false);
+    let outcome: boolean | Promise<boolean>;
+    try {
+      outcome = adapter.reconcile(sinceSequence);
+    } catch {
+      this.context.handlerFailed();
+      return events.reconciled(false);
+    }
+    if (typeof outcome === 'boolean') return events.reconciled(outcome);
+    outcome.then(
+      (settled) => events.reconciled(settled === true),
+      () => events.reconciled(false),
+    );
   }
 
   /** WorkerLoop: the worker slept; refresh the adapter's time before the next command. */

@@ -15,12 +15,16 @@ import {
   nanoTime,
   RejectReason,
 } from '@ringroute/core';
-import { EXECUTION_EVENT_RECORD, RING_FULL, VENUE_STATUS_RECORD, type RingBuffer, type TopOfBook } from '@ringroute/router/worker';
+import { EXECUTION_EVENT_RECORD, RING_FULL, VENUE_CHECKPOINT_RECORD, VENUE_FOREIGN_RECORD, VENUE_RECONCILED_RECORD, VENUE_STATUS_RECORD, type RingBuffer, type TopOfBook } from '@ringroute/router/worker';
 import type { GatewayEvents } from './GatewayAdapter.js';
 import { EventSpill } from './EventSpill.js';
 
-/** Spill `kind` of a venue status change (the others are ExecType values). */
+/** Spill `kind` of a venue status change (the others are ExecType values or the kinds below). */
 const VENUE_STATUS_KIND = 0;
+/** Spill kinds of recovery's records (see GatewayCommand): values [kind, a, b, c, d, e, f, g, h]. */
+const CHECKPOINT_KIND = 100;
+const FOREIGN_KIND = 101;
+const RECONCILED_KIND = 102;
 /** Spilled events of one lane beyond which the host reads no more of its commands (see blocked). */
 const BLOCK_AFTER_EVENTS = 4_096;
 
@@ -54,6 +58,8 @@ export class RingEventSink implements GatewayEvents {
   /** `flush` is replaying a spilled event (write to the ring or report full; never spill again). */
   private replaying = false;
   private replayTimeNs = 0;
+  /** The lane recovery's events go to (the lane whose RECONCILE is being served; events about orders without a handle too). */
+  recoveryLane = 0;
 
   /**
    * `rings` is one event ring per lane (or a single ring); with several lanes, each
@@ -105,6 +111,7 @@ export class RingEventSink implements GatewayEvents {
         const i = spill.peek();
         let status: number;
         if (v[i] === VENUE_STATUS_KIND) status = ring.offerPair(VENUE_STATUS_RECORD, this.venueId, v[i + 8]);
+        else if (v[i] >= CHECKPOINT_KIND) status = this.writeControl(ring, v[i], v[i + 1], v[i + 2], v[i + 3], v[i + 4], v[i + 5], v[i + 6]);
         else {
           this.replaying = true;
           this.replayTimeNs = v[i + 9];
@@ -177,6 +184,51 @@ export class RingEventSink implements GatewayEvents {
     }
   }
 
+  /** GatewayEvents.checkpoint: every lane's router learns how far the venue's reports have been delivered. */
+  checkpoint(sequence: number): void {
+    for (let lane = 0; lane < this.rings.length; lane++) this.control(lane, CHECKPOINT_KIND, sequence, 0, 0, 0, 0, 0);
+  }
+
+  /** GatewayEvents.foreignOrder: to the recovering lane. */
+  foreignOrder(clientOrderId: number, venueOrderId: number, symbolId: number, side: number, priceTicks: number, quantityLots: number): void {
+    this.control(this.recoveryLane, FOREIGN_KIND, clientOrderId, venueOrderId, priceTicks, quantityLots, symbolId, side);
+  }
+
+  /** The host: the adapter's reconciliation ended (`settled`: every recovered order was settled against the venue). */
+  reconciled(settled: boolean): void {
+    this.control(this.recoveryLane, RECONCILED_KIND, settled ? 1 : 0, 0, 0, 0, 0, 0);
+  }
+
+  /** A recovery record into a lane's ring, behind whatever that lane's spill holds. */
+  private control(lane: number, kind: number, a: number, b: number, c: number, d: number, e: number, f: number): void {
+    const status = this.spills[lane].count > 0 ? RING_FULL : this.writeControl(this.rings[lane], kind, a, b, c, d, e, f);
+    if (status === RING_FULL) this.spill(lane, kind, a, b, c, d, e, f, 0, 0, 0);
+    else if (status < 0) this.dropped++;
+  }
+
+  private writeControl(ring: RingBuffer, kind: number, a: number, b: number, c: number, d: number, e: number, f: number): number {
+    if (kind === FOREIGN_KIND) {
+      const at = ring.claim(VENUE_FOREIGN_RECORD, 48);
+      if (at < 0) return at;
+      ring.f64[at >> 3] = a;
+      ring.f64[(at >> 3) + 1] = b;
+      ring.f64[(at >> 3) + 2] = c;
+      ring.f64[(at >> 3) + 3] = d;
+      ring.i32[(at >> 2) + 8] = e;
+      ring.i32[(at >> 2) + 9] = f;
+      ring.i32[(at >> 2) + 10] = this.venueId;
+      ring.i32[(at >> 2) + 11] = 0;
+      return ring.commit(at);
+    }
+    if (kind === RECONCILED_KIND) return ring.offerPair(VENUE_RECONCILED_RECORD, this.venueId, a);
+    const at = ring.claim(VENUE_CHECKPOINT_RECORD, 16);
+    if (at < 0) return at;
+    ring.i32[at >> 2] = this.venueId;
+    ring.i32[(at >> 2) + 1] = 0;
+    ring.f64[(at >> 3) + 1] = a;
+    return ring.commit(at);
+  }
+
   /**
    * One execution-event record into its lane's ring; OK or a ring status. The record is
    * written here, in the method the adapter's call lands in: a double passed on to a
@@ -196,7 +248,7 @@ export class RingEventSink implements GatewayEvents {
     reason: number,
   ): number {
     const rings = this.rings;
-    const lane = rings.length === 1 ? 0 : this.forcedLane >= 0 ? this.forcedLane : this.laneOfSlot[handle & this.indexMask];
+    const lane = rings.length === 1 ? 0 : this.forcedLane >= 0 ? this.forcedLane : handle < 0 ? this.recoveryLane : this.laneOfSlot[handle & this.indexMask];
     const replaying = this.replaying;
     // Behind events already waiting for this lane, never ahead of them.
     if (!replaying && this.spilling !== 0 && this.spills[lane].count > 0) {

@@ -9,7 +9,7 @@
  * - `SimulatedVenue`: the matching engine as an adapter.
  */
 // Transport protocol shared with the router, re-exported for adapter authors.
-export { COMMAND_BYTES, EXECUTION_EVENT_RECORD, GatewayCommand, Quote, REPLACE_COMMAND_BYTES, TopOfBook, VENUE_STATUS_RECORD } from '@ringroute/router';
+export { COMMAND_BYTES, EXECUTION_EVENT_RECORD, FOREIGN_HANDLE, GatewayCommand, Quote, RECONCILE_COMMAND_BYTES, REPLACE_COMMAND_BYTES, TopOfBook, VENUE_CHECKPOINT_RECORD, VENUE_FOREIGN_RECORD, VENUE_RECONCILED_RECORD, VENUE_STATUS_RECORD } from '@ringroute/router';
 export { ALL_ORDER_TYPES, ALL_TIME_IN_FORCE, bit } from './GatewayAdapter.js';
 export type { GatewayAdapter, GatewayCapabilities, GatewayEvents, RateLimitRule, VenueExecution, VenueOrderState } from './GatewayAdapter.js';
 export { RingEventSink } from './RingEventSink.js';

@@ -36,7 +36,7 @@ export type { CommandRingKind, WorkerStart, WorkerSummary } from './workers/prot
 export const ECHO_TASK = new URL('./workers/echoTask.js', import.meta.url);
 
 // Protocol between the router and gateway workers (command records, event records, top of book).
-export { COMMAND_BYTES, EXECUTION_EVENT_RECORD, GatewayCommand, REPLACE_COMMAND_BYTES, VENUE_STATUS_RECORD } from './protocol/GatewayCommand.js';
+export { COMMAND_BYTES, EXECUTION_EVENT_RECORD, FOREIGN_HANDLE, GatewayCommand, RECONCILE_COMMAND_BYTES, REPLACE_COMMAND_BYTES, VENUE_CHECKPOINT_RECORD, VENUE_FOREIGN_RECORD, VENUE_RECONCILED_RECORD, VENUE_STATUS_RECORD } from './protocol/GatewayCommand.js';
 export { Quote, TopOfBook } from './protocol/TopOfBook.js';
 
 // The router a strategy embeds.

@@ -7,7 +7,7 @@ import { exchange, gatewayFor, KEY, SECRET, until } from '../../support/exchange
 const FRAMES = 100_000;
 const codec = createCodec();
 const newMessage = (id: number): Record<string, unknown> => ({ t: Msg.NEW, id, sym: 1, side: 1, type: 1, tif: 1, flags: 0, px: 100, stop: 0, qty: 1 });
-const reportMessage = (seq: number, id: number): Record<string, unknown> => ({ t: Msg.REPORT, seq, id, vid: id, ex: ExecType.ACK, px: 0, last: 0, cum: 0, leaves: 1, reason: 0 });
+const reportMessage = (seq: number, id: number): Record<string, unknown> => ({ t: Msg.REPORT, seq, id, vid: id, ex: ExecType.ACK, px: 0, last: 0, cum: 0, leaves: 1, reason: 0, sym: 0, side: 1 });
 const validReport = (seq: number, id: number) => codec.pack(reportMessage(seq, id));
 /** Values in range for the field's type but hostile: 64-bit integers (BigInts on decode), extremes, a date (an extension). */
 const HOSTILE_VALUES: unknown[] = [5n, 2n ** 63n - 1n, -(2n ** 63n), 2 ** 53, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 1e308, -0, 0xffff_ffff, new Date(0)];
@@ -43,7 +43,7 @@ function hostile(random: SeededRandom, validMessage: (id: number) => Record<stri
         { t: Msg.CANCEL, id: pick(WEIRD) },
         { t: Msg.REPLACE, id, px: pick(WEIRD), qty: pick(WEIRD) },
         { t: Msg.QUERY, req: pick(WEIRD), since: pick(WEIRD) },
-        { t: Msg.REPORT, seq: pick(WEIRD), id: pick(WEIRD), vid: 0, ex: pick(WEIRD), px: 0, last: 0, cum: 0, leaves: 0, reason: 0 },
+        { t: Msg.REPORT, seq: pick(WEIRD), id: pick(WEIRD), vid: 0, ex: pick(WEIRD), px: 0, last: 0, cum: 0, leaves: 0, reason: 0, sym: 0, side: 1 },
         { t: Msg.STATUS, req: pick(WEIRD), seq: pick(WEIRD), open: pick(WEIRD) },
       ]));
     case 4:

@@ -43,7 +43,7 @@ function recorder() {
   return { calls, events };
 }
 
-const report = (seq: number, id: number, fields: Record<string, unknown> = {}) => ({ t: Msg.REPORT, seq, id, vid: 7, ex: ExecType.ACK, px: 0, last: 0, cum: 0, leaves: 5, reason: 0, ...fields });
+const report = (seq: number, id: number, fields: Record<string, unknown> = {}) => ({ t: Msg.REPORT, seq, id, vid: 7, ex: ExecType.ACK, px: 0, last: 0, cum: 0, leaves: 5, reason: 0, sym: 0, side: 1, ...fields });
 
 describe('WsGateway against a hostile exchange: any field of any message', () => {
   const closers: (() => Promise<unknown>)[] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ReportLog, type Report } from '@ringroute/gateways';
 
-const report = (seq: number): Report => ({ t: 6, seq, id: seq, vid: 0, ex: 1, px: 0, last: 0, cum: 0, leaves: 1, reason: 0 });
+const report = (seq: number): Report => ({ t: 6, seq, id: seq, vid: 0, ex: 1, px: 0, last: 0, cum: 0, leaves: 1, reason: 0, sym: 3, side: 2 });
 
 describe('ReportLog: an account\'s last reports for replay', () => {
   it('replays every report above a sequence number, in order, while they are kept', () => {

@@ -72,6 +72,8 @@ export class SimulatedVenue implements GatewayAdapter, MatchListener {
   private readonly models: VenueModels | null;
   private readonly random: SeededRandom;
   private readonly pending: PendingReport[] = [];
+  /** Orders handed over by recovery, until reconcile: handle, id, venue order id, filled lots. */
+  private readonly recovered: number[] = [];
   private now = 0;
   private newOrders = 0;
   private readonly log: VenueExecution[] = [];
@@ -113,6 +115,24 @@ export class SimulatedVenue implements GatewayAdapter, MatchListener {
 
   async disconnect(): Promise<void> {
     this.events = null;
+  }
+
+  /** Recovery: an order the router's journal says is live here. */
+  recover(handle: number, order: OrderFlyweight): void {
+    this.recovered.push(handle, order.clientOrderId, order.venueOrderId, order.filledLots);
+  }
+
+  /**
+   * Recovery: this venue lives in the router's process, so its book ended with the
+   * process that crashed. Every recovered order is reported canceled (VENUE_UNAVAILABLE)
+   * with the quantity the journal had filled: no order of it rests here any more.
+   * Synchronous (no I/O): every recovered order is settled.
+   */
+  reconcile(_sinceSequence: number): boolean {
+    const r = this.recovered;
+    for (let i = 0; i + 3 < r.length; i += 4) this.events?.canceled(r[i], r[i + 1], r[i + 2], r[i + 3], RejectReason.VENUE_UNAVAILABLE);
+    r.length = 0;
+    return true;
   }
 
   submit(handle: number, order: OrderFlyweight): void {

@@ -12,6 +12,9 @@ export interface Report {
   cum: number;
   leaves: number;
   reason: number;
+  /** The order's symbol id and side (0 and 0 in a report about an order the exchange never entered). */
+  sym: number;
+  side: number;
 }
 
 /** Where an account's reports go while it has a session. */
@@ -25,7 +28,7 @@ export interface ReportSink {
 /**
  * An account's last reports, oldest overwritten first. Sequence numbers are gap-free per
  * account, so the report with sequence `n` sits at a computed position: no search, and
- * appending never moves anything. Kept as numbers in one typed array (64 bytes a report,
+ * appending never moves anything. Kept as numbers in one typed array (80 bytes a report,
  * outside the JavaScript heap, nothing for the garbage collector to trace), not as
  * objects: an exchange with many accounts keeps millions of them.
  */
@@ -37,7 +40,7 @@ export class ReportLog {
 
   constructor(capacity: number) {
     this.capacity = Math.max(1, capacity);
-    this.fields = new Float64Array(this.capacity * 8);
+    this.fields = new Float64Array(this.capacity * 10);
   }
 
   get size(): number {
@@ -47,7 +50,7 @@ export class ReportLog {
   /** Append the report with the next sequence number (its fields are copied). */
   push(report: Report): void {
     const f = this.fields;
-    const at = (report.seq % this.capacity) * 8;
+    const at = (report.seq % this.capacity) * 10;
     f[at] = report.id;
     f[at + 1] = report.vid;
     f[at + 2] = report.ex;
@@ -56,6 +59,8 @@ export class ReportLog {
     f[at + 5] = report.cum;
     f[at + 6] = report.leaves;
     f[at + 7] = report.reason;
+    f[at + 8] = report.sym;
+    f[at + 9] = report.side;
     this.last = report.seq;
     if (this.count < this.capacity) this.count++;
   }
@@ -71,8 +76,8 @@ export class ReportLog {
     const first = Math.max(since + 1, this.last - this.count + 1);
     const last = Math.min(this.last, first + max - 1);
     for (let seq = first; seq <= last; seq++) {
-      const at = (seq % this.capacity) * 8;
-      out.push({ t: 6, seq, id: f[at], vid: f[at + 1], ex: f[at + 2], px: f[at + 3], last: f[at + 4], cum: f[at + 5], leaves: f[at + 6], reason: f[at + 7] });
+      const at = (seq % this.capacity) * 10;
+      out.push({ t: 6, seq, id: f[at], vid: f[at + 1], ex: f[at + 2], px: f[at + 3], last: f[at + 4], cum: f[at + 5], leaves: f[at + 6], reason: f[at + 7], sym: f[at + 8], side: f[at + 9] });
     }
     return out;
   }

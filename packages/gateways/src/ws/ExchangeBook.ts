@@ -49,7 +49,7 @@ export class ExchangeBook implements MatchListener {
   readonly engine: MatchingEngine;
   private readonly accounts = new Map<number, Account>();
   /** Engine order id -> [account, client order id], for live orders only. */
-  private readonly owners = new Map<number, { account: Account; id: number }>();
+  private readonly owners = new Map<number, { account: Account; id: number; sym: number; side: number; px: number }>();
   /** Engine order ids of live DAY orders (expired by `endTradingDay`). */
   private readonly dayOrders = new Set<number>();
   private expiring = false;
@@ -59,7 +59,7 @@ export class ExchangeBook implements MatchListener {
   readonly maxOpenPerAccount: number;
   private readonly scratch: EngineOrder;
   private readonly liveScratch = { venueOrderId: 0, priceTicks: 0, cumLots: 0, leavesLots: 0 };
-  private readonly reportScratch: Report = { t: Msg.REPORT, seq: 0, id: 0, vid: 0, ex: 0, px: 0, last: 0, cum: 0, leaves: 0, reason: 0 };
+  private readonly reportScratch: Report = { t: Msg.REPORT, seq: 0, id: 0, vid: 0, ex: 0, px: 0, last: 0, cum: 0, leaves: 0, reason: 0, sym: 0, side: 0 };
   /** NEWs refused because their client order id was used before (a client resending). */
   duplicateNews = 0;
 
@@ -100,7 +100,7 @@ export class ExchangeBook implements MatchListener {
     }
     const engineId = this.nextEngineId++;
     a.ids.live.set(id, engineId);
-    this.owners.set(engineId, { account: a, id });
+    this.owners.set(engineId, { account: a, id, sym, side, px: px === px ? px : 0 });
     if (tif === TimeInForce.DAY) this.dayOrders.add(engineId);
     const o = this.scratch;
     o.clientOrderId = engineId;
@@ -120,13 +120,13 @@ export class ExchangeBook implements MatchListener {
   cancel(a: Account, id: number): void {
     const engineId = a.ids.live.get(id);
     if (engineId !== undefined) return this.engine.cancel(engineId);
-    this.emit(a, id, 0, ExecType.CANCEL_REJECT, 0, 0, 0, 0, a.ids.endedRecently(id) ? RejectReason.TOO_LATE_TO_CANCEL : RejectReason.UNKNOWN_ORDER);
+    this.emit(a, id, 0, ExecType.CANCEL_REJECT, 0, 0, 0, 0, a.ids.endedRecently(id) ? RejectReason.TOO_LATE_TO_CANCEL : RejectReason.UNKNOWN_ORDER, 0, 0);
   }
 
   replace(a: Account, id: number, px: number, qty: number): void {
     const engineId = a.ids.live.get(id);
     if (engineId !== undefined) return this.engine.replace(engineId, px, qty);
-    this.emit(a, id, 0, ExecType.REPLACE_REJECT, 0, 0, 0, 0, a.ids.endedRecently(id) ? RejectReason.TOO_LATE_TO_CANCEL : RejectReason.UNKNOWN_ORDER);
+    this.emit(a, id, 0, ExecType.REPLACE_REJECT, 0, 0, 0, 0, a.ids.endedRecently(id) ? RejectReason.TOO_LATE_TO_CANCEL : RejectReason.UNKNOWN_ORDER, 0, 0);
   }
 
   /**
@@ -165,10 +165,10 @@ export class ExchangeBook implements MatchListener {
 
   /** A report for an order that never reached the engine (invalid, rate limited). */
   refuse(a: Account, id: number, ex: number, reason: number): void {
-    this.emit(a, id, 0, ex, 0, 0, 0, 0, reason);
+    this.emit(a, id, 0, ex, 0, 0, 0, 0, reason, 0, 0);
   }
 
-  private emit(a: Account, id: number, vid: number, ex: number, px: number, last: number, cum: number, leaves: number, reason: number): void {
+  private emit(a: Account, id: number, vid: number, ex: number, px: number, last: number, cum: number, leaves: number, reason: number, sym: number, side: number): void {
     // One reused object: the log copies its fields, the session encodes it at once.
     const report = this.reportScratch;
     report.seq = ++a.seq;
@@ -180,6 +180,8 @@ export class ExchangeBook implements MatchListener {
     report.cum = cum;
     report.leaves = leaves;
     report.reason = reason;
+    report.sym = sym;
+    report.side = side;
     a.log.push(report);
     a.sink?.report(report);
   }
@@ -193,7 +195,10 @@ export class ExchangeBook implements MatchListener {
       this.dayOrders.delete(engineId);
       owner.account.ids.end(owner.id);
     }
-    this.emit(owner.account, owner.id, vid, ex, px, last, cum, leaves, reason);
+    // Every report names the order's symbol and side, and an ACK its price (as a FIX
+    // ExecutionReport does): a client that lost its own record of an order (a crash
+    // between sending it and journaling it) learns what the order is from its reports.
+    this.emit(owner.account, owner.id, vid, ex, ex === ExecType.ACK ? owner.px : px, last, cum, leaves, reason, owner.sym, owner.side);
   }
 
   // MatchListener: the engine's outcomes, reported to the owning account.

@@ -21,6 +21,8 @@ export class InboundReport {
   cum = 0;
   leaves = 0;
   reason = 0;
+  sym = 0;
+  side = 0;
 
   /** Sequence and client order id only (what duplicate, gap and ownership checks need): false if either is not a positive safe integer. */
   checkHeader(m: Record<string, unknown>): boolean {
@@ -38,6 +40,9 @@ export class InboundReport {
     const cum = int(m.cum);
     const leaves = int(m.leaves);
     const reason = int(m.reason, 0, MAX_REASON);
+    const sym = int(m.sym, 0, 0xffff);
+    const side = int(m.side, 0, 2);
+    if (sym !== sym || side !== side) return false;
     if (ex !== ex || vid !== vid || px !== px || last !== last || cum !== cum || leaves !== leaves || reason !== reason) return false;
     if (ex === ExecType.FILL && (last < 1 || cum < last)) return false;
     if (ex === ExecType.REPLACED && cum + leaves < 1) return false;
@@ -49,6 +54,8 @@ export class InboundReport {
     this.cum = cum;
     this.leaves = leaves;
     this.reason = reason;
+    this.sym = sym;
+    this.side = side;
     return true;
   }
 }

@@ -1,6 +1,7 @@
 import { bookPrice, InboundReport } from './InboundReport.js';
 import { OrderTally } from './OrderTally.js';
 import { ExecType, IdMap, OrderState, RejectReason, type OrderFlyweight } from '@ringroute/core';
+import { FOREIGN_HANDLE } from '@ringroute/router/worker';
 import WebSocket from 'ws';
 import { ALL_ORDER_TYPES, ALL_TIME_IN_FORCE, type GatewayAdapter, type GatewayCapabilities, type GatewayEvents, type RateLimitRule, type VenueExecution, type VenueOrderState } from '../GatewayAdapter.js';
 import { loginMessage } from './LoginAuth.js';
@@ -75,6 +76,10 @@ export class WsGateway implements GatewayAdapter {
   /** Client order id -> handle of orders with a cancel or replace in flight (its answer may come after the order ended). */
   private readonly requests = new IdMap(256);
   private lastSeq = 0;
+  /** The last sequence reported through `events.checkpoint`. */
+  private checkpointed = 0;
+  /** A RECONCILE (recovery after a restart) is replaying: an ACK for an untracked id is reported as a foreign order. */
+  private recovering = false;
   private work = 0;
   private attempts = 0;
   private nextReq = 1;
@@ -182,12 +187,59 @@ export class WsGateway implements GatewayAdapter {
     this.out.send(this.codec.encode(m));
   }
 
-  /** Reports arrive in socket callbacks; this returns how many were handled since the last poll. */
+  /**
+   * Reports arrive in socket callbacks; this returns how many were handled since the last
+   * poll, and tells the router how far they go (`checkpoint`, once per turn, and only
+   * while up: during a replay the sequence is not yet gap-free behind it).
+   */
   poll(): number {
     this.out.flush(); // the orders of this drain of the command ring go out in one write
+    if (this.lastSeq !== this.checkpointed && this.state === 'up') {
+      this.checkpointed = this.lastSeq;
+      this.events?.checkpoint?.(this.lastSeq);
+    }
     const work = this.work;
     this.work = 0;
     return work;
+  }
+
+  /** Recovery: an order the router's journal says is live here; tracked as if this gateway had sent it. */
+  recover(handle: number, order: OrderFlyweight): void {
+    const id = order.clientOrderId;
+    this.handles.set(id, handle);
+    this.tally.open(id, order.quantityLots);
+    if (order.filledLots > 0) this.tally.filled(id, order.filledLots);
+  }
+
+  /**
+   * Recovery: replay the account's reports after `sinceSequence` (the journal's last
+   * checkpoint) and settle every recovered order, exactly as after a reconnect (see
+   * `catchUp`): reports the router already has are duplicates to it (a fill's cum, an
+   * order's state), the rest are what happened while it was down. An ACK for an id this
+   * gateway does not track is reported as a foreign order (`foreignOrder`), and its later
+   * reports carry FOREIGN_HANDLE until the router adopts it. Resolves true when the
+   * exchange still had every report after `sinceSequence` (each recovered order it does
+   * not hold was then never received: rejected), false when it did not (those are UNKNOWN)
+   * or the replay failed (the connection is dropped and tried again; the router's deadline
+   * settles the orders). Bounded: every query has the query timeout.
+   */
+  async reconcile(sinceSequence: number): Promise<boolean> {
+    if (this.state !== 'up') {
+      const timeout = new Promise<void>((resolve) => setTimeout(resolve, this.options.connectTimeoutMs ?? 5_000).unref());
+      await Promise.race([this.ready, timeout]);
+      if ((this.state as State) !== 'up') return false;
+    }
+    this.state = 'reconciling';
+    this.lastSeq = sinceSequence;
+    this.recovering = true;
+    try {
+      return await this.catchUp();
+    } catch {
+      this.socket?.terminate();
+      return false;
+    } finally {
+      this.recovering = false;
+    }
   }
 
   async openOrders(): Promise<VenueOrderState[]> {
@@ -295,7 +347,7 @@ export class WsGateway implements GatewayAdapter {
             resolve();
           } else {
             this.state = 'reconciling';
-            void this.reconcile().then(
+            void this.catchUp().then(
               () => {
                 settled = true;
                 resolve();
@@ -363,8 +415,11 @@ export class WsGateway implements GatewayAdapter {
     this.ready = retry();
   }
 
-  /** After a reconnect: replay what was missed, then settle every in-flight order. */
-  private async reconcile(): Promise<void> {
+  /**
+   * After a reconnect (and for recovery): replay what was missed, then settle every
+   * in-flight order. Returns whether the exchange still had every report missed.
+   */
+  private async catchUp(): Promise<boolean> {
     const since = this.lastSeq;
     let status = await this.query(since);
     const replayStart = status.reports.length > 0 ? (status.reports[0].seq as number) : status.seq + 1;
@@ -412,6 +467,7 @@ export class WsGateway implements GatewayAdapter {
     }
     this.state = 'up';
     this.events?.venueStatus?.(true);
+    return complete;
   }
 
   private onMessage(m: Record<string, unknown>): void {
@@ -502,7 +558,15 @@ export class WsGateway implements GatewayAdapter {
       const requested = this.requests.delete(id);
       if (handle < 0) handle = requested;
     }
-    if (handle < 0) {
+    if (handle === -1 && this.recovering && m.ex === ExecType.ACK && r.checkBody(m)) {
+      // Recovery's replay: an order this gateway was not given. Perhaps the router's own,
+      // sent just before a crash that lost its journal record: the router decides.
+      handle = FOREIGN_HANDLE;
+      this.handles.set(id, handle);
+      this.tally.open(id, r.leaves);
+      this.events!.foreignOrder?.(id, r.vid, r.sym, r.side, r.px, r.leaves);
+    }
+    if (handle === -1) {
       this.stats.foreignReports++; // an order of an earlier session, or already settled
       return;
     }

@@ -16,7 +16,7 @@ import { isMessageFrame } from './FrameShape.js';
  * | 3 | NEW (client) | id (client order id, idempotent per account), sym, side, type, tif, flags, px, stop, qty |
  * | 4 | CANCEL (client) | id |
  * | 5 | REPLACE (client) | id, px, qty |
- * | 6 | REPORT | seq (per account, gap-free), id, vid, ex (ExecType), px, last, cum, leaves, reason |
+ * | 6 | REPORT | seq (per account, gap-free), id, vid, ex (ExecType), px (an ACK: the order's price), last, cum, leaves, reason, sym, side (the order's) |
  * | 7 | QUERY (client) | req, since: replay the REPORTs with seq > since (oldest first, at most one page, 1,000 by default), then STATUS |
  * | 8 | STATUS | req, seq (the account's latest: above the last replayed report, more remain; ask again from there), open: [id, vid, px, qty, cum, leaves] per open order, flattened |
  * | 9 | TOP | sym, bp, bq, ap, aq |
@@ -75,7 +75,7 @@ export const MESSAGE_SHAPES: readonly (readonly string[])[] = [
   ['t', 'id', 'sym', 'side', 'type', 'tif', 'flags', 'px', 'stop', 'qty'],
   ['t', 'id'],
   ['t', 'id', 'px', 'qty'],
-  ['t', 'seq', 'id', 'vid', 'ex', 'px', 'last', 'cum', 'leaves', 'reason'],
+  ['t', 'seq', 'id', 'vid', 'ex', 'px', 'last', 'cum', 'leaves', 'reason', 'sym', 'side'],
   ['t', 'req', 'since'],
   ['t', 'req', 'seq', 'open'],
   ['t', 'sym', 'bp', 'bq', 'ap', 'aq'],
