@@ -67,3 +67,5 @@ export { Journal, type JournalOpened, type JournalOptions } from './journal/Jour
 export { JournalLane } from './journal/JournalLane.js';
 export type { JournalFlushPolicy } from './journal/JournalControl.js';
 export { JournalRecordDecoder, type DecodedRecord } from './journal/JournalRecords.js';
+export { JournalReplay, type ReplayCounts } from './recovery/JournalReplay.js';
+export type { ForeignOrderPolicy, RecoveryOptions, RecoveryReport, VenueRecovery } from './recovery/RecoveryReport.js';

@@ -19,7 +19,9 @@ import {
   type OrderStateMachine,
   type SlabPool,
 } from '@ringroute/core';
-import { VENUE_STATUS_RECORD } from '../protocol/GatewayCommand.js';
+import { EXECUTION_EVENT_RECORD, VENUE_CHECKPOINT_RECORD, VENUE_FOREIGN_RECORD, VENUE_RECONCILED_RECORD, VENUE_STATUS_RECORD } from '../protocol/GatewayCommand.js';
+import type { LiveOrders } from './LiveOrders.js';
+import type { RouterRecovery } from '../recovery/RouterRecovery.js';
 import type { RecordHandler } from '../ring/RecordHandler.js';
 import type { RingBuffer } from '../ring/RingBuffer.js';
 import type { CircuitBreaker } from './CircuitBreaker.js';
@@ -113,16 +115,25 @@ export class ExecutionApplier implements RecordHandler {
 
   /** The journal's lane (null: no journal). */
   journal: JournalLane | null = null;
+  /**
+   * Per venue: 1 while its checkpoints may be journaled. Recovery holds a venue's at 0
+   * until its reconciliation ended; an execution the journal could not take (an overrun)
+   * stops them all for good, since a checkpoint after it would claim the lost event is in
+   * the journal (recovery then replays from the checkpoint before, which is only slower).
+   */
+  checkpointing: Uint8Array = new Uint8Array(0);
+  /** The router's live orders: events about an order the gateway has no handle for (FOREIGN_HANDLE) are found by id. */
+  live: LiveOrders | null = null;
+  /** The recovery in progress (null: none). */
+  recovery: RouterRecovery | null = null;
+  /** An execution event could not be journaled (see `checkpointing`). */
+  private overrun = false;
 
   /** RecordHandler: one execution event from a gateway. */
   onRecord(typeId: number, ring: RingBuffer, at: number): void {
-    if (typeId === VENUE_STATUS_RECORD) {
-      const breaker = this.breakers[ring.i32[at >> 2]];
-      if (ring.i32[(at >> 2) + 1] === 1) breaker?.release();
-      else breaker?.hold(this.now !== undefined ? this.now : (this.now = nanoTime()));
-      return;
-    }
-    const handle = ring.i32[(at + EXEC_ORDER_HANDLE_OFFSET) >> 2];
+    if (typeId !== EXECUTION_EVENT_RECORD) return this.onControl(typeId, ring, at);
+    let handle = ring.i32[(at + EXEC_ORDER_HANDLE_OFFSET) >> 2];
+    if (handle < 0 && this.live !== null) handle = this.live.handleOf(ring.f64[(at + EXEC_CLIENT_ORDER_ID_OFFSET) >> 3]);
     const o = this.order;
     if (o.wrap(handle) !== OK || o.clientOrderId !== ring.f64[(at + EXEC_CLIENT_ORDER_ID_OFFSET) >> 3]) {
       this.stats.staleEvents++; // a late copy about an order already finished
@@ -131,7 +142,11 @@ export class ExecutionApplier implements RecordHandler {
     if (this.now === undefined) this.now = nanoTime();
     const now = this.now;
     // The journal records every event the router applies, before it is applied.
-    if (this.journal !== null && !this.journal.words(JournalRecordType.EXECUTION, now, ring.i32, at >> 2, EXEC_RECORD_BYTES >> 2)) this.stats.journalOverruns++;
+    if (this.journal !== null && !this.journal.words(JournalRecordType.EXECUTION, now, ring.i32, at >> 2, EXEC_RECORD_BYTES >> 2)) {
+      this.stats.journalOverruns++;
+      this.checkpointing.fill(0);
+      this.overrun = true;
+    }
     const h = this.handler;
     const reason = ring.u8[at + EXEC_REJECT_REASON_OFFSET] | (ring.u8[at + EXEC_REJECT_REASON_OFFSET + 1] << 8);
     switch (ring.u8[at + EXEC_TYPE_OFFSET]) {
@@ -188,6 +203,10 @@ export class ExecutionApplier implements RecordHandler {
         break;
       }
       case ExecType.REPLACED: {
+        // A replace the router did not ask for (the venue restated the order, or the
+        // request was sent just before a crash that took its journal record): the venue's
+        // word on its own book stands.
+        if (o.state === OrderState.ACCEPTED || o.state === OrderState.PARTIALLY_FILLED) this.machine.apply(o, OrderEvent.REPLACE_REQUEST, now);
         const cum = ring.f64[(at + EXEC_CUM_QTY_LOTS_OFFSET) >> 3];
         const leaves = ring.f64[(at + EXEC_LEAVES_LOTS_OFFSET) >> 3];
         if (this.machine.applyReplaced(o, cum + leaves, ring.f64[(at + EXEC_LAST_PRICE_TICKS_OFFSET) >> 3], now) >= 0) {
@@ -225,6 +244,38 @@ export class ExecutionApplier implements RecordHandler {
     }
     // `o` is this applier's own flyweight: the handler cannot have re-pointed it.
     if (isTerminalState(o.state)) this.owner.release(o, handle);
+  }
+
+  /** A gateway's record other than an execution event: venue status, checkpoint, and recovery's. */
+  private onControl(typeId: number, ring: RingBuffer, at: number): void {
+    const i32 = ring.i32;
+    switch (typeId) {
+      case VENUE_STATUS_RECORD: {
+        const breaker = this.breakers[i32[at >> 2]];
+        if (i32[(at >> 2) + 1] === 1) breaker?.release();
+        else breaker?.hold(this.now !== undefined ? this.now : (this.now = nanoTime()));
+        return;
+      }
+      case VENUE_CHECKPOINT_RECORD: {
+        // After the events before it (same ring, same order into the journal's lane).
+        const venue = i32[at >> 2];
+        if (this.journal !== null && !this.overrun && this.checkpointing[venue] === 1) {
+          this.journal.numbers(JournalRecordType.VENUE_CHECKPOINT, this.now !== undefined ? this.now : (this.now = nanoTime()), venue, ring.f64[(at >> 3) + 1], 0, 2);
+        }
+        return;
+      }
+      case VENUE_FOREIGN_RECORD: {
+        const f64 = ring.f64;
+        const w = at >> 3;
+        this.recovery?.onForeign(i32[(at >> 2) + 10], f64[w], f64[w + 1], f64[w + 2], f64[w + 3], i32[(at >> 2) + 8], i32[(at >> 2) + 9]);
+        return;
+      }
+      case VENUE_RECONCILED_RECORD:
+        this.recovery?.onReconciled(i32[at >> 2], i32[(at >> 2) + 1] === 1);
+        return;
+      default:
+        return;
+    }
   }
 
   private filled(o: OrderFlyweight, handle: number, lots: number): void {

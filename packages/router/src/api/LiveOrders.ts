@@ -31,6 +31,13 @@ export class LiveOrders {
     return this.byId.size;
   }
 
+  /** Client order ids of every live order, ascending (UNKNOWN ones included). Cold path: allocates. */
+  ids(): number[] {
+    const out: number[] = [];
+    this.byId.forEach((id) => out.push(id));
+    return out.sort((a, b) => a - b);
+  }
+
   /** Handle of a live order, or -1. */
   handleOf(clientOrderId: number): number {
     return this.byId.get(clientOrderId);
@@ -93,6 +100,16 @@ export class LiveOrders {
         this.unknownQueue.push(this.byId.get(o.clientOrderId));
       }
     }
+  }
+
+  /** One order's fate is unknown (recovery could not settle it): queued for the next poll's onUnknown. Returns whether it changed. */
+  loseOrder(handle: number): boolean {
+    const o = this.order;
+    if (o.wrap(handle) !== 0 || isTerminalState(o.state) || o.state === OrderState.UNKNOWN) return false;
+    if (this.machine.apply(o, OrderEvent.LOST, nanoTime()) < 0) return false;
+    this.stats.unknown++;
+    this.unknownQueue.push(handle);
+    return true;
   }
 
   /** Stop: every order still working has an unknown fate; each gets onUnknown now. */

@@ -1,4 +1,5 @@
 import type { OrderFlyweight } from '@ringroute/core';
+import type { RecoveryReport } from '../recovery/RecoveryReport.js';
 
 /**
  * What a strategy receives from `Router.poll`. One object for the life of the strategy
@@ -19,4 +20,11 @@ export interface OrderEventHandler {
   onRequestRejected?(order: OrderFlyweight, reason: number): void;
   /** The order's fate is unknown (its gateway failed); reconciliation resolves it. */
   onUnknown?(order: OrderFlyweight): void;
+  /**
+   * A router restarted on its journal finished reconciling with every venue (or the
+   * deadline passed): what was replayed, taken back and left UNKNOWN. The events that
+   * told what changed while it was down (fills, cancels, expiries) came before it, as
+   * ordinary events. Once per recovery; never without a journal that held something.
+   */
+  onRecovered?(report: RecoveryReport): void;
 }

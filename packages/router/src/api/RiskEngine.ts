@@ -1,4 +1,6 @@
-import { ConfigurationError, OK, OrderType, Side } from '@ringroute/core';
+import { ConfigurationError, nanoTime, OK, OrderType, Side } from '@ringroute/core';
+import { JournalRecordType } from '../journal/JournalFormat.js';
+import type { JournalLane } from '../journal/JournalLane.js';
 import {
   RISK_CANCEL_RATE,
   RISK_CONTENDED,
@@ -291,13 +293,16 @@ export class RiskEngine {
     if (nowNs - this.rejectTimes[this.rejectHead] <= this.limits.rejectStormWindowMs * 1e6) this.kill();
   }
 
-  /** Stop all new orders and replaces, on every thread sharing these counters (cancels still go). */
+  /** Where kill switch changes are journaled (the journaling router's engine; null: none). */
+  journal: JournalLane | null = null;
+
+  /** Stop all new orders and replaces, on every thread sharing these counters (cancels still go). Journaled, so a restart keeps it. */
   kill(): void {
-    Atomics.store(this.c, W_KILL, 1);
+    if (Atomics.exchange(this.c, W_KILL, 1) === 0) this.journal?.numbers(JournalRecordType.KILL_SWITCH, nanoTime(), 1, 0, 0, 1);
   }
 
   resume(): void {
-    Atomics.store(this.c, W_KILL, 0);
+    if (Atomics.exchange(this.c, W_KILL, 0) !== 0) this.journal?.numbers(JournalRecordType.KILL_SWITCH, nanoTime(), 0, 0, 0, 1);
   }
 
   get killed(): boolean {

@@ -44,6 +44,10 @@ import { INVALID_REQUEST, JOURNAL_FAILED, NOT_WORKING, ROUTER_STOPPED, UNKNOWN_O
 import { JournalRecordType } from '../journal/JournalFormat.js';
 import type { Journal } from '../journal/Journal.js';
 import type { JournalLane } from '../journal/JournalLane.js';
+import type { JournalOpened } from '../journal/Journal.js';
+import type { JournalReplay } from '../recovery/JournalReplay.js';
+import type { RecoveryOptions, RecoveryReport } from '../recovery/RecoveryReport.js';
+import { RouterRecovery } from '../recovery/RouterRecovery.js';
 
 /**
  * The router a strategy embeds: validates an order against its instrument, puts it in the
@@ -118,6 +122,8 @@ export class Router implements AckWatchOwner {
   private readonly ackTimeoutNs: number;
   private pollsWithoutTime = 0;
   private pollCount = 0;
+  /** The recovery from the journal in progress or done (null: none). */
+  private recoverer: RouterRecovery | null = null;
   /** The opt-in async event loop, while one runs. */
   private eventLoop: EventLoopHandle | null = null;
   /** The durable journal (RouterConfig.journal), or null. */
@@ -208,6 +214,9 @@ export class Router implements AckWatchOwner {
     });
     this.events = new ExecutionApplier(orders, this.machine, this.risk, this.reservations, emulation, this.routing.breakers, this.stats, this.desk);
     this.events.journal = this.journalLane;
+    this.events.live = this.live;
+    this.events.checkpointing = new Uint8Array(config.venues.length).fill(1);
+    this.risk.journal = this.journalLane;
     for (let id = 0; id < instruments.size; id++) {
       const spec = instruments.spec(id);
       if (spec !== undefined) this.risk.setNotionalPerTickLot(id, spec.tick.stepValue * spec.lot.stepValue);
@@ -222,7 +231,48 @@ export class Router implements AckWatchOwner {
     const ticks = spec.tick.tryToUnits(price);
     if (ticks !== ticks) return spec.tick.lastStatus;
     this.risk.setReferencePrice(id, ticks);
+    this.journalLane?.numbers(JournalRecordType.REFERENCE_PRICE, nanoTime(), id, ticks, 0, 2); // a restart sets it again
     return OK;
+  }
+
+  /**
+   * What a router created on a journal from an earlier run replayed and reconciled (null:
+   * no journal, or it held nothing). Filled in as venues answer; `complete` once every
+   * venue has, when the handler's `onRecovered` is called with it.
+   */
+  get recovery(): RecoveryReport | null {
+    return this.recoverer?.report ?? null;
+  }
+
+  /** @internal From Router.create: put a replayed journal back and start reconciling every venue. */
+  async beginRecovery(replay: JournalReplay, opened: JournalOpened, replayMs: number, options: RecoveryOptions | undefined): Promise<void> {
+    if (this.journalLane === null) return;
+    this.recoverer = new RouterRecovery(
+      {
+        orders: this.orders,
+        instruments: this.instruments,
+        commands: this.lane.commands,
+        live: this.live,
+        reservations: this.reservations,
+        risk: this.risk,
+        stp: this.stp,
+        recycler: this.recycler,
+        machine: this.machine,
+        journal: this.journalLane,
+        venueNames: this.routing.venueNames,
+        strategyId: this.strategyId,
+        accountId: this.accountId,
+        firstClientOrderId: this.lane.lane * 2 ** 40 + 1,
+        cancel: (id) => this.cancel(id),
+        checkpointing: this.events.checkpointing,
+      },
+      replay,
+      opened,
+      replayMs,
+      options,
+    );
+    this.events.recovery = this.recoverer;
+    await this.recoverer.begin();
   }
 
   /** Start a router: instruments, the order pool, and one gateway worker per venue (see `createRouter`). */
@@ -503,6 +553,13 @@ export class Router implements AckWatchOwner {
       this.losses.settle(events);
       delivered += this.live.flushUnknown(handler);
     }
+    const recovery = this.recoverer;
+    if (recovery !== null && !recovery.done) {
+      delivered += recovery.flushLostRequests(handler);
+      if (this.live.hasQueuedUnknown) delivered += this.live.flushUnknown(handler);
+      delivered += recovery.poll(handler);
+      if (this.live.hasQueuedUnknown) delivered += this.live.flushUnknown(handler);
+    }
     const watch = this.ackWatch;
     if (watch !== null && watch.size > 0) {
       // Judged at the poll's time; with none given and no event read, the clock is read
@@ -567,6 +624,11 @@ export class Router implements AckWatchOwner {
   /** Live orders (submitted, not yet terminal). */
   get liveOrders(): number {
     return this.live.size;
+  }
+
+  /** Client order ids of every live order, ascending (after a recovery: what the router holds). Cold path: allocates. */
+  liveOrderIds(): number[] {
+    return this.live.ids();
   }
 
   /**

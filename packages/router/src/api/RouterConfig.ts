@@ -1,4 +1,5 @@
 import type { JournalOptions } from '../journal/Journal.js';
+import type { RecoveryOptions } from '../recovery/RecoveryReport.js';
 import type { InstrumentConfig } from '@ringroute/core';
 import type { IdleStrategyName } from '../wait/IdleStrategy.js';
 import type { WorkerFailure } from '../workers/WorkerPool.js';
@@ -90,9 +91,12 @@ export interface RouterConfig extends RouterOptions {
   /**
    * A durable journal of every order sent, cancel, replace and execution event applied
    * (see docs/journal.md). Client order ids then come from blocks the journal made
-   * durable, so a restarted router never reuses one. One strategy thread for now.
+   * durable, so a restarted router never reuses one. One strategy thread for now. A router
+   * created on a journal that holds a previous run recovers from it (see `recovery`).
    */
   journal?: JournalOptions;
+  /** How a router restarted on its journal settles with its venues (see docs/journal.md). */
+  recovery?: RecoveryOptions;
 }
 
 /** A convenience order request, with decimals (strings are exact, numbers snap to the grid). */

@@ -4,6 +4,7 @@ import { GatewayLane } from '../workers/GatewayLane.js';
 import { InlineGateways } from '../workers/InlineGateways.js';
 import { WorkerPool } from '../workers/WorkerPool.js';
 import { Journal } from '../journal/Journal.js';
+import { JournalReplay } from '../recovery/JournalReplay.js';
 import { Router } from './Router.js';
 import type { RouterConfig, RouterLink, RouterOptions } from './RouterConfig.js';
 
@@ -26,9 +27,23 @@ export async function startRouter(config: RouterConfig): Promise<Router> {
   }
   // The journal opens first: its first block of client order ids is durable before any
   // gateway starts (a journal that cannot be written fails Router.create with its error).
-  const journal = config.journal === undefined ? null : await Journal.open(config.journal, 1, (lane) => lane * 2 ** 40 + 1);
+  // A journal from an earlier run is replayed in the same pass that reads its id blocks:
+  // its live orders go back into the pool before any gateway starts.
+  const replay = config.journal === undefined ? null : new JournalReplay(orders, instruments.capacity, config.venues.length);
+  const replayStart = performance.now();
+  const journal = config.journal === undefined ? null : await Journal.open(config.journal, 1, (lane) => lane * 2 ** 40 + 1, undefined, (r) => replay!.visit(r));
+  const replayMs = performance.now() - replayStart;
   try {
-    return await startWithJournal(config, instruments, orders, topOfBook, journal);
+    const router = await startWithJournal(config, instruments, orders, topOfBook, journal);
+    if (journal !== null && replay !== null && journal.opened.records > 0) {
+      try {
+        await router.beginRecovery(replay, journal.opened, replayMs, config.recovery);
+      } catch (error) {
+        await router.stop().catch(() => undefined);
+        throw error;
+      }
+    }
+    return router;
   } catch (error) {
     await journal?.close();
     throw error;

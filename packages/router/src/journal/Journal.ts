@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { OneToOneRingBuffer } from '../ring/OneToOneRingBuffer.js';
 import { JournalError } from './JournalError.js';
 import { JournalRecordType } from './JournalFormat.js';
-import { readJournal, type JournalCut } from './JournalReader.js';
+import { readJournal, type JournalCut, type JournalRecordView } from './JournalReader.js';
 import { C_BLOCKS, C_ERROR, C_STATE, C_STOP, C_WRITTEN, CONTROL_BYTES, MAX_JOURNAL_LANES, STATE_FAILED, STATE_RUNNING, STATE_STARTING, STATE_STOPPED, type JournalFlushPolicy, type JournalThreadData } from './JournalControl.js';
 import { JournalLane } from './JournalLane.js';
 
@@ -66,11 +66,16 @@ export class Journal {
     worker.on('error', (error) => (this.crash = error));
   }
 
-  /** Read what the directory holds, start the journal thread, and reserve each lane's first block of ids (durably). */
-  static async open(options: JournalOptions, laneCount: number, laneBase: (lane: number) => number, startTimeoutMs = 10_000): Promise<Journal> {
+  /**
+   * Read what the directory holds (every record is also passed to `visit`, if given: a
+   * recovery's replay reads the journal in the same pass), start the journal thread, and
+   * reserve each lane's first block of ids (durably).
+   */
+  static async open(options: JournalOptions, laneCount: number, laneBase: (lane: number) => number, startTimeoutMs = 10_000, visit?: (record: JournalRecordView) => void): Promise<Journal> {
     if (laneCount < 1 || laneCount > MAX_JOURNAL_LANES) throw new JournalError('ERR_JOURNAL_IO', `a journal serves 1 to ${MAX_JOURNAL_LANES} lanes, not ${laneCount}`);
     const nextIds = new Array<number>(laneCount).fill(0);
     const found = readJournal(options.dir, (r) => {
+      visit?.(r);
       if (r.type !== JournalRecordType.ID_BLOCK || r.lane >= laneCount) return;
       // Checksummed, yet not what this format writes: never trusted for the id sequence.
       if (r.payload.byteLength < 8) throw new JournalError('ERR_JOURNAL_CORRUPT', `an ID_BLOCK record of ${r.payload.byteLength} bytes in segment ${r.segment} at offset ${r.offset}`);

@@ -51,6 +51,12 @@ export const JournalRecordType = {
   REFERENCE_PRICE: 6,
   /** The kill switch: [f64 0 or 1]. */
   KILL_SWITCH: 7,
+  /**
+   * A venue's reports up to a sequence number are all in the journal before this record:
+   * [f64 venue id, f64 the venue's report sequence]. Recovery replays the venue from the
+   * last one (see VENUE_CHECKPOINT_RECORD).
+   */
+  VENUE_CHECKPOINT: 8,
   /** Free for other users of the same storage (the FIX session store): opaque bytes. */
   APPLICATION: 64,
 } as const;

@@ -85,6 +85,9 @@ export class JournalRecordDecoder {
       case JournalRecordType.KILL_SWITCH:
         out.on = f(0);
         break;
+      case JournalRecordType.VENUE_CHECKPOINT:
+        Object.assign(out, { venue: f(0), sequence: f(1) });
+        break;
       default:
         out.bytes = r.payload.byteLength;
     }

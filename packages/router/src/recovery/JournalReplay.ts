@@ -1,0 +1,215 @@
+import {
+  ExecType,
+  EXEC_CLIENT_ORDER_ID_OFFSET,
+  EXEC_CUM_QTY_LOTS_OFFSET,
+  EXEC_LAST_PRICE_TICKS_OFFSET,
+  EXEC_LEAVES_LOTS_OFFSET,
+  EXEC_RECORD_BYTES,
+  EXEC_REJECT_REASON_OFFSET,
+  EXEC_TYPE_OFFSET,
+  EXEC_VENUE_ORDER_ID_OFFSET,
+  IdMap,
+  isTerminalState,
+  ORDER_RECORD_BYTES,
+  OrderEvent,
+  OrderFlyweight,
+  OrderState,
+  OrderStateMachine,
+  Side,
+  type SlabPool,
+} from '@ringroute/core';
+import { JournalError } from '../journal/JournalError.js';
+import { JournalRecordType } from '../journal/JournalFormat.js';
+import type { JournalRecordView } from '../journal/JournalReader.js';
+
+/** Execution types that move an order by their type alone. */
+const SIMPLE_EVENTS: Record<number, number> = {
+  [ExecType.EXPIRED]: OrderEvent.EXPIRE,
+  [ExecType.CANCEL_REJECT]: OrderEvent.CANCEL_REJECT,
+  [ExecType.REPLACE_REJECT]: OrderEvent.REPLACE_REJECT,
+  [ExecType.UNKNOWN]: OrderEvent.LOST,
+};
+
+/** What replaying a journal found (counts for the recovery report). */
+export interface ReplayCounts {
+  records: number;
+  orders: number;
+  cancels: number;
+  replaces: number;
+  executions: number;
+  /** Orders the journal ends live (not terminal): back in the pool. */
+  live: number;
+}
+
+/**
+ * Rebuilds a router's state from its journal, record by record, the way the router built
+ * it: each ORDER_NEW puts the order's record (as stamped when it was sent) in a slot of
+ * the order pool; each CANCEL, REPLACE and EXECUTION moves that order through the same
+ * state machine, with the same rules as the live applier (the venue's cumulative quantity
+ * is authoritative, so a duplicate fill is recognised); an order that ends gives its slot
+ * back. What is left are the live orders, in the pool with their states and quantities;
+ * beside them the position per symbol (every fill journaled, ended orders' included),
+ * each venue's last checkpoint (recovery replays the venue from there), the reference
+ * prices and the kill switch.
+ *
+ * Only the given lane's orders are replayed (a journal written by several strategy
+ * lanes holds each lane's own ids). Cold path: it runs once, before the router starts.
+ */
+export class JournalReplay {
+  readonly counts: ReplayCounts = { records: 0, orders: 0, cancels: 0, replaces: 0, executions: 0, live: 0 };
+  /** Position per symbol id, signed lots (buys positive). */
+  readonly positions: Float64Array;
+  /** Each venue's last journaled checkpoint (the venue's report sequence; 0: none). */
+  readonly checkpoints: Float64Array;
+  /** Reference prices set (symbol id -> ticks), the last of each. */
+  readonly referencePrices = new Map<number, number>();
+  /** The kill switch as last journaled (null: never). */
+  killed: boolean | null = null;
+  /** Highest client order id the journal recorded an order for (0: none). */
+  maxOrderId = 0;
+  private readonly pool: SlabPool;
+  private readonly lane: number;
+  private readonly byId = new IdMap(1024);
+  private readonly order: OrderFlyweight;
+  private readonly machine = new OrderStateMachine();
+  /** An 8-byte aligned copy of the payload being read (a segment's bytes need not be aligned for a Float64Array). */
+  private readonly scratch = new ArrayBuffer(256);
+  private readonly f64 = new Float64Array(this.scratch);
+  private readonly u8 = new Uint8Array(this.scratch);
+  private readonly poolBytes: Uint8Array;
+
+  constructor(pool: SlabPool, symbols: number, venues: number, lane = 0) {
+    this.pool = pool;
+    this.lane = lane;
+    this.order = new OrderFlyweight(pool);
+    this.positions = new Float64Array(symbols);
+    this.checkpoints = new Float64Array(venues);
+    this.poolBytes = new Uint8Array(pool.buffer);
+  }
+
+  /** Handles of the live orders, in client order id order (the order they were sent). */
+  liveHandles(): number[] {
+    const out: [number, number][] = [];
+    this.byId.forEach((id, handle) => out.push([id, handle]));
+    return out.sort((a, b) => a[0] - b[0]).map(([, handle]) => handle);
+  }
+
+  /** Journal.open's visitor: one record. */
+  visit(r: JournalRecordView): void {
+    if (r.lane !== this.lane) return;
+    this.counts.records++;
+    const p = r.payload;
+    switch (r.type) {
+      case JournalRecordType.ORDER_NEW:
+        this.need(r, ORDER_RECORD_BYTES);
+        return this.orderNew(p);
+      case JournalRecordType.CANCEL:
+        this.need(r, 16);
+        this.counts.cancels++;
+        return this.request(this.f64[0], OrderEvent.CANCEL_REQUEST);
+      case JournalRecordType.REPLACE:
+        this.need(r, 24);
+        this.counts.replaces++;
+        return this.request(this.f64[0], OrderEvent.REPLACE_REQUEST);
+      case JournalRecordType.EXECUTION:
+        this.need(r, EXEC_RECORD_BYTES);
+        this.counts.executions++;
+        return this.execution();
+      case JournalRecordType.VENUE_CHECKPOINT: {
+        this.need(r, 16);
+        const venue = this.f64[0];
+        if (venue >= 0 && venue < this.checkpoints.length) this.checkpoints[venue] = this.f64[1];
+        return;
+      }
+      case JournalRecordType.REFERENCE_PRICE:
+        this.need(r, 16);
+        this.referencePrices.set(this.f64[0], this.f64[1]);
+        return;
+      case JournalRecordType.KILL_SWITCH:
+        this.need(r, 8);
+        this.killed = this.f64[0] !== 0;
+        return;
+      default:
+        return; // ID_BLOCK (Journal.open's), APPLICATION (another user's)
+    }
+  }
+
+  /** Copy the payload to the aligned scratch; a record shorter than its type's layout is corruption, never guessed at. */
+  private need(r: JournalRecordView, bytes: number): void {
+    if (r.payload.byteLength < bytes) {
+      throw new JournalError('ERR_JOURNAL_CORRUPT', `a record of type ${r.type} with ${r.payload.byteLength} bytes (at least ${bytes} expected) in segment ${r.segment} at offset ${r.offset}`);
+    }
+    this.u8.set(r.payload.subarray(0, Math.min(bytes, this.u8.length)));
+  }
+
+  private orderNew(payload: Uint8Array): void {
+    const handle = this.pool.allocate();
+    if (handle < 0) throw new JournalError('ERR_JOURNAL_CORRUPT', `the journal holds more live orders than the order pool's ${this.pool.capacity} slots (raise orderCapacity)`);
+    const index = this.pool.indexOf(handle);
+    this.poolBytes.set(payload.subarray(0, ORDER_RECORD_BYTES), this.pool.offsetOf(index));
+    const o = this.order.wrapIndex(index);
+    const id = o.clientOrderId;
+    if (!Number.isSafeInteger(id) || id < 1 || this.byId.get(id) >= 0) {
+      this.pool.free(handle);
+      throw new JournalError('ERR_JOURNAL_CORRUPT', `an ORDER_NEW record with client order id ${id}${Number.isSafeInteger(id) && id > 0 ? ' twice' : ''}`);
+    }
+    this.byId.set(id, handle);
+    if (id > this.maxOrderId) this.maxOrderId = id;
+    this.counts.orders++;
+    this.counts.live++;
+  }
+
+  private request(id: number, event: number): void {
+    const handle = this.byId.get(id);
+    if (handle < 0 || this.order.wrap(handle) !== 0) return; // about an order that already ended
+    this.machine.apply(this.order, event, 0);
+  }
+
+  /** The live applier's rules (ExecutionApplier), without handlers, breakers or counters. */
+  private execution(): void {
+    const f64 = this.f64;
+    const u8 = this.u8;
+    const handle = this.byId.get(f64[EXEC_CLIENT_ORDER_ID_OFFSET >> 3]);
+    const o = this.order;
+    if (handle < 0 || o.wrap(handle) !== 0) return; // a late copy about an order that ended
+    const m = this.machine;
+    const cum = f64[EXEC_CUM_QTY_LOTS_OFFSET >> 3];
+    switch (u8[EXEC_TYPE_OFFSET]) {
+      case ExecType.ACK:
+        if (m.apply(o, OrderEvent.ACK, 0) >= 0) o.venueOrderId = f64[EXEC_VENUE_ORDER_ID_OFFSET >> 3];
+        break;
+      case ExecType.FILL: {
+        const known = o.filledLots;
+        if (cum > known && m.applyFill(o, cum - known, f64[EXEC_LAST_PRICE_TICKS_OFFSET >> 3], 0) >= 0) this.position(o, cum - known);
+        break;
+      }
+      case ExecType.REJECT:
+        o.rejectReason = u8[EXEC_REJECT_REASON_OFFSET] | (u8[EXEC_REJECT_REASON_OFFSET + 1] << 8);
+        m.apply(o, OrderEvent.REJECT, 0);
+        break;
+      case ExecType.CANCELED: {
+        const known = o.filledLots;
+        if (cum > known && m.applyFill(o, cum - known, o.priceTicks, 0) >= 0) this.position(o, cum - known);
+        m.apply(o, OrderEvent.CANCELED, 0);
+        break;
+      }
+      case ExecType.REPLACED:
+        if (o.state === OrderState.ACCEPTED || o.state === OrderState.PARTIALLY_FILLED) m.apply(o, OrderEvent.REPLACE_REQUEST, 0); // a restatement (see ExecutionApplier)
+        m.applyReplaced(o, cum + f64[EXEC_LEAVES_LOTS_OFFSET >> 3], f64[EXEC_LAST_PRICE_TICKS_OFFSET >> 3], 0);
+        break;
+      default: {
+        const event = SIMPLE_EVENTS[u8[EXEC_TYPE_OFFSET]] ?? -1;
+        if (event >= 0) m.apply(o, event, 0); // EXPIRED, CANCEL_REJECT, REPLACE_REJECT, UNKNOWN
+      }
+    }
+    if (isTerminalState(o.state)) {
+      this.byId.delete(o.clientOrderId);
+      this.pool.free(handle);
+      this.counts.live--;
+    }
+  }
+
+  private position(o: OrderFlyweight, lots: number): void {
+    this.positions[o.symbolId] += o.side === Side.BUY ? lots : -lots;
+  }
+}

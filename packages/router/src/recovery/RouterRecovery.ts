@@ -1,0 +1,299 @@
+import {
+  type InstrumentTable,
+  isTerminalState,
+  nanoTime,
+  OK,
+  ORDER_RECORD_BYTES,
+  OrderEvent,
+  OrderFlyweight,
+  OrderState,
+  OrderType,
+  RejectReason,
+  Side,
+  type OrderStateMachine,
+  type SlabPool,
+  TimeInForce,
+} from '@ringroute/core';
+import { GatewayCommand } from '../protocol/GatewayCommand.js';
+import { RING_FULL } from '../ring/RingStatus.js';
+import type { RingBuffer } from '../ring/RingBuffer.js';
+import { JournalRecordType } from '../journal/JournalFormat.js';
+import type { JournalLane } from '../journal/JournalLane.js';
+import type { JournalOpened } from '../journal/Journal.js';
+import type { OrderEventHandler } from '../api/OrderEventHandler.js';
+import type { LiveOrders } from '../api/LiveOrders.js';
+import type { OrderReservations } from '../api/OrderReservations.js';
+import type { RiskEngine } from '../api/RiskEngine.js';
+import type { SelfTradeGuard } from '../api/SelfTradeGuard.js';
+import type { SlotRecycler } from '../api/SlotRecycler.js';
+import type { JournalReplay } from './JournalReplay.js';
+import type { RecoveryOptions, RecoveryReport } from './RecoveryReport.js';
+
+/** What recovery works with: one router's state, shared with the Router that owns it. */
+export interface RecoveryParts {
+  orders: SlabPool;
+  instruments: InstrumentTable;
+  commands: readonly RingBuffer[];
+  live: LiveOrders;
+  reservations: OrderReservations;
+  risk: RiskEngine;
+  stp: SelfTradeGuard | null;
+  recycler: SlotRecycler;
+  machine: OrderStateMachine;
+  journal: JournalLane;
+  venueNames: readonly string[];
+  strategyId: number;
+  accountId: number;
+  /** This lane's client order ids: [first, first + 2^40). */
+  firstClientOrderId: number;
+  /** Router.cancel (journaled, rate-limited, like any cancel). */
+  cancel: (clientOrderId: number) => number;
+  /** Per venue: 1 while the applier may journal the venue's checkpoints (0 during its reconciliation). */
+  checkpointing: Uint8Array;
+}
+
+/** Client order ids one lane owns. */
+const LANE_ID_SPAN = 2 ** 40;
+
+/**
+ * A router restarted on its journal. `begin` (from `Router.create`) puts the replayed
+ * state back: the live orders into the router's books (live map, working reservations,
+ * open-order counts, self-trade guard), positions, reference prices and the kill switch
+ * into the risk counters; then hands each venue's gateway its live orders (RECOVER) and
+ * asks it to reconcile from the journal's last checkpoint (RECONCILE). What the venues
+ * report comes back as ordinary events through `poll`. The rules:
+ * - an order the venue reports that the journal never recorded, with one of this lane's
+ *   ids above every id the journal has (sent just before the crash, its record lost), is
+ *   taken back (its fills count), then canceled or kept per `foreignOrders`;
+ * - a cancel or replace the journal had in flight that the venue never answered is
+ *   reported refused (VENUE_UNAVAILABLE) once the venue has settled;
+ * - a venue that cannot settle (no `reconcile`, a failure, the deadline) has its
+ *   recovered orders that are still live reported UNKNOWN.
+ * When every venue is done the strategy gets `onRecovered(report)`. Cold path.
+ */
+export class RouterRecovery {
+  readonly report: RecoveryReport;
+  private readonly p: RecoveryParts;
+  private readonly replay: JournalReplay;
+  private readonly policy: 'cancel' | 'adopt';
+  private readonly deadlineNs: number;
+  private readonly startedMs = Date.now();
+  /** Handles recovered (replayed or taken back) per venue. */
+  private readonly byVenue: number[][];
+  private readonly adoptedIds: number[] = [];
+  private readonly order: OrderFlyweight;
+  private readonly poolWords: Int32Array;
+  private pending: number;
+  private delivered = false;
+
+  constructor(parts: RecoveryParts, replay: JournalReplay, opened: JournalOpened, replayMs: number, options: RecoveryOptions = {}) {
+    this.p = parts;
+    this.replay = replay;
+    this.policy = options.foreignOrders ?? 'cancel';
+    this.deadlineNs = nanoTime() + (options.reconcileTimeoutMs ?? 30_000) * 1e6;
+    this.order = new OrderFlyweight(parts.orders);
+    this.poolWords = new Int32Array(parts.orders.buffer);
+    this.byVenue = parts.venueNames.map(() => []);
+    this.pending = parts.venueNames.length;
+    const positions: { symbol: string; lots: number }[] = [];
+    replay.positions.forEach((lots, symbolId) => {
+      if (lots !== 0) positions.push({ symbol: parts.instruments.spec(symbolId)?.symbol ?? `#${symbolId}`, lots });
+    });
+    this.report = {
+      journal: { records: opened.records, segments: opened.segments, cut: opened.cut },
+      replayed: { ...replay.counts },
+      positions,
+      venues: parts.venueNames.map((venue, v) => ({ venue, sinceSequence: replay.checkpoints[v], recovered: 0, outcome: 'pending', adopted: 0, ignored: 0, requestsLost: 0 })),
+      complete: false,
+      unknown: 0,
+      foreignCanceled: 0,
+      replayMs,
+      reconcileMs: 0,
+    };
+  }
+
+  /** Put the replayed state back and ask every venue to reconcile (bounded by the deadline). */
+  async begin(): Promise<void> {
+    const p = this.p;
+    const r = this.replay;
+    // Positions: count each fill as working first, then fill it, so the exposure words stay exact (see RiskEngine).
+    r.positions.forEach((lots, symbolId) => {
+      if (lots === 0) return;
+      const side = lots > 0 ? Side.BUY : Side.SELL;
+      p.risk.forceReserve(symbolId, side, Math.abs(lots));
+      p.risk.onFill(symbolId, side, Math.abs(lots));
+    });
+    for (const [symbolId, ticks] of r.referencePrices) p.risk.setReferencePrice(symbolId, ticks);
+    if (r.killed === true) p.risk.kill();
+    const o = this.order;
+    const unplaceable: number[] = [];
+    for (const handle of r.liveHandles()) {
+      o.wrap(handle);
+      const venue = o.venueId;
+      if (venue >= this.byVenue.length) {
+        unplaceable.push(handle); // a venue no longer configured
+        this.register(handle, 0);
+        continue;
+      }
+      this.register(handle, venue);
+      this.byVenue[venue].push(handle);
+    }
+    for (const handle of unplaceable) if (p.live.loseOrder(handle)) this.report.unknown++;
+    for (let venue = 0; venue < this.byVenue.length; venue++) {
+      p.checkpointing[venue] = 0;
+      for (const handle of this.byVenue[venue]) await this.offer(venue, GatewayCommand.RECOVER, handle, NaN);
+      this.report.venues[venue].recovered = this.byVenue[venue].length;
+      await this.offer(venue, GatewayCommand.RECONCILE, -1, r.checkpoints[venue]);
+    }
+  }
+
+  /** The applier read a VENUE_FOREIGN record: take the order back if it is this router's own and the journal lost it. */
+  onForeign(venue: number, clientOrderId: number, venueOrderId: number, priceTicks: number, quantityLots: number, symbolId: number, side: number): void {
+    const p = this.p;
+    const v = this.report.venues[venue];
+    if (v === undefined) return;
+    const ours = clientOrderId >= p.firstClientOrderId && clientOrderId < p.firstClientOrderId + LANE_ID_SPAN;
+    const spec = symbolId < p.instruments.capacity ? p.instruments.spec(symbolId) : undefined;
+    if (!ours || clientOrderId <= this.replay.maxOrderId || p.live.handleOf(clientOrderId) >= 0 || spec === undefined || (side !== Side.BUY && side !== Side.SELL) || !(quantityLots >= 1)) {
+      v.ignored++;
+      return;
+    }
+    const handle = p.orders.allocate();
+    if (handle < 0) {
+      v.ignored++; // no slot: its events stay unapplied (counted stale); the report says so
+      return;
+    }
+    const o = this.order;
+    o.wrapIndex(p.orders.indexOf(handle));
+    o.clear();
+    const now = nanoTime();
+    o.clientOrderId = clientOrderId;
+    o.venueOrderId = venueOrderId;
+    o.venueId = venue;
+    o.symbolId = symbolId;
+    o.side = side;
+    o.ordType = OrderType.LIMIT;
+    o.tif = TimeInForce.GTC;
+    o.priceTicks = priceTicks;
+    o.quantityLots = quantityLots;
+    o.leavesLots = quantityLots;
+    o.accountId = p.accountId;
+    o.strategyId = p.strategyId;
+    o.createdNs = now;
+    o.sentNs = now;
+    p.machine.apply(o, OrderEvent.SUBMIT, now);
+    // Journaled now, so a crash during this recovery finds it in the next one.
+    p.journal.words(JournalRecordType.ORDER_NEW, now, this.poolWords, p.orders.offsetOf(p.orders.indexOf(handle)) >> 2, ORDER_RECORD_BYTES >> 2);
+    this.register(handle, venue);
+    this.byVenue[venue].push(handle);
+    this.adoptedIds.push(clientOrderId);
+    v.adopted++;
+    // Best effort: until the gateway has the handle, it reports the order with FOREIGN_HANDLE and the applier finds it by id.
+    if (p.commands[venue].offerPair(GatewayCommand.RECOVER, handle, 0) === OK) p.recycler.sent(handle, venue);
+  }
+
+  /** The applier read a VENUE_RECONCILED record: every event of the venue's reconciliation is applied. */
+  onReconciled(venue: number, settled: boolean): void {
+    const v = this.report.venues[venue];
+    if (v === undefined || v.outcome !== 'pending') return;
+    this.settleVenue(venue, settled);
+  }
+
+  /** From Router.poll while recovering: the deadline, then `onRecovered` once. Returns events delivered. */
+  poll(handler: OrderEventHandler): number {
+    if (this.delivered) return 0;
+    if (this.pending > 0 && nanoTime() > this.deadlineNs) {
+      for (let venue = 0; venue < this.report.venues.length; venue++) if (this.report.venues[venue].outcome === 'pending') this.settleVenue(venue, false);
+    }
+    if (this.pending > 0) return 0;
+    this.delivered = true;
+    this.report.complete = true;
+    this.report.reconcileMs = Date.now() - this.startedMs;
+    if (this.policy === 'cancel') for (const id of this.adoptedIds) if (this.p.cancel(id) === OK) this.report.foreignCanceled++;
+    handler.onRecovered?.(this.report);
+    return 1;
+  }
+
+  get done(): boolean {
+    return this.delivered;
+  }
+
+  private settleVenue(venue: number, settled: boolean): void {
+    const p = this.p;
+    const v = this.report.venues[venue];
+    v.outcome = settled ? 'settled' : 'unsettled';
+    this.pending--;
+    p.checkpointing[venue] = 1;
+    const o = this.order;
+    for (const handle of this.byVenue[venue]) {
+      if (o.wrap(handle) !== OK || isTerminalState(o.state)) continue;
+      if (!settled) {
+        if (p.live.loseOrder(handle)) this.report.unknown++;
+        continue;
+      }
+      // Settled: every report the venue had is applied. A cancel or replace still pending
+      // never reached it (the crash took it): it is refused, and the order works on.
+      const state = o.state;
+      if (state !== OrderState.PENDING_CANCEL && state !== OrderState.PENDING_REPLACE) continue;
+      const event = state === OrderState.PENDING_CANCEL ? OrderEvent.CANCEL_REJECT : OrderEvent.REPLACE_REJECT;
+      if (p.machine.apply(o, event, nanoTime()) >= 0) {
+        v.requestsLost++;
+        if (event === OrderEvent.REPLACE_REJECT) p.reservations.settle(p.orders.indexOf(handle), o.symbolId, o.side, o.leavesLots | 0);
+        this.lostRequests.push(handle);
+      }
+    }
+  }
+
+  /** Orders whose lost request is reported at the next poll (onRequestRejected, VENUE_UNAVAILABLE). */
+  readonly lostRequests: number[] = [];
+
+  /** Deliver the refused requests found by settleVenue. */
+  flushLostRequests(handler: OrderEventHandler): number {
+    let n = 0;
+    const o = this.order;
+    while (this.lostRequests.length > 0) {
+      const handle = this.lostRequests.shift()!;
+      if (o.wrap(handle) !== OK) continue;
+      handler.onRequestRejected?.(o, RejectReason.VENUE_UNAVAILABLE);
+      n++;
+    }
+    return n;
+  }
+
+  /** A live order back in the router's books, as if it had just been sent (its leaves reserved). */
+  private register(handle: number, venue: number): void {
+    const p = this.p;
+    const o = this.order;
+    o.wrap(handle);
+    const leaves = o.leavesLots | 0;
+    p.live.add(o.clientOrderId, handle, venue);
+    p.reservations.open(p.orders.indexOf(handle), leaves);
+    p.risk.addOpen(o.strategyId, o.symbolId);
+    p.risk.forceReserve(o.symbolId, o.side, leaves);
+    p.stp?.add(venue, o.symbolId, o.accountId, o.side, o.ordType, o.priceTicks);
+  }
+
+  /** One command to a venue's gateway, waiting (bounded by the deadline) while its ring is full. */
+  private async offer(venue: number, command: number, handle: number, since: number): Promise<void> {
+    const ring = this.p.commands[venue];
+    for (;;) {
+      let status: number;
+      if (command === GatewayCommand.RECONCILE) {
+        const at = ring.claim(GatewayCommand.RECONCILE, 16);
+        status = at;
+        if (at >= 0) {
+          ring.i32[at >> 2] = -1;
+          ring.i32[(at >> 2) + 1] = 0;
+          ring.f64[(at >> 3) + 1] = since;
+          status = ring.commit(at);
+        }
+      } else status = ring.offerPair(command, handle, 0);
+      if (status >= 0) {
+        if (handle >= 0) this.p.recycler.sent(handle, venue);
+        return;
+      }
+      if (status !== RING_FULL || nanoTime() > this.deadlineNs) return; // a closed ring (the gateway is gone) or out of time: the deadline settles it
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  }
+}

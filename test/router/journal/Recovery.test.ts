@@ -1,0 +1,144 @@
+import { fork } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { ORDER_RECORD_BYTES, OrderFlyweight, OrderState, RecordClass, RejectReason, SlabPool } from '@ringroute/core';
+import { SIM_VENUE_TASK } from '@ringroute/gateways';
+import { JournalRecordType, JournalReplay, JournalWriter, readJournal, Router, type OrderEventHandler, type RecoveryReport } from '@ringroute/router';
+import { pollUntil } from '../../support/venues.js';
+import { tempDirs } from '../../support/tempDirs.js';
+
+const freshDir = tempDirs('rr-recovery-');
+const BTC = { symbol: 'BTC-USD', tickSize: '0.01', lotSize: '0.001' };
+
+/** A seeded flow on two simulated venues: orders that rest and cross (two accounts), cancels, replaces. */
+async function randomFlow(router: Router, seed: number, steps: number): Promise<void> {
+  let s = seed >>> 0;
+  const random = () => ((s = (s * 1_664_525 + 1_013_904_223) >>> 0) / 2 ** 32);
+  const ids: number[] = [];
+  for (let step = 0; step < steps; step++) {
+    const r = random();
+    if (r < 0.6 || ids.length === 0) {
+      const side = random() < 0.5 ? 'buy' : 'sell';
+      const id = router.submit({ symbol: 'BTC-USD', side, price: 99 + Math.floor(random() * 3), quantity: ((1 + Math.floor(random() * 4)) / 1000).toFixed(3), venue: random() < 0.5 ? 'alpha' : 'beta', account: side === 'buy' ? 1 : 2 });
+      if (id > 0) ids.push(id);
+    } else if (r < 0.8) router.cancel(ids[Math.floor(random() * ids.length)]);
+    else {
+      const id = ids[Math.floor(random() * ids.length)];
+      const o = router.orderOf(id);
+      if (o !== null) router.replace(id, 98 + Math.floor(random() * 4), ((o.filledLots + 1 + Math.floor(random() * 3)) / 1000).toFixed(3));
+    }
+    if (step % 16 === 0) {
+      router.poll({});
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+  }
+  await pollUntil(router, {}, () => router.liveOrderIds().every((id) => { const st = router.orderOf(id)!.state; return st !== OrderState.PENDING_NEW && st !== OrderState.PENDING_CANCEL && st !== OrderState.PENDING_REPLACE; }));
+}
+
+/** Live orders as [id, state, quantity, filled, leaves, price, venue]. */
+function snapshot(ids: number[], at: (id: number) => OrderFlyweight | null): number[][] {
+  return ids.map((id) => {
+    const o = at(id)!;
+    return [id, o.state, o.quantityLots, o.filledLots, o.leavesLots, o.priceTicks, o.venueId];
+  });
+}
+
+describe('recovery from the journal (issue 13)', () => {
+  it('property: replaying the journal rebuilds exactly the live orders (state, quantities, price, venue) the router holds, over seeded random flows', async () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const dir = freshDir();
+      const router = await Router.create({ instruments: [BTC], venues: [{ name: 'alpha', task: SIM_VENUE_TASK }, { name: 'beta', task: SIM_VENUE_TASK }], selfTradePrevention: false, ackTimeoutMs: 0, journal: { dir, flush: 'none', idBlock: 64 } });
+      try {
+        await randomFlow(router, seed, 600);
+        await router.journal!.drain();
+        const expected = snapshot(router.liveOrderIds(), (id) => router.orderOf(id));
+        const pool = SlabPool.create({ slotBytes: ORDER_RECORD_BYTES, capacity: 65_536, recordClass: RecordClass.ORDER });
+        const replay = new JournalReplay(pool, 16, 2);
+        readJournal(dir, (r) => replay.visit(r));
+        const o = new OrderFlyweight(pool);
+        const byId = new Map(replay.liveHandles().map((h) => [o.wrap(h) === 0 ? o.clientOrderId : -1, h]));
+        const rebuilt = snapshot([...byId.keys()].sort((a, b) => a - b), (id) => (o.wrap(byId.get(id)!) === 0 ? o : null));
+        expect(rebuilt, `seed ${seed}`).toEqual(expected);
+        expect(replay.counts.live, `seed ${seed}`).toBe(expected.length);
+        expect(expected.length, `seed ${seed}: the flow leaves orders working`).toBeGreaterThan(0);
+        expect(replay.counts.executions, `seed ${seed}: and trades`).toBeGreaterThan(expected.length);
+        expect(replay.positions[0], `seed ${seed}`).toBe(router.risk.position(0));
+      } finally {
+        await router.stop();
+      }
+    }
+  }, 60_000);
+
+  it('a router SIGKILLed with orders working restarts on its journal: the simulated venue cancels what its process lost, a venue that cannot reconcile leaves UNKNOWN, and ids, reference price and kill switch carry over', async () => {
+    const dir = freshDir();
+    const child = fork(new URL('../../dist/fixtures/simRouterChild.js', import.meta.url), [dir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const before = await new Promise<{ ids: number[]; live: number[] }>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the child did not get ready')), 20_000);
+      child.once('message', (m: { ids: number[]; live: number[] }) => (clearTimeout(timer), resolve(m)));
+    });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+    expect(before.live).toHaveLength(9); // 5 bids on alpha, 3 offers on ackonly, the partly filled sell on alpha
+
+    const router = await Router.create({
+      instruments: [BTC],
+      venues: [{ name: 'alpha', task: SIM_VENUE_TASK }, { name: 'ackonly', task: new URL('../../dist/fixtures/ackOnlyVenueTask.js', import.meta.url) }],
+      selfTradePrevention: false,
+      ackTimeoutMs: 0,
+      journal: { dir },
+    });
+    const canceled: [number, number, number][] = [];
+    const unknown: number[] = [];
+    let recovered: RecoveryReport | null = null;
+    const handler: OrderEventHandler = {
+      onCanceled: (o, reason) => void canceled.push([o.clientOrderId, reason, o.filledLots]),
+      onUnknown: (o) => void unknown.push(o.clientOrderId),
+      onRecovered: (report) => void (recovered = report),
+    };
+    try {
+      // Right after create: what the replay put back, before any venue answered.
+      expect(router.recovery).not.toBeNull();
+      expect(router.recovery!.replayed.live).toBe(9);
+      expect(router.liveOrderIds()).toEqual(before.live);
+      expect(router.risk.killed).toBe(true);
+      expect(router.risk.referencePrice(0)).toBe(10_150);
+      expect(router.risk.openOrders(0)).toBe(9);
+      await pollUntil(router, handler, () => recovered !== null);
+      const report = recovered!;
+      expect(report.complete).toBe(true);
+      expect(report.venues.map((v) => [v.venue, v.recovered, v.outcome])).toEqual([
+        ['alpha', 6, 'settled'],
+        ['ackonly', 3, 'unsettled'],
+      ]);
+      // The simulated venue's book died with the process: its orders end canceled, the sell with the 3 lots it had filled.
+      expect(canceled.map(([id]) => id).sort((a, b) => a - b)).toEqual([...before.ids.slice(0, 5), before.ids[8]]);
+      expect(canceled.every(([, reason]) => reason === RejectReason.VENUE_UNAVAILABLE)).toBe(true);
+      expect(canceled.find(([id]) => id === before.ids[8])![2]).toBe(3);
+      // The venue that cannot reconcile: its orders are UNKNOWN, and still the router's to resolve.
+      expect(unknown.sort((a, b) => a - b)).toEqual(before.ids.slice(5, 8));
+      expect(report.unknown).toBe(3);
+      expect(router.liveOrderIds()).toEqual(before.ids.slice(5, 8));
+      expect(router.risk.openOrders(0)).toBe(3);
+      // New orders continue the id sequence (past every id ever reserved) once the kill switch is lifted.
+      router.risk.resume();
+      const next = router.submit({ symbol: 'BTC-USD', side: 'buy', price: 90, quantity: '0.001', venue: 'alpha' });
+      expect(next).toBeGreaterThan(Math.max(...before.ids));
+    } finally {
+      await router.stop();
+    }
+  }, 60_000);
+
+  it('a journal whose ORDER_NEW record passes its checksum but is too short, or names an id twice, fails Router.create with ERR_JOURNAL_CORRUPT instead of guessing', async () => {
+    for (const payload of [new Uint8Array(16), null]) {
+      const dir = freshDir();
+      const writer = new JournalWriter(dir);
+      const record = new Uint8Array(ORDER_RECORD_BYTES);
+      new Float64Array(record.buffer)[0] = 7; // client order id 7
+      if (payload !== null) writer.append(JournalRecordType.ORDER_NEW, 0, 1, payload, 0, payload.length);
+      else for (let i = 0; i < 2; i++) writer.append(JournalRecordType.ORDER_NEW, 0, 1, record, 0, record.length);
+      writer.close();
+      await expect(Router.create({ instruments: [BTC], venues: [{ name: 'alpha', task: SIM_VENUE_TASK }], journal: { dir } })).rejects.toMatchObject({ code: 'ERR_JOURNAL_CORRUPT' });
+    }
+  }, 30_000);
+});
+
