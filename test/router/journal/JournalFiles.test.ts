@@ -50,6 +50,24 @@ describe('journal files: format, checksums, torn tails and typed errors (issue 1
     expect(result.segments.length).toBeGreaterThan(5);
   });
 
+  it('records gathered from ring words (the path of the journal thread) read back byte for byte, a partial last word and stale bytes beyond it included', () => {
+    const dir = freshDir();
+    const writer = new JournalWriter(dir);
+    const words = new Int32Array(8).fill(-1); // bytes past each payload's end are 0xff: they must not reach the file
+    const bytes = new Uint8Array(words.buffer);
+    for (let i = 0; i < 32; i++) bytes[i] = i + 1;
+    for (const n of [0, 1, 4, 13, 24, 32]) writer.appendWords(64, 3, n, words, 0, n);
+    writer.close();
+    const seen: [number, number[]][] = [];
+    const result = readJournal(dir, (r) => void seen.push([r.timeNs, [...r.payload]]));
+    expect(result.cut).toBeNull();
+    expect(seen).toEqual([0, 1, 4, 13, 24, 32].map((n) => [n, range(n, 1)]));
+    // The padding after each payload is zero in the file (the segment's bytes, not only the payload view).
+    const file = readFileSync(join(dir, segmentName(0)));
+    expect([...file.subarray(81, 88)]).toEqual([0, 0, 0, 0, 0, 0, 0]); // the 1-byte record: header at 56, payload byte at 80, padding to 88
+    expect(file[80]).toBe(1);
+  });
+
   it('a torn last record is reported and cut, never replayed; appending then continues cleanly', () => {
     const dir = freshDir();
     writeRecords(dir, 100);

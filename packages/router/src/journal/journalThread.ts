@@ -39,7 +39,7 @@ let lane = 0;
 const handler: RecordHandler = {
   onRecord(typeId: number, ring: RingBuffer, offset: number, length: number): void {
     const timeNs = ring.f64[offset >> 3];
-    writer.append(typeId, lane, timeNs, ring.u8, offset + 8, offset + length);
+    writer.appendWords(typeId, lane, timeNs, ring.i32, (offset + 8) >> 2, length - 8);
     if (typeId === JournalRecordType.ID_BLOCK) blocksToPublish |= 1 << lane;
   },
 };
