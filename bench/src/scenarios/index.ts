@@ -9,6 +9,7 @@ import { gateFixtureScenarios } from './fixtures/gateFixtures.js';
 import { floorScenarios } from './router/floorScenarios.js';
 import { orderRttScenarios } from './router/orderRttScenarios.js';
 import { riskScenarios } from './router/riskScenarios.js';
+import { journalScenarios } from './router/journalScenarios.js';
 import { openLoopScenarios, ringRttScenarios } from './router/ringScenarios.js';
 import { throughputScenarios } from './router/throughputScenarios.js';
 import { topOfBookScenarios } from './router/topOfBookScenarios.js';
@@ -32,6 +33,7 @@ export function allScenarios(): Scenario[] {
     ...riskScenarios(),
     ...topOfBookScenarios(),
     ...orderRttScenarios(),
+    ...journalScenarios(),
     ...wsScenarios(),
     ...gateFixtureScenarios(),
   ];

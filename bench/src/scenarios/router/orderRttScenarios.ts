@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { nanoTime, OrderType, Side, TimeInForce } from '@ringroute/core';
 import { SIM_VENUE_TASK } from '@ringroute/gateways';
 import { BackoffIdleStrategy, BusySpinIdleStrategy, Router, type IdleStrategy, type OrderEventHandler } from '@ringroute/router';
@@ -22,10 +25,21 @@ export function orderRttScenarios(): Scenario[] {
       { metric: 'p50Ratio', versus: 'baseline.piscina', op: '<=', value: 1 / 20, label: 'p50 at least 20x lower than baseline.piscina' },
       { metric: 'heapBytesPerOp', op: '<=', value: 1, label: 'under 1 heap byte per order on the fast path' },
     ]),
+    // The same path with the journal on (default flush policy): every order, ack and cancel copied into the journal's ring.
+    orderRtt('busy-spin', 'router.order.rtt.busy-spin', [
+      { metric: 'p50Ratio', op: '<=', value: 1.1, label: 'journal on: p50 <= 1.1x journal off' },
+      { metric: 'p99Ratio', op: '<=', value: 1.25, label: 'journal on: p99 <= 1.25x journal off' },
+      { metric: 'heapBytesPerOp', op: '<=', value: 1, label: 'journal on: under 1 heap byte per order' },
+    ], true),
     orderRtt('backoff', 'floor.sab.wait', [
       { metric: 'p50Ratio', op: '<=', value: 1.5, label: 'default strategy p50 <= 1.5x floor.sab.wait' },
       { metric: 'p50Ratio', versus: 'baseline.piscina', op: '<=', value: 1 / 20, label: 'p50 at least 20x lower than baseline.piscina' },
     ]),
+    // The default wait strategy leaves a core to the journal thread: the layout a 2-core host runs.
+    orderRtt('backoff', 'router.order.rtt.backoff', [
+      { metric: 'p50Ratio', op: '<=', value: 1.1, label: 'journal on, backoff: p50 <= 1.1x journal off' },
+      { metric: 'p99Ratio', op: '<=', value: 1.25, label: 'journal on, backoff: p99 <= 1.25x journal off' },
+    ], true),
     // The same path with the venue's gateway on the strategy thread: what the thread hop costs.
     orderRtt('inline', 'router.order.rtt.busy-spin', []),
   ];
@@ -38,18 +52,20 @@ class Acks implements OrderEventHandler {
   }
 }
 
-function orderRtt(strategy: 'busy-spin' | 'backoff' | 'inline', reference: string, targets: Target[]): Scenario {
+function orderRtt(strategy: 'busy-spin' | 'backoff' | 'inline', reference: string, targets: Target[], journaled = false): Scenario {
   const inline = strategy === 'inline';
   return {
-    name: inline ? 'router.order.inproc' : `router.order.rtt.${strategy}`,
+    name: inline ? 'router.order.inproc' : `router.order.rtt.${strategy}${journaled ? '.journal' : ''}`,
     reference,
     description: inline
       ? 'submit (fast path, strategy-supplied time) -> risk -> ring -> simulated venue on the same thread (gateways: inline, driven by poll) -> ack -> ring -> handler'
-      : `submit (fast path, strategy-supplied time) -> risk -> ring -> gateway worker -> simulated venue -> ack -> ring -> handler; ${strategy} on both ends`,
+      : `submit (fast path, strategy-supplied time) -> risk -> ring -> gateway worker -> simulated venue -> ack -> ring -> handler; ${strategy} on both ends${journaled ? '; journal on (flush every 100 ms), the order, its ack and its cancel journaled' : ''}`,
     opsPerSample: 1,
     targets,
     async run(ctx: RunContext): Promise<RunSample> {
+      const journalDir = journaled ? mkdtempSync(join(tmpdir(), 'rr-bench-rtt-journal-')) : null;
       const router = await Router.create({
+        journal: journalDir === null ? undefined : { dir: journalDir },
         instruments: [{ symbol: 'BTC-USD', tickSize: '0.01', lotSize: '0.001' }],
         venues: [{ name: 'sim', task: SIM_VENUE_TASK }],
         idle: inline ? 'backoff' : strategy,
@@ -106,6 +122,7 @@ function orderRtt(strategy: 'busy-spin' | 'backoff' | 'inline', reference: strin
       } finally {
         idle.reset();
         await router.stop();
+        if (journalDir !== null) rmSync(journalDir, { recursive: true, force: true });
       }
       return { histogram, opsPerSec: samples / ((end - begin) / 1e9), heapBytesPerOp: heap };
     },
