@@ -465,9 +465,28 @@ export class WsGateway implements GatewayAdapter {
       }
       this.work++;
     }
+    if (this.recovering) this.confirmOpen(status.open, complete);
     this.state = 'up';
     this.events?.venueStatus?.(true);
     return complete;
+  }
+
+  /**
+   * Recovery: every recovered order the exchange lists as open is confirmed with an ACK (a
+   * no-op for an order the router has working; it settles one the router had marked
+   * UNKNOWN before the crash). When the exchange no longer had every report since the
+   * checkpoint, an order it shows filled beyond what was reported to the router is
+   * UNKNOWN instead: the fills' prices are gone with the reports.
+   */
+  private confirmOpen(open: number[], complete: boolean): void {
+    for (let i = 0; i + 5 < open.length; i += 6) {
+      const id = open[i];
+      const handle = this.handles.get(id);
+      if (handle === -1) continue;
+      this.work++;
+      if (!complete && open[i + 4] > this.tally.cumOf(id)) this.events!.unknown(handle, id);
+      else this.events!.ack(handle, id, open[i + 1]);
+    }
   }
 
   private onMessage(m: Record<string, unknown>): void {

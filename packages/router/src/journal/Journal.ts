@@ -76,7 +76,14 @@ export class Journal {
     const nextIds = new Array<number>(laneCount).fill(0);
     const found = readJournal(options.dir, (r) => {
       visit?.(r);
-      if (r.type !== JournalRecordType.ID_BLOCK || r.lane >= laneCount) return;
+      if (r.lane >= laneCount) return;
+      if (r.type === JournalRecordType.ORDER_NEW && r.payload.byteLength >= 8) {
+        // Past every id an order was sent with, too (a journal's blocks always cover them; this holds even if they did not).
+        const id = new DataView(r.payload.buffer, r.payload.byteOffset, 8).getFloat64(0, true);
+        if (Number.isSafeInteger(id) && id >= nextIds[r.lane]) nextIds[r.lane] = id + 1;
+        return;
+      }
+      if (r.type !== JournalRecordType.ID_BLOCK) return;
       // Checksummed, yet not what this format writes: never trusted for the id sequence.
       if (r.payload.byteLength < 8) throw new JournalError('ERR_JOURNAL_CORRUPT', `an ID_BLOCK record of ${r.payload.byteLength} bytes in segment ${r.segment} at offset ${r.offset}`);
       const end = new DataView(r.payload.buffer, r.payload.byteOffset, 8).getFloat64(0, true);

@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import {
+  EXEC_CLIENT_ORDER_ID_OFFSET,
+  EXEC_RECORD_BYTES,
+  EXEC_TYPE_OFFSET,
+  EXEC_VENUE_ORDER_ID_OFFSET,
+  ExecType,
+  ORDER_RECORD_BYTES,
+  OrderEvent,
+  OrderFlyweight,
+  OrderState,
+  OrderStateMachine,
+  OrderType,
+  RecordClass,
+  RejectReason,
+  Side,
+  SlabPool,
+  TimeInForce,
+} from '@ringroute/core';
+import { startExchangeServer, WS_GATEWAY_TASK } from '@ringroute/gateways';
+import { JournalRecordType, JournalWriter, readJournal, Router, type OrderEventHandler, type RecoveryReport } from '@ringroute/router';
+import { KEY, SECRET } from '../../support/exchange.js';
+import { pollUntil } from '../../support/venues.js';
+import { tempDirs } from '../../support/tempDirs.js';
+
+const freshDir = tempDirs('rr-recovery-ws-');
+
+/** Journal records as a router on venue 0 would have written them. */
+class JournalScript {
+  private readonly writer: JournalWriter;
+  private readonly pool = SlabPool.create({ slotBytes: ORDER_RECORD_BYTES, capacity: 1, recordClass: RecordClass.ORDER });
+  private readonly order = new OrderFlyweight(this.pool);
+  private readonly exec = new Uint8Array(EXEC_RECORD_BYTES);
+
+  constructor(dir: string) {
+    this.writer = new JournalWriter(dir);
+    this.order.wrap(this.pool.allocate());
+  }
+
+  sent(id: number, side: number, priceTicks: number, lots: number): this {
+    const o = this.order.clear();
+    o.clientOrderId = id;
+    o.symbolId = 0;
+    o.side = side;
+    o.ordType = OrderType.LIMIT;
+    o.tif = TimeInForce.GTC;
+    o.priceTicks = priceTicks;
+    o.quantityLots = lots;
+    o.leavesLots = lots;
+    o.accountId = 1;
+    o.strategyId = 1;
+    o.venueId = 0;
+    new OrderStateMachine().apply(o, OrderEvent.SUBMIT, 0);
+    this.writer.append(JournalRecordType.ORDER_NEW, 0, 1, new Uint8Array(this.pool.buffer, this.pool.offsetOf(0), ORDER_RECORD_BYTES), 0, ORDER_RECORD_BYTES);
+    return this;
+  }
+
+  event(id: number, type: number, venueOrderId = 0): this {
+    const view = new DataView(this.exec.buffer);
+    this.exec.fill(0);
+    view.setFloat64(EXEC_CLIENT_ORDER_ID_OFFSET, id, true);
+    view.setFloat64(EXEC_VENUE_ORDER_ID_OFFSET, venueOrderId, true);
+    view.setUint8(EXEC_TYPE_OFFSET, type);
+    this.writer.append(JournalRecordType.EXECUTION, 0, 2, this.exec, 0, EXEC_RECORD_BYTES);
+    return this;
+  }
+
+  /** Client order ids below `end` reserved (a router reserves a block before it uses an id of it). */
+  idBlock(end: number): this {
+    const payload = new Uint8Array(new Float64Array([end]).buffer);
+    this.writer.append(JournalRecordType.ID_BLOCK, 0, 0, payload, 0, 8);
+    return this;
+  }
+
+  checkpoint(venue: number, sequence: number): this {
+    const payload = new Uint8Array(new Float64Array([venue, sequence]).buffer);
+    this.writer.append(JournalRecordType.VENUE_CHECKPOINT, 0, 3, payload, 0, 16);
+    return this;
+  }
+
+  close(): void {
+    this.writer.close();
+  }
+}
+
+describe('recovery against the reference exchange: each rule of docs/journal.md', () => {
+  it('an order the router had marked UNKNOWN that the exchange holds is confirmed working; one the exchange never received is rejected; one the journal lost is taken back and canceled', async () => {
+    const server = await startExchangeServer({ keys: { [KEY]: { secret: SECRET, account: 1 } }, symbols: 4 });
+    const dir = freshDir();
+    // The exchange's side of the story: order 5 rests (report 1); order 7 arrived too, after the checkpoint (report 2).
+    server.book.submit(server.book.account(1), 5, 0, Side.BUY, OrderType.LIMIT, TimeInForce.GTC, 0, 9_000, 0, 3);
+    // The journal's: 5 sent, acknowledged, then UNKNOWN (the gateway lost track of it); 6 sent and never
+    // acknowledged; checkpoint at report 1; 7's record never reached the disk.
+    new JournalScript(dir).idBlock(65).sent(5, Side.BUY, 9_000, 3).event(5, ExecType.ACK, 1).event(5, ExecType.UNKNOWN).sent(6, Side.SELL, 11_000, 2).checkpoint(0, 1).close();
+    server.book.submit(server.book.account(1), 7, 0, Side.SELL, OrderType.LIMIT, TimeInForce.GTC, 0, 12_000, 0, 4);
+    const router = await Router.create({
+      instruments: [{ symbol: 'BTC-USD', tickSize: '0.01', lotSize: '0.001' }],
+      venues: [{ name: 'x', task: WS_GATEWAY_TASK, adapter: { url: server.url, apiKey: KEY, secret: SECRET } }],
+      idle: 'async',
+      ackTimeoutMs: 0,
+      journal: { dir },
+    });
+    const rejected: [number, number][] = [];
+    const canceled: number[] = [];
+    let report: RecoveryReport | null = null;
+    const handler: OrderEventHandler = {
+      onRejected: (o, reason) => void rejected.push([o.clientOrderId, reason]),
+      onCanceled: (o) => void canceled.push(o.clientOrderId),
+      onRecovered: (r) => void (report = r),
+    };
+    try {
+      expect(router.recovery!.replayed.live).toBe(2);
+      expect(router.orderOf(5)!.state).toBe(OrderState.UNKNOWN);
+      await pollUntil(router, handler, () => report !== null && canceled.includes(7), 10_000);
+      expect(report!.venues[0]).toMatchObject({ sinceSequence: 1, recovered: 2, outcome: 'settled', adopted: 1 });
+      expect(report!.foreignCanceled).toBe(1);
+      // 5: working again, as the exchange holds it.
+      const five = router.orderOf(5)!;
+      expect([five.state, five.quantityLots, five.filledLots]).toEqual([OrderState.ACCEPTED, 3, 0]);
+      // 6: the exchange's log since the checkpoint is whole and never saw it: it never arrived.
+      expect(rejected).toEqual([[6, RejectReason.VENUE_UNAVAILABLE]]);
+      // 7: taken back from the exchange's reports (symbol, side, price, quantity), then canceled there.
+      expect(server.book.account(1).ids.live.has(7)).toBe(false);
+      expect(router.liveOrderIds()).toEqual([5]);
+      expect(router.risk.openOrders(0)).toBe(1);
+      expect(router.risk.working(0, Side.BUY)).toBe(3);
+      expect(router.risk.working(0, Side.SELL)).toBe(0);
+      // New ids continue past every id the previous run had reserved.
+      expect(router.submit({ symbol: 'BTC-USD', side: 'buy', price: '80', quantity: '0.001' })).toBeGreaterThanOrEqual(65);
+    } finally {
+      await router.stop();
+      await server.close();
+    }
+  }, 30_000);
+
+  it('an execution event the full journal ring cannot take is counted, and from then on no checkpoint is journaled (a recovery replays from the one before)', async () => {
+    const server = await startExchangeServer({ keys: { [KEY]: { secret: SECRET, account: 1 } }, symbols: 4 });
+    const dir = freshDir();
+    // A 4 KiB ring and an fsync after every batch: a burst of fills outruns the journal thread.
+    const router = await Router.create({
+      instruments: [{ symbol: 'BTC-USD', tickSize: '0.01', lotSize: '0.001' }],
+      venues: [{ name: 'x', task: WS_GATEWAY_TASK, adapter: { url: server.url, apiKey: KEY, secret: SECRET } }],
+      idle: 'async',
+      ackTimeoutMs: 0,
+      journal: { dir, ringBytes: 4_096, flush: 'batch' },
+    });
+    const checkpoints = async (): Promise<number> => {
+      await router.journal!.drain();
+      let n = 0;
+      readJournal(dir, (r) => void (r.type === JournalRecordType.VENUE_CHECKPOINT && n++), { repair: false });
+      return n;
+    };
+    const slowly = async (orders: number): Promise<void> => {
+      for (let i = 0; i < orders; i++) {
+        router.submit({ symbol: 'BTC-USD', side: 'buy', price: '100', quantity: '0.001', tif: 'IOC' });
+        const until = Date.now() + 15;
+        while (Date.now() < until) if (router.poll({}) === 0) await new Promise((r) => setTimeout(r, 1));
+      }
+    };
+    try {
+      server.book.submit(server.book.account(99), 1, 0, Side.SELL, OrderType.LIMIT, TimeInForce.GTC, 0, 10_000, 0, 1_000_000);
+      await slowly(5);
+      const before = await checkpoints();
+      expect(before).toBeGreaterThan(0); // with room in the ring, checkpoints are journaled
+      expect(router.stats.journalOverruns).toBe(0);
+      for (let round = 0; round < 20 && router.stats.journalOverruns === 0; round++) {
+        for (let i = 0; i < 300; i++) router.submit({ symbol: 'BTC-USD', side: 'buy', price: '100', quantity: '0.001', tif: 'IOC' });
+        await new Promise((r) => setTimeout(r, 20)); // the fills come back together
+        while (router.poll({}, 4_096) > 0);
+      }
+      expect(router.stats.journalOverruns).toBeGreaterThan(0);
+      const atOverrun = await checkpoints();
+      await slowly(5);
+      expect(await checkpoints()).toBe(atOverrun);
+    } finally {
+      await router.stop();
+      await server.close();
+    }
+  }, 60_000);
+});
