@@ -68,17 +68,20 @@ describe('recovery from the journal (issue 13)', () => {
     }
   }, 60_000);
 
-  it('a router SIGKILLed with orders working restarts on its journal: the simulated venue cancels what its process lost, a venue that cannot reconcile leaves UNKNOWN, and ids, reference price and kill switch carry over', async () => {
+  it.each([
+    ['gateway workers', 'workers', 0],
+    ['inline gateways, with more recovered orders than a command ring holds', 'inline', 5_000],
+  ] as const)('a router SIGKILLed with orders working restarts on its journal (%s): the simulated venue cancels what its process lost, a venue that cannot reconcile leaves UNKNOWN, and ids, reference price and kill switch carry over', async (_label, gateways, extra) => {
     const dir = freshDir();
-    const child = fork(new URL('../../dist/fixtures/simRouterChild.js', import.meta.url), [dir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const before = await new Promise<{ ids: number[]; live: number[] }>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the child did not get ready')), 20_000);
-      child.once('message', (m: { ids: number[]; live: number[] }) => (clearTimeout(timer), resolve(m)));
+    const child = fork(new URL('../../dist/fixtures/simRouterChild.js', import.meta.url), [dir, String(extra)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const before = await new Promise<{ ids: number[]; extraIds: number[]; live: number[] }>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the child did not get ready')), 30_000);
+      child.once('message', (m: { ids: number[]; extraIds: number[]; live: number[] }) => (clearTimeout(timer), resolve(m)));
     });
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
-    expect(before.live).toHaveLength(9); // 5 bids on alpha, 3 offers on ackonly, the partly filled sell on alpha
+    expect(before.live).toHaveLength(9 + extra); // 5 bids on alpha, 3 offers on ackonly, the partly filled sell on alpha (and the extra bids)
 
     const router = await Router.create({
       instruments: [BTC],
@@ -86,6 +89,9 @@ describe('recovery from the journal (issue 13)', () => {
       selfTradePrevention: false,
       ackTimeoutMs: 0,
       journal: { dir },
+      gateways,
+      orderCapacity: 16_384,
+      risk: { maxOpenOrdersPerSymbol: 20_000 },
     });
     const canceled: [number, number, number][] = [];
     const unknown: number[] = [];
@@ -98,20 +104,20 @@ describe('recovery from the journal (issue 13)', () => {
     try {
       // Right after create: what the replay put back, before any venue answered.
       expect(router.recovery).not.toBeNull();
-      expect(router.recovery!.replayed.live).toBe(9);
+      expect(router.recovery!.replayed.live).toBe(9 + extra);
       expect(router.liveOrderIds()).toEqual(before.live);
       expect(router.risk.killed).toBe(true);
       expect(router.risk.referencePrice(0)).toBe(10_150);
-      expect(router.risk.openOrders(0)).toBe(9);
-      await pollUntil(router, handler, () => recovered !== null);
+      expect(router.risk.openOrders(0)).toBe(9 + extra);
+      await pollUntil(router, handler, () => recovered !== null, 20_000);
       const report = recovered!;
       expect(report.complete).toBe(true);
       expect(report.venues.map((v) => [v.venue, v.recovered, v.outcome])).toEqual([
-        ['alpha', 6, 'settled'],
+        ['alpha', 6 + extra, 'settled'],
         ['ackonly', 3, 'unsettled'],
       ]);
       // The simulated venue's book died with the process: its orders end canceled, the sell with the 3 lots it had filled.
-      expect(canceled.map(([id]) => id).sort((a, b) => a - b)).toEqual([...before.ids.slice(0, 5), before.ids[8]]);
+      expect(canceled.map(([id]) => id).sort((a, b) => a - b)).toEqual([...before.ids.slice(0, 5), before.ids[8], ...before.extraIds].sort((a, b) => a - b));
       expect(canceled.every(([, reason]) => reason === RejectReason.VENUE_UNAVAILABLE)).toBe(true);
       expect(canceled.find(([id]) => id === before.ids[8])![2]).toBe(3);
       // The venue that cannot reconcile: its orders are UNKNOWN, and still the router's to resolve.

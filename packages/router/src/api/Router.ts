@@ -265,6 +265,7 @@ export class Router implements AckWatchOwner {
         firstClientOrderId: this.lane.lane * 2 ** 40 + 1,
         cancel: (id) => this.cancel(id),
         checkpointing: this.events.checkpointing,
+        pump: this.inline === null ? null : () => void this.inline!.pump(),
       },
       replay,
       opened,

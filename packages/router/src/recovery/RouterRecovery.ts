@@ -50,6 +50,8 @@ export interface RecoveryParts {
   cancel: (clientOrderId: number) => number;
   /** Per venue: 1 while the applier may journal the venue's checkpoints (0 during its reconciliation). */
   checkpointing: Uint8Array;
+  /** Gateways on this thread (`gateways: 'inline'`): run them so a full command ring drains. */
+  pump: (() => void) | null;
 }
 
 /** Client order ids one lane owns. */
@@ -293,7 +295,8 @@ export class RouterRecovery {
         return;
       }
       if (status !== RING_FULL || nanoTime() > this.deadlineNs) return; // a closed ring (the gateway is gone) or out of time: the deadline settles it
-      await new Promise((resolve) => setTimeout(resolve, 1));
+      this.p.pump?.(); // inline gateways read their commands only when run
+      await new Promise((resolve) => setTimeout(resolve, this.p.pump === null ? 1 : 0));
     }
   }
 }
