@@ -16,6 +16,7 @@ import {
 } from '@ringroute/core';
 import { GatewayCommand } from '../protocol/GatewayCommand.js';
 import { RING_FULL } from '../ring/RingStatus.js';
+import { UNKNOWN_ORDER } from '../api/RouterStatus.js';
 import type { RingBuffer } from '../ring/RingBuffer.js';
 import { JournalRecordType } from '../journal/JournalFormat.js';
 import type { JournalLane } from '../journal/JournalLane.js';
@@ -83,6 +84,8 @@ export class RouterRecovery {
   /** Handles recovered (replayed or taken back) per venue. */
   private readonly byVenue: number[][];
   private readonly adoptedIds: number[] = [];
+  /** Taken-back orders the 'cancel' policy has yet to cancel. */
+  private readonly toCancel: number[] = [];
   private readonly order: OrderFlyweight;
   private readonly poolWords: Int32Array;
   private pending: number;
@@ -201,9 +204,9 @@ export class RouterRecovery {
     this.settleVenue(venue, settled);
   }
 
-  /** From Router.poll while recovering: the deadline, then `onRecovered` once. Returns events delivered. */
+  /** From Router.poll while recovering: the deadline, then `onRecovered` once, then the policy's cancels until each went. Returns events delivered. */
   poll(handler: OrderEventHandler): number {
-    if (this.delivered) return 0;
+    if (this.delivered) return this.cancelForeign();
     if (this.pending > 0 && nanoTime() > this.deadlineNs) {
       for (let venue = 0; venue < this.report.venues.length; venue++) if (this.report.venues[venue].outcome === 'pending') this.settleVenue(venue, false);
     }
@@ -211,13 +214,30 @@ export class RouterRecovery {
     this.delivered = true;
     this.report.complete = true;
     this.report.reconcileMs = Date.now() - this.startedMs;
-    if (this.policy === 'cancel') for (const id of this.adoptedIds) if (this.p.cancel(id) === OK) this.report.foreignCanceled++;
+    if (this.policy === 'cancel') this.toCancel.push(...this.adoptedIds);
+    this.cancelForeign();
     handler.onRecovered?.(this.report);
     return 1;
   }
 
+  /** Recovery has nothing more to do: reported, and every cancel the policy asked for sent. */
   get done(): boolean {
-    return this.delivered;
+    return this.delivered && this.toCancel.length === 0;
+  }
+
+  /**
+   * The 'cancel' policy's cancels: one that could not go yet (a full ring, a cancel rate
+   * limit, an order not yet acknowledged) is tried again at the next poll; one whose order
+   * ended is dropped. Returns 0 (the cancels' outcomes arrive as events).
+   */
+  private cancelForeign(): number {
+    const ids = this.toCancel;
+    for (let i = ids.length - 1; i >= 0; i--) {
+      const status = this.p.cancel(ids[i]);
+      if (status === OK) this.report.foreignCanceled++;
+      if (status === OK || status === UNKNOWN_ORDER) ids.splice(i, 1);
+    }
+    return 0;
   }
 
   private settleVenue(venue: number, settled: boolean): void {
