@@ -4,7 +4,7 @@ import {
   nanoTime,
   RejectReason,
 } from '@ringroute/core';
-import { Quote, RingEventSink, TopOfBook } from '@ringroute/gateways';
+import { EXECUTION_EVENT_RECORD, FOREIGN_HANDLE, Quote, RingEventSink, TopOfBook, VENUE_CHECKPOINT_RECORD, VENUE_FOREIGN_RECORD, VENUE_RECONCILED_RECORD } from '@ringroute/gateways';
 import { OneToOneRingBuffer } from '@ringroute/router';
 import { Decoder } from '../support/Decoder.js';
 
@@ -60,5 +60,38 @@ describe('RingEventSink', () => {
     ring.close();
     expect(() => sink.ack(1, 2, 3)).not.toThrow();
     expect(sink.dropped).toBe(1);
+  });
+
+  it('recovery records: checkpoints and reconciliation ends reach every lane; a foreign order and its events go to the lane whose ids include it, even through full rings (spilled in order)', () => {
+    const rings = [OneToOneRingBuffer.create({ capacityBytes: 1 << 12 }), OneToOneRingBuffer.create({ capacityBytes: 1 << 12 })];
+    const sink = new RingEventSink(rings, 3, null, 16);
+    const laneOne = 2 ** 40 + 9; // an id of lane 1
+    // Fill lane 1's ring so what follows spills, then must come out in order.
+    while (rings[1].offerPair(99, 0, 0) >= 0);
+    sink.checkpoint(41);
+    sink.foreignOrder(laneOne, 77, 2, 1, 10_000, 5);
+    sink.fill(FOREIGN_HANDLE, laneOne, 77, 10_000, 2, 2, 3);
+    sink.foreignOrder(12, 78, 2, 2, 10_100, 4); // lane 0's id
+    sink.reconciled(true);
+    const seen = (lane: number) => {
+      const out: string[] = [];
+      rings[lane].read({
+        onRecord(type, ring, at) {
+          if (type === VENUE_CHECKPOINT_RECORD) out.push(`checkpoint ${ring.i32[at >> 2]} ${ring.f64[(at >> 3) + 1]}`);
+          else if (type === VENUE_FOREIGN_RECORD) out.push(`foreign ${ring.f64[at >> 3]} sym ${ring.i32[(at >> 2) + 8]} side ${ring.i32[(at >> 2) + 9]} venue ${ring.i32[(at >> 2) + 10]}`);
+          else if (type === VENUE_RECONCILED_RECORD) out.push(`reconciled ${ring.i32[at >> 2]} ${ring.i32[(at >> 2) + 1]}`);
+          else if (type === EXECUTION_EVENT_RECORD) out.push(`event ${ring.f64[at >> 3]}`);
+        },
+      }, 1_000);
+      return out;
+    };
+    expect(seen(0)).toEqual(['checkpoint 3 41', 'foreign 12 sym 2 side 2 venue 3', 'reconciled 3 1']);
+    expect(seen(1)).toEqual([]); // only the filler (read and dropped now): the rest waits in the spill
+    const rest: string[] = [];
+    for (let i = 0; i < 5 && rest.length < 4; i++) {
+      sink.flush();
+      rest.push(...seen(1));
+    }
+    expect(rest).toEqual(['checkpoint 3 41', `foreign ${laneOne} sym 2 side 1 venue 3`, `event ${laneOne}`, 'reconciled 3 1']);
   });
 });

@@ -126,10 +126,15 @@ class GatewayHostLoop implements WorkerLoop, RecordHandler {
           }
           this.adapter.replace(handle, order, ring.f64[(offset >> 3) + 1], ring.f64[(offset >> 3) + 2]);
           return;
-        case GatewayCommand.RECOVER:
-          this.events.setLane(handle, this.lane);
+        case GatewayCommand.RECOVER: {
+          // The second word names the lane that owns the order (lane + 1; 0: the lane the
+          // command came on): the router that created the gateways hands back every lane's
+          // orders, and each order's events go to its own lane.
+          const owner = ring.i32[(offset >> 2) + 1] - 1;
+          this.events.setLane(handle, owner >= 0 && owner < this.context.commandLanes.length ? owner : this.lane);
           this.adapter.recover?.(handle, order);
           return;
+        }
         default:
           this.events.reject(handle, order.clientOrderId, RejectReason.UNSUPPORTED);
       }

@@ -189,14 +189,23 @@ export class RingEventSink implements GatewayEvents {
     for (let lane = 0; lane < this.rings.length; lane++) this.control(lane, CHECKPOINT_KIND, sequence, 0, 0, 0, 0, 0);
   }
 
-  /** GatewayEvents.foreignOrder: to the recovering lane. */
+  /**
+   * GatewayEvents.foreignOrder: to the lane whose client order ids include it (each lane
+   * numbers from lane x 2^40 + 1), or the recovering lane for an id of none of them.
+   */
   foreignOrder(clientOrderId: number, venueOrderId: number, symbolId: number, side: number, priceTicks: number, quantityLots: number): void {
-    this.control(this.recoveryLane, FOREIGN_KIND, clientOrderId, venueOrderId, priceTicks, quantityLots, symbolId, side);
+    this.control(this.laneOfId(clientOrderId), FOREIGN_KIND, clientOrderId, venueOrderId, priceTicks, quantityLots, symbolId, side);
   }
 
-  /** The host: the adapter's reconciliation ended (`settled`: every recovered order was settled against the venue). */
+  /** The lane whose client order ids include `id` (lane x 2^40 + 1 ...), or the recovering lane for none of them. */
+  private laneOfId(id: number): number {
+    const owner = Math.floor((id - 1) / 2 ** 40);
+    return owner >= 0 && owner < this.rings.length ? owner : this.recoveryLane;
+  }
+
+  /** The host: the adapter's reconciliation ended (`settled`: every recovered order was settled against the venue). Every lane's router hears it: each settles its own orders. */
   reconciled(settled: boolean): void {
-    this.control(this.recoveryLane, RECONCILED_KIND, settled ? 1 : 0, 0, 0, 0, 0, 0);
+    for (let lane = 0; lane < this.rings.length; lane++) this.control(lane, RECONCILED_KIND, settled ? 1 : 0, 0, 0, 0, 0, 0);
   }
 
   /** A recovery record into a lane's ring, behind whatever that lane's spill holds. */
@@ -248,7 +257,7 @@ export class RingEventSink implements GatewayEvents {
     reason: number,
   ): number {
     const rings = this.rings;
-    const lane = rings.length === 1 ? 0 : this.forcedLane >= 0 ? this.forcedLane : handle < 0 ? this.recoveryLane : this.laneOfSlot[handle & this.indexMask];
+    const lane = rings.length === 1 ? 0 : this.forcedLane >= 0 ? this.forcedLane : handle < 0 ? this.laneOfId(clientOrderId) : this.laneOfSlot[handle & this.indexMask];
     const replaying = this.replaying;
     // Behind events already waiting for this lane, never ahead of them.
     if (!replaying && this.spilling !== 0 && this.spills[lane].count > 0) {

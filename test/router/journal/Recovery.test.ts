@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { ORDER_RECORD_BYTES, OrderFlyweight, OrderState, RecordClass, RejectReason, SlabPool } from '@ringroute/core';
 import { SIM_VENUE_TASK } from '@ringroute/gateways';
@@ -130,6 +131,65 @@ describe('recovery from the journal (issue 13)', () => {
       const next = router.submit({ symbol: 'BTC-USD', side: 'buy', price: 90, quantity: '0.001', venue: 'alpha' });
       expect(next).toBeGreaterThan(Math.max(...before.ids));
     } finally {
+      await router.stop();
+    }
+  }, 60_000);
+
+  it('two strategy threads on one journal: after a SIGKILL, each lane recovers exactly its own orders and its own ids, and hears its own onRecovered', async () => {
+    const dir = freshDir();
+    const child = fork(new URL('../../dist/fixtures/laneJournalChild.js', import.meta.url), [dir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const before = await new Promise<{ lane0: number[]; lane1: number[] }>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the child did not get ready')), 30_000);
+      child.once('message', (m: { lane0: number[]; lane1: number[] }) => (clearTimeout(timer), resolve(m)));
+    });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+    expect(before.lane1.every((id) => id > 2 ** 40)).toBe(true);
+
+    const router = await Router.create({
+      instruments: [BTC],
+      venues: [{ name: 'alpha', task: SIM_VENUE_TASK }, { name: 'ackonly', task: new URL('../../dist/fixtures/ackOnlyVenueTask.js', import.meta.url) }],
+      strategyThreads: 2,
+      selfTradePrevention: false,
+      ackTimeoutMs: 0,
+      journal: { dir },
+    });
+    const canceled: number[] = [];
+    const unknown: number[] = [];
+    let recovered: RecoveryReport | null = null;
+    const handler: OrderEventHandler = {
+      onCanceled: (o) => void canceled.push(o.clientOrderId),
+      onUnknown: (o) => void unknown.push(o.clientOrderId),
+      onRecovered: (report) => void (recovered = report),
+    };
+    const worker = new Worker(new URL('../../dist/fixtures/laneJournalStrategy.js', import.meta.url), { workerData: { link: router.link(1), mode: 'recover' } });
+    try {
+      // Lane 0 holds its own orders only; lane 1's wait for the thread that owns them.
+      expect(router.liveOrderIds()).toEqual(before.lane0);
+      expect(router.recovery!.venues.map((v) => v.recovered)).toEqual([2, 1]);
+      const lane1 = await new Promise<{ liveAtAttach: number[]; canceled: number[]; unknown: number[]; report: RecoveryReport; live: number[]; next: number }>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+      await pollUntil(router, handler, () => recovered !== null, 10_000);
+      // Each lane: its simulated-venue orders canceled, its ackonly order(s) UNKNOWN, its own report.
+      expect(canceled.sort((a, b) => a - b)).toEqual(before.lane0.slice(0, 2));
+      expect(unknown).toEqual(before.lane0.slice(2));
+      expect(lane1.liveAtAttach).toEqual(before.lane1);
+      expect(lane1.canceled.sort((a, b) => a - b)).toEqual(before.lane1.slice(0, 3));
+      expect(lane1.unknown.sort((a, b) => a - b)).toEqual(before.lane1.slice(3));
+      expect(lane1.report.venues.map((v) => [v.recovered, v.outcome])).toEqual([[3, 'settled'], [2, 'unsettled']]);
+      expect(lane1.live).toEqual([...before.lane1.slice(3), lane1.next]); // its UNKNOWNs, and the order it sent since
+      // The shared counters: every lane's UNKNOWN orders still open, and lane 1's new order; each lane's ids continue its own sequence.
+      expect(router.risk.openOrders(0)).toBe(3 + 1);
+      expect(lane1.next).toBeGreaterThan(Math.max(...before.lane1));
+      expect(router.submit({ symbol: 'BTC-USD', side: 'buy', price: 70, quantity: '0.001', venue: 'alpha' })).toBeGreaterThan(Math.max(...before.lane0));
+    } finally {
+      const stopped = new Promise((resolve) => worker.once('message', resolve));
+      worker.postMessage('stop');
+      await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      await worker.terminate();
       await router.stop();
     }
   }, 60_000);

@@ -47,7 +47,7 @@ import type { JournalLane } from '../journal/JournalLane.js';
 import type { JournalOpened } from '../journal/Journal.js';
 import type { JournalReplay } from '../recovery/JournalReplay.js';
 import type { RecoveryOptions, RecoveryReport } from '../recovery/RecoveryReport.js';
-import { RouterRecovery } from '../recovery/RouterRecovery.js';
+import { RouterRecovery, type LaneRecovery } from '../recovery/RouterRecovery.js';
 
 /**
  * The router a strategy embeds: validates an order against its instrument, puts it in the
@@ -124,6 +124,9 @@ export class Router implements AckWatchOwner {
   private pollCount = 0;
   /** The recovery from the journal in progress or done (null: none). */
   private recoverer: RouterRecovery | null = null;
+  /** Every lane's part of the recovery (the creating router; `link(n)` hands lane n its part). */
+  private laneRecoveries: LaneRecovery[] | null = null;
+  private recoveryOptions: RecoveryOptions | undefined = undefined;
   /** The opt-in async event loop, while one runs. */
   private eventLoop: EventLoopHandle | null = null;
   /** The durable journal (RouterConfig.journal), or null. */
@@ -147,10 +150,11 @@ export class Router implements AckWatchOwner {
     pool: WorkerPool | null,
     inline: InlineGateways | null = null,
     journal: Journal | null = null,
+    journalLane: JournalLane | null = null,
   ) {
     this.inline = inline;
     this.journal = journal;
-    this.journalLane = journal?.lanes[lane.lane] ?? null;
+    this.journalLane = journal?.lanes[lane.lane] ?? journalLane;
     this.instruments = instruments;
     this.orders = orders;
     this.topOfBook = topOfBook;
@@ -244,10 +248,27 @@ export class Router implements AckWatchOwner {
     return this.recoverer?.report ?? null;
   }
 
-  /** @internal From Router.create: put a replayed journal back and start reconciling every venue. */
-  async beginRecovery(replay: JournalReplay, opened: JournalOpened, replayMs: number, options: RecoveryOptions | undefined): Promise<void> {
+  /**
+   * @internal From Router.create: put the replayed journal back (the state every lane
+   * shares, then this lane's orders), hand every lane's live orders to the gateways and
+   * start reconciling every venue. Each further lane's part waits in `link(n)`.
+   */
+  async beginRecovery(replay: JournalReplay, opened: JournalOpened, replayMs: number, options: RecoveryOptions | undefined, lanes: number): Promise<void> {
     if (this.journalLane === null) return;
-    this.recoverer = new RouterRecovery(
+    RouterRecovery.restoreShared(replay, this.risk);
+    this.laneRecoveries = Array.from({ length: lanes }, (_, lane) => RouterRecovery.laneInput(replay, lane, opened, replayMs, this.instruments, this.routing.venueNames.length));
+    this.recoveryOptions = options;
+    const recovery = this.startRecovery(this.laneRecoveries[this.lane.lane], options);
+    await recovery.begin(this.laneRecoveries);
+  }
+
+  /** @internal From Router.attach: take this lane's recovered orders back (the creating router sent their commands). */
+  followRecovery(input: LaneRecovery, options: RecoveryOptions | undefined): void {
+    this.startRecovery(input, options);
+  }
+
+  private startRecovery(input: LaneRecovery, options: RecoveryOptions | undefined): RouterRecovery {
+    const recovery = new RouterRecovery(
       {
         orders: this.orders,
         instruments: this.instruments,
@@ -258,22 +279,23 @@ export class Router implements AckWatchOwner {
         stp: this.stp,
         recycler: this.recycler,
         machine: this.machine,
-        journal: this.journalLane,
+        journal: this.journalLane!,
         venueNames: this.routing.venueNames,
         strategyId: this.strategyId,
         accountId: this.accountId,
+        lane: this.lane.lane,
         firstClientOrderId: this.lane.lane * 2 ** 40 + 1,
         cancel: (id) => this.cancel(id),
         checkpointing: this.events.checkpointing,
         pump: this.inline === null ? null : () => void this.inline!.pump(),
       },
-      replay,
-      opened,
-      replayMs,
+      input,
       options,
     );
-    this.events.recovery = this.recoverer;
-    await this.recoverer.begin();
+    this.recoverer = recovery;
+    this.events.recovery = recovery;
+    recovery.adopt();
+    return recovery;
   }
 
   /** Start a router: instruments, the order pool, and one gateway worker per venue (see `createRouter`). */
@@ -295,6 +317,9 @@ export class Router implements AckWatchOwner {
       riskBuffer: this.risk.buffer,
       venues: this.venueLimits.map((v) => ({ ...v })),
       defaults: structuredClone(this.options),
+      journal: this.journal?.lanes[n]?.link(),
+      recovery: this.laneRecoveries?.[n],
+      recoveryOptions: this.recoveryOptions,
     };
   }
 

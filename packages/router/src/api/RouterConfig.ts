@@ -1,5 +1,7 @@
 import type { JournalOptions } from '../journal/Journal.js';
 import type { RecoveryOptions } from '../recovery/RecoveryReport.js';
+import type { LaneRecovery } from '../recovery/RouterRecovery.js';
+import type { JournalLaneLink } from '../journal/JournalLane.js';
 import type { InstrumentConfig } from '@ringroute/core';
 import type { IdleStrategyName } from '../wait/IdleStrategy.js';
 import type { WorkerFailure } from '../workers/WorkerPool.js';
@@ -91,8 +93,10 @@ export interface RouterConfig extends RouterOptions {
   /**
    * A durable journal of every order sent, cancel, replace and execution event applied
    * (see docs/journal.md). Client order ids then come from blocks the journal made
-   * durable, so a restarted router never reuses one. One strategy thread for now. A router
-   * created on a journal that holds a previous run recovers from it (see `recovery`).
+   * durable, so a restarted router never reuses one. With several strategy threads, each
+   * writes its own lane of the one journal (`router.link(n)` carries it). A router created
+   * on a journal that holds a previous run recovers from it, every lane its own orders (see
+   * `recovery`).
    */
   journal?: JournalOptions;
   /** How a router restarted on its journal settles with its venues (see docs/journal.md). */
@@ -131,4 +135,9 @@ export interface RouterLink {
   venues: VenueLimits[];
   /** The creator's own options (defaults for the attached router). */
   defaults: RouterOptions;
+  /** This strategy thread's lane of the creator's journal (absent: no journal). */
+  journal?: JournalLaneLink;
+  /** This lane's part of a recovery from the journal (absent: nothing to recover). */
+  recovery?: LaneRecovery;
+  recoveryOptions?: RecoveryOptions;
 }

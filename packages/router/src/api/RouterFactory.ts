@@ -5,6 +5,7 @@ import { InlineGateways } from '../workers/InlineGateways.js';
 import { WorkerPool } from '../workers/WorkerPool.js';
 import { Journal } from '../journal/Journal.js';
 import { JournalReplay } from '../recovery/JournalReplay.js';
+import { JournalLane } from '../journal/JournalLane.js';
 import { Router } from './Router.js';
 import type { RouterConfig, RouterLink, RouterOptions } from './RouterConfig.js';
 
@@ -22,22 +23,20 @@ export async function startRouter(config: RouterConfig): Promise<Router> {
   for (const i of config.instruments) instruments.define(i);
   const orders = SlabPool.create({ slotBytes: ORDER_RECORD_BYTES, capacity: config.orderCapacity ?? 65_536, recordClass: RecordClass.ORDER });
   const topOfBook = TopOfBook.create(config.venues.length, instruments.capacity);
-  if (config.journal !== undefined && (config.strategyThreads ?? 1) !== 1) {
-    throw new ConfigurationError('ERR_INVALID_ARGUMENT', 'a journal serves one strategy thread in this release: strategyThreads must be 1', config.strategyThreads);
-  }
   // The journal opens first: its first block of client order ids is durable before any
   // gateway starts (a journal that cannot be written fails Router.create with its error).
   // A journal from an earlier run is replayed in the same pass that reads its id blocks:
   // its live orders go back into the pool before any gateway starts.
-  const replay = config.journal === undefined ? null : new JournalReplay(orders, instruments.capacity, config.venues.length);
+  const lanes = config.strategyThreads ?? 1;
+  const replay = config.journal === undefined ? null : new JournalReplay(orders, instruments.capacity, config.venues.length, lanes);
   const replayStart = performance.now();
-  const journal = config.journal === undefined ? null : await Journal.open(config.journal, 1, (lane) => lane * 2 ** 40 + 1, undefined, (r) => replay!.visit(r));
+  const journal = config.journal === undefined ? null : await Journal.open(config.journal, lanes, (lane) => lane * 2 ** 40 + 1, undefined, (r) => replay!.visit(r));
   const replayMs = performance.now() - replayStart;
   try {
     const router = await startWithJournal(config, instruments, orders, topOfBook, journal);
     if (journal !== null && replay !== null && journal.opened.records > 0) {
       try {
-        await router.beginRecovery(replay, journal.opened, replayMs, config.recovery);
+        await router.beginRecovery(replay, journal.opened, replayMs, config.recovery, lanes);
       } catch (error) {
         await router.stop().catch(() => undefined);
         throw error;
@@ -109,7 +108,10 @@ export function attachRouter(link: RouterLink, options: RouterOptions = {}): Rou
   const instruments = InstrumentTable.attach(link.instruments);
   const orders = SlabPool.attach(link.orders, RecordClass.ORDER);
   const settings = { ...link.defaults, ...options, venues: link.venues, riskBuffer: link.riskBuffer };
-  return new Router(settings, instruments, orders, TopOfBook.attach(link.topOfBook), GatewayLane.attach(link.lane), null);
+  const journalLane = link.journal === undefined ? null : JournalLane.attach(link.journal);
+  const router = new Router(settings, instruments, orders, TopOfBook.attach(link.topOfBook), GatewayLane.attach(link.lane), null, null, null, journalLane);
+  if (link.recovery !== undefined && journalLane !== null) router.followRecovery(link.recovery, link.recoveryOptions);
+  return router;
 }
 
 /** Start a router (the same as `Router.create`). */

@@ -53,12 +53,15 @@ export class Journal {
   readonly lanes: readonly JournalLane[];
   private readonly worker: Worker;
   private readonly control: Int32Array;
+  /** Each lane's ring (its producer may be another thread: see JournalLane.link). */
+  private readonly rings: OneToOneRingBuffer[];
   private exited = false;
   /** An error the thread died of (an exception outside its own handling), if any. */
   private crash: Error | null = null;
 
-  private constructor(opened: JournalOpened, lanes: JournalLane[], worker: Worker, control: Int32Array) {
+  private constructor(opened: JournalOpened, lanes: JournalLane[], rings: OneToOneRingBuffer[], worker: Worker, control: Int32Array) {
     this.opened = opened;
+    this.rings = rings;
     this.lanes = lanes;
     this.worker = worker;
     this.control = control;
@@ -99,7 +102,7 @@ export class Journal {
     const worker = new Worker(new URL('./journalThread.js', import.meta.url), { workerData: data, execArgv: [] });
     const block = options.idBlock ?? 65_536;
     const lanes = rings.map((ring, lane) => new JournalLane(ring, control, lane, nextIds[lane] > 0 ? nextIds[lane] : laneBase(lane), block));
-    const journal = new Journal(opened, lanes, worker, control);
+    const journal = new Journal(opened, lanes, rings, worker, control);
     try {
       await journal.waitFor(() => Atomics.load(control, C_STATE) !== STATE_STARTING, startTimeoutMs, 'start');
       journal.throwIfFailed();
@@ -132,10 +135,14 @@ export class Journal {
     return new TextDecoder().decode(bytes.slice(0, end < 0 ? bytes.length : end));
   }
 
-  /** Wait (bounded) until everything committed to the rings so far is in the files. */
+  /**
+   * Wait (bounded) until everything committed to the rings so far, by every lane's thread,
+   * is in the files. Judged by ring positions, which every thread sees: the journal thread
+   * releases a batch's space only on its next pass, after the batch's write.
+   */
   async drain(timeoutMs = 10_000): Promise<void> {
-    const target = this.lanes.reduce((n, l) => n + l.committed, 0);
-    await this.waitFor(() => this.written >= target || !this.running, timeoutMs, 'drain');
+    const targets = this.rings.map((ring) => ring.producedPosition());
+    await this.waitFor(() => this.rings.every((ring, i) => ((ring.consumedPosition() - targets[i]) | 0) >= 0) || !this.running, timeoutMs, 'drain');
     this.throwIfFailed();
   }
 

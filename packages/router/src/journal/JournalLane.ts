@@ -1,8 +1,18 @@
-import type { OneToOneRingBuffer } from '../ring/OneToOneRingBuffer.js';
+import { OneToOneRingBuffer } from '../ring/OneToOneRingBuffer.js';
 import { C_BLOCKS, C_STATE, STATE_RUNNING } from './JournalControl.js';
 import { RING_FULL } from '../ring/RingStatus.js';
 import { JOURNAL_FULL } from '../api/RouterStatus.js';
 import { JournalRecordType } from './JournalFormat.js';
+
+/** What a strategy thread needs to journal on its lane (`JournalLane.link`, `JournalLane.attach`): shared buffers and numbers only. */
+export interface JournalLaneLink {
+  ring: SharedArrayBuffer;
+  control: SharedArrayBuffer;
+  lane: number;
+  firstId: number;
+  block: number;
+  requested: number;
+}
 
 /**
  * One strategy thread's side of the journal: copies records into its ring to the journal
@@ -37,6 +47,21 @@ export class JournalLane {
     this.next = firstId;
     this.limit = firstId;
     this.block = block;
+  }
+
+  /**
+   * Hand this lane to the strategy thread that will write it (before anything was taken
+   * from it here: the lane has one producer, and its ids start where the journal found them).
+   */
+  link(): JournalLaneLink {
+    return { ring: this.ring.buffer, control: this.control.buffer as SharedArrayBuffer, lane: this.lane, firstId: this.first, block: this.block, requested: this.requested };
+  }
+
+  /** The lane on the strategy thread that writes it. */
+  static attach(link: JournalLaneLink): JournalLane {
+    const lane = new JournalLane(OneToOneRingBuffer.attach(link.ring), new Int32Array(link.control), link.lane, link.firstId, link.block);
+    lane.requested = link.requested;
+    return lane;
   }
 
   /** The next client order id, or -1 when the journal has not made the next block durable yet. */

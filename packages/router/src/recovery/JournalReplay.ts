@@ -22,6 +22,9 @@ import { JournalError } from '../journal/JournalError.js';
 import { JournalRecordType } from '../journal/JournalFormat.js';
 import type { JournalRecordView } from '../journal/JournalReader.js';
 
+/** The strategy lane a client order id belongs to (lane x 2^40 + 1 ... (lane + 1) x 2^40). */
+export const laneOfId = (id: number): number => Math.floor((id - 1) / 2 ** 40);
+
 /** Execution types that move an order by their type alone. */
 const SIMPLE_EVENTS: Record<number, number> = {
   [ExecType.EXPIRED]: OrderEvent.EXPIRE,
@@ -52,23 +55,29 @@ export interface ReplayCounts {
  * each venue's last checkpoint (recovery replays the venue from there), the reference
  * prices and the kill switch.
  *
- * Only the given lane's orders are replayed (a journal written by several strategy
- * lanes holds each lane's own ids). Cold path: it runs once, before the router starts.
+ * A journal written by several strategy lanes is replayed whole: ids are unique across
+ * lanes (each lane numbers from lane x 2^40 + 1), positions are the sum of every lane's
+ * fills (the lanes share the risk counters), and each lane's live orders, highest id and
+ * checkpoints are kept apart for the router that owns the lane. Cold path: it runs once,
+ * before the router starts.
  */
 export class JournalReplay {
   readonly counts: ReplayCounts = { records: 0, orders: 0, cancels: 0, replaces: 0, executions: 0, live: 0 };
   /** Position per symbol id, signed lots (buys positive). */
   readonly positions: Float64Array;
-  /** Each venue's last journaled checkpoint (the venue's report sequence; 0: none). */
-  readonly checkpoints: Float64Array;
+  /** Per lane and venue (lane x venues + venue), the last journaled checkpoint (the venue's report sequence; 0: none). */
+  private readonly checkpoints: Float64Array;
+  /** Records per lane (a lane that wrote nothing takes no part in where a venue is replayed from). */
+  private readonly laneRecords: Float64Array;
+  /** Highest client order id each lane recorded an order with (0: none). */
+  private readonly maxIds: Float64Array;
+  private readonly venues: number;
+  private readonly lanes: number;
   /** Reference prices set (symbol id -> ticks), the last of each. */
   readonly referencePrices = new Map<number, number>();
   /** The kill switch as last journaled (null: never). */
   killed: boolean | null = null;
-  /** Highest client order id the journal recorded an order for (0: none). */
-  maxOrderId = 0;
   private readonly pool: SlabPool;
-  private readonly lane: number;
   private readonly byId = new IdMap(1024);
   private readonly order: OrderFlyweight;
   private readonly machine = new OrderStateMachine();
@@ -78,26 +87,52 @@ export class JournalReplay {
   private readonly u8 = new Uint8Array(this.scratch);
   private readonly poolBytes: Uint8Array;
 
-  constructor(pool: SlabPool, symbols: number, venues: number, lane = 0) {
+  constructor(pool: SlabPool, symbols: number, venues: number, lanes = 1) {
     this.pool = pool;
-    this.lane = lane;
     this.order = new OrderFlyweight(pool);
     this.positions = new Float64Array(symbols);
-    this.checkpoints = new Float64Array(venues);
+    this.venues = venues;
+    this.lanes = lanes;
+    this.checkpoints = new Float64Array(lanes * venues);
+    this.laneRecords = new Float64Array(lanes);
+    this.maxIds = new Float64Array(lanes);
     this.poolBytes = new Uint8Array(pool.buffer);
   }
 
-  /** Handles of the live orders, in client order id order (the order they were sent). */
-  liveHandles(): number[] {
+  /** Handles of one lane's live orders, in client order id order (the order they were sent). */
+  liveHandles(lane = 0): number[] {
     const out: [number, number][] = [];
-    this.byId.forEach((id, handle) => out.push([id, handle]));
+    this.byId.forEach((id, handle) => {
+      if (laneOfId(id) === lane) out.push([id, handle]);
+    });
     return out.sort((a, b) => a[0] - b[0]).map(([, handle]) => handle);
+  }
+
+  /** The highest client order id `lane` recorded an order with (0: none). */
+  maxOrderIdOf(lane: number): number {
+    return lane < this.lanes ? this.maxIds[lane] : 0;
+  }
+
+  /** `lane`'s last checkpoint for `venue` (0: none). */
+  checkpointOf(lane: number, venue: number): number {
+    return this.checkpoints[lane * this.venues + venue];
+  }
+
+  /**
+   * Where `venue` must be replayed from so that every lane's unjournaled events are in the
+   * replay: the lowest last checkpoint of the lanes that wrote anything (0: from the start).
+   */
+  replayFrom(venue: number): number {
+    let since = Number.POSITIVE_INFINITY;
+    for (let lane = 0; lane < this.lanes; lane++) if (this.laneRecords[lane] > 0) since = Math.min(since, this.checkpointOf(lane, venue));
+    return since === Number.POSITIVE_INFINITY ? 0 : since;
   }
 
   /** Journal.open's visitor: one record. */
   visit(r: JournalRecordView): void {
-    if (r.lane !== this.lane) return;
+    if (r.lane >= this.lanes) return;
     this.counts.records++;
+    this.laneRecords[r.lane]++;
     const p = r.payload;
     switch (r.type) {
       case JournalRecordType.ORDER_NEW:
@@ -118,7 +153,7 @@ export class JournalReplay {
       case JournalRecordType.VENUE_CHECKPOINT: {
         this.need(r, 16);
         const venue = this.f64[0];
-        if (venue >= 0 && venue < this.checkpoints.length) this.checkpoints[venue] = this.f64[1];
+        if (venue >= 0 && venue < this.venues) this.checkpoints[r.lane * this.venues + venue] = this.f64[1];
         return;
       }
       case JournalRecordType.REFERENCE_PRICE:
@@ -154,7 +189,8 @@ export class JournalReplay {
       throw new JournalError('ERR_JOURNAL_CORRUPT', `an ORDER_NEW record with client order id ${id}${Number.isSafeInteger(id) && id > 0 ? ' twice' : ''}`);
     }
     this.byId.set(id, handle);
-    if (id > this.maxOrderId) this.maxOrderId = id;
+    const lane = laneOfId(id);
+    if (lane < this.lanes && id > this.maxIds[lane]) this.maxIds[lane] = id;
     this.counts.orders++;
     this.counts.live++;
   }

@@ -45,7 +45,8 @@ export interface RecoveryParts {
   venueNames: readonly string[];
   strategyId: number;
   accountId: number;
-  /** This lane's client order ids: [first, first + 2^40). */
+  /** This router's lane; its client order ids are [first, first + 2^40). */
+  lane: number;
   firstClientOrderId: number;
   /** Router.cancel (journaled, rate-limited, like any cancel). */
   cancel: (clientOrderId: number) => number;
@@ -53,6 +54,21 @@ export interface RecoveryParts {
   checkpointing: Uint8Array;
   /** Gateways on this thread (`gateways: 'inline'`): run them so a full command ring drains. */
   pump: (() => void) | null;
+}
+
+/** What one lane recovers (`RouterRecovery.laneInput`): plain data, so it travels in `router.link(n)`. */
+export interface LaneRecovery {
+  lane: number;
+  /** The lane's live orders' handles in the shared order pool. */
+  handles: number[];
+  /** The highest client order id the lane's journal recorded an order with. */
+  maxOrderId: number;
+  /** Per venue, the report sequence the reconciliation replays from. */
+  sinceByVenue: number[];
+  journal: RecoveryReport['journal'];
+  replayed: RecoveryReport['replayed'];
+  positions: RecoveryReport['positions'];
+  replayMs: number;
 }
 
 /** Client order ids one lane owns. */
@@ -77,7 +93,7 @@ const LANE_ID_SPAN = 2 ** 40;
 export class RouterRecovery {
   readonly report: RecoveryReport;
   private readonly p: RecoveryParts;
-  private readonly replay: JournalReplay;
+  private readonly input: LaneRecovery;
   private readonly policy: 'cancel' | 'adopt';
   private readonly deadlineNs: number;
   private readonly startedMs = Date.now();
@@ -91,48 +107,75 @@ export class RouterRecovery {
   private pending: number;
   private delivered = false;
 
-  constructor(parts: RecoveryParts, replay: JournalReplay, opened: JournalOpened, replayMs: number, options: RecoveryOptions = {}) {
+  constructor(parts: RecoveryParts, input: LaneRecovery, options: RecoveryOptions = {}) {
     this.p = parts;
-    this.replay = replay;
+    this.input = input;
     this.policy = options.foreignOrders ?? 'cancel';
     this.deadlineNs = nanoTime() + (options.reconcileTimeoutMs ?? 30_000) * 1e6;
     this.order = new OrderFlyweight(parts.orders);
     this.poolWords = new Int32Array(parts.orders.buffer);
     this.byVenue = parts.venueNames.map(() => []);
     this.pending = parts.venueNames.length;
-    const positions: { symbol: string; lots: number }[] = [];
-    replay.positions.forEach((lots, symbolId) => {
-      if (lots !== 0) positions.push({ symbol: parts.instruments.spec(symbolId)?.symbol ?? `#${symbolId}`, lots });
-    });
     this.report = {
-      journal: { records: opened.records, segments: opened.segments, cut: opened.cut },
-      replayed: { ...replay.counts },
-      positions,
-      venues: parts.venueNames.map((venue, v) => ({ venue, sinceSequence: replay.checkpoints[v], recovered: 0, outcome: 'pending', adopted: 0, ignored: 0, requestsLost: 0 })),
+      journal: { ...input.journal },
+      replayed: { ...input.replayed },
+      positions: input.positions.map((p) => ({ ...p })),
+      venues: parts.venueNames.map((venue, v) => ({ venue, sinceSequence: input.sinceByVenue[v] ?? 0, recovered: 0, outcome: 'pending', adopted: 0, ignored: 0, requestsLost: 0 })),
       complete: false,
       unknown: 0,
       foreignCanceled: 0,
-      replayMs,
+      replayMs: input.replayMs,
       reconcileMs: 0,
     };
   }
 
-  /** Put the replayed state back and ask every venue to reconcile (bounded by the deadline). */
-  async begin(): Promise<void> {
-    const p = this.p;
-    const r = this.replay;
-    // Positions: count each fill as working first, then fill it, so the exposure words stay exact (see RiskEngine).
-    r.positions.forEach((lots, symbolId) => {
+  /**
+   * What one lane needs to recover, as plain data (it travels to an attached strategy
+   * thread in `router.link(n)`): its live orders' handles, its highest journaled id, where
+   * each venue is replayed from, and the report's shared part.
+   */
+  static laneInput(replay: JournalReplay, lane: number, opened: JournalOpened, replayMs: number, instruments: InstrumentTable, venues: number): LaneRecovery {
+    const positions: { symbol: string; lots: number }[] = [];
+    replay.positions.forEach((lots, symbolId) => {
+      if (lots !== 0) positions.push({ symbol: instruments.spec(symbolId)?.symbol ?? `#${symbolId}`, lots });
+    });
+    return {
+      lane,
+      handles: replay.liveHandles(lane),
+      maxOrderId: replay.maxOrderIdOf(lane),
+      sinceByVenue: Array.from({ length: venues }, (_, v) => replay.replayFrom(v)),
+      journal: { records: opened.records, segments: opened.segments, cut: opened.cut },
+      replayed: { ...replay.counts, live: replay.liveHandles(lane).length },
+      positions,
+      replayMs,
+    };
+  }
+
+  /**
+   * The state every lane shares, from the whole journal, set once by the router that
+   * created the gateways: positions (every lane's fills), reference prices, the kill switch.
+   */
+  static restoreShared(replay: JournalReplay, risk: RiskEngine): void {
+    // Count each fill as working first, then fill it, so the exposure words stay exact (see RiskEngine).
+    replay.positions.forEach((lots, symbolId) => {
       if (lots === 0) return;
       const side = lots > 0 ? Side.BUY : Side.SELL;
-      p.risk.forceReserve(symbolId, side, Math.abs(lots));
-      p.risk.onFill(symbolId, side, Math.abs(lots));
+      risk.forceReserve(symbolId, side, Math.abs(lots));
+      risk.onFill(symbolId, side, Math.abs(lots));
     });
-    for (const [symbolId, ticks] of r.referencePrices) p.risk.setReferencePrice(symbolId, ticks);
-    if (r.killed === true) p.risk.kill();
+    for (const [symbolId, ticks] of replay.referencePrices) risk.setReferencePrice(symbolId, ticks);
+    if (replay.killed === true) risk.kill();
+  }
+
+  /**
+   * The lane's live orders back into this router's books. Every lane's router does this
+   * for its own orders; the creating router then also sends the commands (`begin`).
+   */
+  adopt(): void {
+    const p = this.p;
     const o = this.order;
     const unplaceable: number[] = [];
-    for (const handle of r.liveHandles()) {
+    for (const handle of this.input.handles) {
       o.wrap(handle);
       const venue = o.venueId;
       if (venue >= this.byVenue.length) {
@@ -145,10 +188,27 @@ export class RouterRecovery {
     }
     for (const handle of unplaceable) if (p.live.loseOrder(handle)) this.report.unknown++;
     for (let venue = 0; venue < this.byVenue.length; venue++) {
-      p.checkpointing[venue] = 0;
-      for (const handle of this.byVenue[venue]) await this.offer(venue, GatewayCommand.RECOVER, handle, NaN);
+      p.checkpointing[venue] = 0; // until the venue's reconciliation ended
       this.report.venues[venue].recovered = this.byVenue[venue].length;
-      await this.offer(venue, GatewayCommand.RECONCILE, -1, r.checkpoints[venue]);
+    }
+  }
+
+  /**
+   * The creating router: hand every lane's live orders to their venues' gateways (RECOVER,
+   * naming the lane that owns each, so its events go to that lane), then ask each venue to
+   * reconcile (RECONCILE, from the lowest last checkpoint of the lanes). Waits, bounded by
+   * the deadline, while a command ring is full.
+   */
+  async begin(lanes: readonly LaneRecovery[]): Promise<void> {
+    const o = this.order;
+    for (let venue = 0; venue < this.byVenue.length; venue++) {
+      for (const lane of lanes) {
+        for (const handle of lane.handles) {
+          if (o.wrap(handle) !== OK || o.venueId !== venue) continue;
+          await this.offer(venue, GatewayCommand.RECOVER, handle, lane.lane === this.p.lane ? 0 : lane.lane + 1);
+        }
+      }
+      await this.offer(venue, GatewayCommand.RECONCILE, -1, this.input.sinceByVenue[venue] ?? 0);
     }
   }
 
@@ -159,7 +219,7 @@ export class RouterRecovery {
     if (v === undefined) return;
     const ours = clientOrderId >= p.firstClientOrderId && clientOrderId < p.firstClientOrderId + LANE_ID_SPAN;
     const spec = symbolId < p.instruments.capacity ? p.instruments.spec(symbolId) : undefined;
-    if (!ours || clientOrderId <= this.replay.maxOrderId || p.live.handleOf(clientOrderId) >= 0 || spec === undefined || (side !== Side.BUY && side !== Side.SELL) || !(quantityLots >= 1)) {
+    if (!ours || clientOrderId <= this.input.maxOrderId || p.live.handleOf(clientOrderId) >= 0 || spec === undefined || (side !== Side.BUY && side !== Side.SELL) || !(quantityLots >= 1)) {
       v.ignored++;
       return;
     }
@@ -296,7 +356,7 @@ export class RouterRecovery {
   }
 
   /** One command to a venue's gateway, waiting (bounded by the deadline) while its ring is full. */
-  private async offer(venue: number, command: number, handle: number, since: number): Promise<void> {
+  private async offer(venue: number, command: number, handle: number, value: number): Promise<void> {
     const ring = this.p.commands[venue];
     for (;;) {
       let status: number;
@@ -306,12 +366,12 @@ export class RouterRecovery {
         if (at >= 0) {
           ring.i32[at >> 2] = -1;
           ring.i32[(at >> 2) + 1] = 0;
-          ring.f64[(at >> 3) + 1] = since;
+          ring.f64[(at >> 3) + 1] = value;
           status = ring.commit(at);
         }
-      } else status = ring.offerPair(command, handle, 0);
+      } else status = ring.offerPair(command, handle, value);
       if (status >= 0) {
-        if (handle >= 0) this.p.recycler.sent(handle, venue);
+        if (handle >= 0 && value === 0) this.p.recycler.sent(handle, venue); // this router's own order (another lane's recycles on its own ring)
         return;
       }
       if (status !== RING_FULL || nanoTime() > this.deadlineNs) return; // a closed ring (the gateway is gone) or out of time: the deadline settles it
