@@ -142,7 +142,8 @@ export class ExecutionApplier implements RecordHandler {
     if (this.now === undefined) this.now = nanoTime();
     const now = this.now;
     // The journal records every event the router applies, before it is applied.
-    if (this.journal !== null && !this.journal.words(JournalRecordType.EXECUTION, now, ring.i32, at >> 2, EXEC_RECORD_BYTES >> 2)) {
+    // Staged: the router publishes the poll's records at its end (Router.poll).
+    if (this.journal !== null && !this.journal.stage(JournalRecordType.EXECUTION, now, ring.i32, at >> 2, EXEC_RECORD_BYTES >> 2)) {
       this.stats.journalOverruns++;
       this.checkpointing.fill(0);
       this.overrun = true;

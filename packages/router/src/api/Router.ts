@@ -559,6 +559,7 @@ export class Router implements AckWatchOwner {
       return this.pollOnce(handler, limitPerVenue, nowNs);
     } finally {
       this.polling = false;
+      this.journalLane?.flush(); // the poll's execution records, staged as they were applied
     }
   }
 
@@ -699,6 +700,7 @@ export class Router implements AckWatchOwner {
     }
     this.orders.releaseCache(); // slots freed on this thread would otherwise stay stranded in its cache
     this.risk.releaseStrategy(this.strategyId);
+    this.journalLane?.flush(); // events the gateways' last drain delivered, staged
     await this.journal?.close(); // after the gateways: every event they delivered is journaled
   }
 

@@ -3,6 +3,7 @@ import { C_BLOCKS, C_STATE, STATE_RUNNING } from './JournalControl.js';
 import { RING_FULL } from '../ring/RingStatus.js';
 import { JOURNAL_FULL } from '../api/RouterStatus.js';
 import { JournalRecordType } from './JournalFormat.js';
+import { copyWords } from './copyWords.js';
 
 /** What a strategy thread needs to journal on its lane (`JournalLane.link`, `JournalLane.attach`): shared buffers and numbers only. */
 export interface JournalLaneLink {
@@ -31,6 +32,8 @@ export class JournalLane {
   readonly lane: number;
   /** Records committed to the ring (the journal thread's C_WRITTEN catches up). */
   committed = 0;
+  /** Records claimed and filled by `stage`, not yet published. */
+  private staged = 0;
   private readonly ring: OneToOneRingBuffer;
   private readonly control: Int32Array;
   private readonly first: number;
@@ -84,8 +87,7 @@ export class JournalLane {
     if (at < 0) return; // full: asked again at the next id
     this.ring.f64[at >> 3] = performance.now() * 1e6;
     this.ring.f64[(at >> 3) + 1] = this.first + (this.requested + 1) * this.block;
-    this.ring.commit(at);
-    this.committed++;
+    this.commit(at);
     this.requested++;
   }
 
@@ -114,13 +116,40 @@ export class JournalLane {
     return this.ring.f64;
   }
 
+  /** Publish the record claimed at `at`, and every record staged before it (the ring publishes a batch at once). */
   commit(at: number): void {
     this.ring.commit(at);
-    this.committed++;
+    this.committed += 1 + this.staged;
+    this.staged = 0;
   }
 
+  /** Turn the record claimed at `at` into padding; records staged before it are published. */
   abort(at: number): void {
     this.ring.abort(at);
+    this.committed += this.staged;
+    this.staged = 0;
+  }
+
+  /**
+   * Like `words`, but the record is not published yet: the next commit (of any record), or
+   * `flush`, publishes it with the others staged before it. The router stages the execution
+   * events of one poll and flushes at its end: one release store a poll instead of one per
+   * event. False when the ring is full.
+   */
+  stage(type: number, timeNs: number, source: Int32Array, from: number, words: number): boolean {
+    const at = this.claim(type, words * 4, timeNs);
+    if (at < 0) return false;
+    this.copyInto(at, source, from, words);
+    this.staged++;
+    return true;
+  }
+
+  /** Publish what `stage` left unpublished. */
+  flush(): void {
+    if (this.staged === 0) return;
+    this.ring.commit(0);
+    this.committed += this.staged;
+    this.staged = 0;
   }
 
   /** A record of up to three numbers (cancel, replace, reference price, kill switch). False when the ring is full. */
@@ -149,11 +178,9 @@ export class JournalLane {
     return true;
   }
 
-  /** Copy into a claimed record's payload. */
+  /** Copy into a claimed record's payload (as int32 words: see copyWords). */
   copyInto(at: number, source: Int32Array, from: number, words: number): void {
-    const i32 = this.ring.i32;
-    const to = (at + 8) >> 2;
-    for (let i = 0; i < words; i++) i32[to + i] = source[from + i];
+    copyWords(this.ring.i32, (at + 8) >> 2, source, from, words);
   }
 
   /** The journal thread stopped on an error: no order may be sent unjournaled. */
@@ -161,3 +188,4 @@ export class JournalLane {
     return Atomics.load(this.control, C_STATE) > STATE_RUNNING;
   }
 }
+

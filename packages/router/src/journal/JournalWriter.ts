@@ -1,6 +1,7 @@
 import { accessSync, closeSync, constants, fdatasyncSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { crc32c } from './Crc32c.js';
+import { copyWords } from './copyWords.js';
 import { JournalError } from './JournalError.js';
 import { FORMAT_VERSION, MAX_PAYLOAD_BYTES, RECORD_HEADER_BYTES, recordBytes, SEGMENT_HEADER_BYTES, SEGMENT_MAGIC, segmentName } from './JournalFormat.js';
 import { readJournal, type JournalReadResult } from './JournalReader.js';
@@ -80,7 +81,7 @@ export class JournalWriter {
     const w = this.words;
     const to = (at + RECORD_HEADER_BYTES) >> 2;
     const copy = (bytes + 3) >> 2;
-    for (let i = 0; i < copy; i++) w[to + i] = source[fromWord + i];
+    copyWords(w, to, source, fromWord, copy);
     const padded = (recordBytes(bytes) - RECORD_HEADER_BYTES) >> 2;
     for (let i = copy; i < padded; i++) w[to + i] = 0;
     if ((bytes & 3) !== 0) this.batch.fill(0, at + RECORD_HEADER_BYTES + bytes, at + RECORD_HEADER_BYTES + (copy << 2)); // a partial last word: its spare bytes are 0
