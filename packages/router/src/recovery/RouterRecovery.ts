@@ -63,6 +63,11 @@ export interface LaneRecovery {
   handles: number[];
   /** The highest client order id the lane's journal recorded an order with. */
   maxOrderId: number;
+  /**
+   * The first id the earlier run could not have used: the end of the lane's last durable
+   * id block. A venue's order with an id at or above it was never this lane's.
+   */
+  idLimit: number;
   /** Per venue, the report sequence the reconciliation replays from. */
   sinceByVenue: number[];
   journal: RecoveryReport['journal'];
@@ -143,6 +148,7 @@ export class RouterRecovery {
       lane,
       handles: replay.liveHandles(lane),
       maxOrderId: replay.maxOrderIdOf(lane),
+      idLimit: opened.nextIds[lane] > 0 ? opened.nextIds[lane] : replay.maxOrderIdOf(lane) + 1,
       sinceByVenue: Array.from({ length: venues }, (_, v) => replay.replayFrom(v)),
       journal: { records: opened.records, segments: opened.segments, cut: opened.cut },
       replayed: { ...replay.counts, live: replay.liveHandles(lane).length },
@@ -219,7 +225,9 @@ export class RouterRecovery {
     if (v === undefined) return;
     const ours = clientOrderId >= p.firstClientOrderId && clientOrderId < p.firstClientOrderId + LANE_ID_SPAN;
     const spec = symbolId < p.instruments.capacity ? p.instruments.spec(symbolId) : undefined;
-    if (!ours || clientOrderId <= this.input.maxOrderId || p.live.handleOf(clientOrderId) >= 0 || spec === undefined || (side !== Side.BUY && side !== Side.SELL) || !(quantityLots >= 1)) {
+    // Ours only between the journal's highest id and the end of the ids the earlier run had
+    // made durable: a venue cannot make the router take back an order it never could have sent.
+    if (!ours || clientOrderId <= this.input.maxOrderId || clientOrderId >= this.input.idLimit || p.live.handleOf(clientOrderId) >= 0 || spec === undefined || (side !== Side.BUY && side !== Side.SELL) || !(quantityLots >= 1)) {
       v.ignored++;
       return;
     }
