@@ -1,11 +1,12 @@
 import { fork } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { ORDER_RECORD_BYTES, OrderFlyweight, OrderState, RecordClass, RejectReason, SlabPool } from '@ringroute/core';
+import { ORDER_RECORD_BYTES, OrderFlyweight, OrderState, RecordClass, RejectReason, Side, SlabPool } from '@ringroute/core';
 import { SIM_VENUE_TASK } from '@ringroute/gateways';
 import { JournalRecordType, JournalReplay, JournalWriter, readJournal, Router, type OrderEventHandler, type RecoveryReport } from '@ringroute/router';
 import { pollUntil } from '../../support/venues.js';
 import { tempDirs } from '../../support/tempDirs.js';
+import { JournalScript } from '../../support/journalScript.js';
 
 const freshDir = tempDirs('rr-recovery-');
 const BTC = { symbol: 'BTC-USD', tickSize: '0.01', lotSize: '0.001' };
@@ -193,6 +194,23 @@ describe('recovery from the journal (issue 13)', () => {
       await router.stop();
     }
   }, 60_000);
+
+  it('a configuration that gives a symbol id of the journal\'s orders or positions to another symbol fails Router.create (ERR_JOURNAL_INSTRUMENTS); instruments added at the end are fine', async () => {
+    const dir = freshDir();
+    new JournalScript(dir).idBlock(65).instruments(['BTC-USD', 'ETH-USD']).sent(3, Side.BUY, 150_000, 2, 1).close();
+    const eth = { symbol: 'ETH-USD', tickSize: '0.01', lotSize: '0.001' };
+    const sol = { symbol: 'SOL-USD', tickSize: '0.01', lotSize: '0.001' };
+    const venues = [{ name: 'alpha', task: SIM_VENUE_TASK }];
+    await expect(Router.create({ instruments: [eth, BTC], venues, journal: { dir } })).rejects.toMatchObject({ code: 'ERR_JOURNAL_INSTRUMENTS' });
+    await expect(Router.create({ instruments: [BTC], venues, journal: { dir } })).rejects.toMatchObject({ code: 'ERR_JOURNAL_INSTRUMENTS' });
+    const router = await Router.create({ instruments: [BTC, eth, sol], venues, journal: { dir } });
+    try {
+      expect(router.orderOf(3)?.symbolId).toBe(1);
+      expect(router.instruments.spec(1)?.symbol).toBe('ETH-USD');
+    } finally {
+      await router.stop();
+    }
+  }, 30_000);
 
   it('a journal whose ORDER_NEW record passes its checksum but is too short, or names an id twice, fails Router.create with ERR_JOURNAL_CORRUPT instead of guessing', async () => {
     for (const payload of [new Uint8Array(16), null]) {

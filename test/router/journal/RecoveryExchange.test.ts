@@ -1,87 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import {
-  EXEC_CLIENT_ORDER_ID_OFFSET,
-  EXEC_RECORD_BYTES,
-  EXEC_TYPE_OFFSET,
-  EXEC_VENUE_ORDER_ID_OFFSET,
-  ExecType,
-  ORDER_RECORD_BYTES,
-  OrderEvent,
-  OrderFlyweight,
-  OrderState,
-  OrderStateMachine,
-  OrderType,
-  RecordClass,
-  RejectReason,
-  Side,
-  SlabPool,
-  TimeInForce,
-} from '@ringroute/core';
+import { ExecType, OrderState, OrderType, RejectReason, Side, TimeInForce } from '@ringroute/core';
 import { startExchangeServer, WS_GATEWAY_TASK } from '@ringroute/gateways';
-import { JournalRecordType, JournalWriter, readJournal, Router, type OrderEventHandler, type RecoveryReport } from '@ringroute/router';
+import { JournalRecordType, readJournal, Router, type OrderEventHandler, type RecoveryReport } from '@ringroute/router';
 import { KEY, SECRET } from '../../support/exchange.js';
 import { pollUntil } from '../../support/venues.js';
 import { tempDirs } from '../../support/tempDirs.js';
+import { JournalScript } from '../../support/journalScript.js';
 
 const freshDir = tempDirs('rr-recovery-ws-');
-
-/** Journal records as a router on venue 0 would have written them. */
-class JournalScript {
-  private readonly writer: JournalWriter;
-  private readonly pool = SlabPool.create({ slotBytes: ORDER_RECORD_BYTES, capacity: 1, recordClass: RecordClass.ORDER });
-  private readonly order = new OrderFlyweight(this.pool);
-  private readonly exec = new Uint8Array(EXEC_RECORD_BYTES);
-
-  constructor(dir: string) {
-    this.writer = new JournalWriter(dir);
-    this.order.wrap(this.pool.allocate());
-  }
-
-  sent(id: number, side: number, priceTicks: number, lots: number): this {
-    const o = this.order.clear();
-    o.clientOrderId = id;
-    o.symbolId = 0;
-    o.side = side;
-    o.ordType = OrderType.LIMIT;
-    o.tif = TimeInForce.GTC;
-    o.priceTicks = priceTicks;
-    o.quantityLots = lots;
-    o.leavesLots = lots;
-    o.accountId = 1;
-    o.strategyId = 1;
-    o.venueId = 0;
-    new OrderStateMachine().apply(o, OrderEvent.SUBMIT, 0);
-    this.writer.append(JournalRecordType.ORDER_NEW, 0, 1, new Uint8Array(this.pool.buffer, this.pool.offsetOf(0), ORDER_RECORD_BYTES), 0, ORDER_RECORD_BYTES);
-    return this;
-  }
-
-  event(id: number, type: number, venueOrderId = 0): this {
-    const view = new DataView(this.exec.buffer);
-    this.exec.fill(0);
-    view.setFloat64(EXEC_CLIENT_ORDER_ID_OFFSET, id, true);
-    view.setFloat64(EXEC_VENUE_ORDER_ID_OFFSET, venueOrderId, true);
-    view.setUint8(EXEC_TYPE_OFFSET, type);
-    this.writer.append(JournalRecordType.EXECUTION, 0, 2, this.exec, 0, EXEC_RECORD_BYTES);
-    return this;
-  }
-
-  /** Client order ids below `end` reserved (a router reserves a block before it uses an id of it). */
-  idBlock(end: number): this {
-    const payload = new Uint8Array(new Float64Array([end]).buffer);
-    this.writer.append(JournalRecordType.ID_BLOCK, 0, 0, payload, 0, 8);
-    return this;
-  }
-
-  checkpoint(venue: number, sequence: number): this {
-    const payload = new Uint8Array(new Float64Array([venue, sequence]).buffer);
-    this.writer.append(JournalRecordType.VENUE_CHECKPOINT, 0, 3, payload, 0, 16);
-    return this;
-  }
-
-  close(): void {
-    this.writer.close();
-  }
-}
 
 describe('recovery against the reference exchange: each rule of docs/journal.md', () => {
   it('an order the router had marked UNKNOWN that the exchange holds is confirmed working; one the exchange never received is rejected; one the journal lost is taken back and canceled', async () => {

@@ -6,6 +6,7 @@ import { WorkerPool } from '../workers/WorkerPool.js';
 import { Journal } from '../journal/Journal.js';
 import { JournalReplay } from '../recovery/JournalReplay.js';
 import { JournalLane } from '../journal/JournalLane.js';
+import { JournalRecordType } from '../journal/JournalFormat.js';
 import { Router } from './Router.js';
 import type { RouterConfig, RouterLink, RouterOptions } from './RouterConfig.js';
 
@@ -28,11 +29,18 @@ export async function startRouter(config: RouterConfig): Promise<Router> {
   // A journal from an earlier run is replayed in the same pass that reads its id blocks:
   // its live orders go back into the pool before any gateway starts.
   const lanes = config.strategyThreads ?? 1;
-  const replay = config.journal === undefined ? null : new JournalReplay(orders, instruments.capacity, config.venues.length, lanes);
+  // Positions for every symbol id a record can name (u16), so a journal naming a symbol this configuration lacks is seen (checkInstruments).
+  const replay = config.journal === undefined ? null : new JournalReplay(orders, 0x10000, config.venues.length, lanes);
   const replayStart = performance.now();
   const journal = config.journal === undefined ? null : await Journal.open(config.journal, lanes, (lane) => lane * 2 ** 40 + 1, undefined, (r) => replay!.visit(r));
   const replayMs = performance.now() - replayStart;
   try {
+    if (journal !== null) {
+      // The earlier run's orders and positions must mean the same symbols; then this run's table is journaled.
+      replay!.checkInstruments((id) => instruments.spec(id)?.symbol);
+      const names = Array.from({ length: instruments.size }, (_, id) => instruments.spec(id)?.symbol ?? '');
+      journal.lanes[0].bytes(JournalRecordType.INSTRUMENTS, performance.now() * 1e6, new TextEncoder().encode(JSON.stringify(names)));
+    }
     const router = await startWithJournal(config, instruments, orders, topOfBook, journal);
     if (journal !== null && replay !== null && journal.opened.records > 0) {
       try {

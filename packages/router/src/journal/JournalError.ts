@@ -9,7 +9,9 @@ export type JournalErrorCode =
   /** The directory cannot be created, read or written (read-only, disk full, permissions). */
   | 'ERR_JOURNAL_IO'
   /** The journal thread stopped (a write failed); the router refuses new orders. */
-  | 'ERR_JOURNAL_FAILED';
+  | 'ERR_JOURNAL_FAILED'
+  /** The journal's orders or positions name instruments this configuration defines differently (symbol ids changed): recovering would move them to other symbols. */
+  | 'ERR_JOURNAL_INSTRUMENTS';
 
 /**
  * A typed journal failure. Reading never guesses: what does not read is either a torn

@@ -57,6 +57,13 @@ export const JournalRecordType = {
    * last one (see VENUE_CHECKPOINT_RECORD).
    */
   VENUE_CHECKPOINT: 8,
+  /**
+   * The instrument table as the router that wrote what follows defined it: UTF-8 JSON, an
+   * array of symbol names indexed by symbol id. Written when a router with a journal
+   * starts; recovery refuses a configuration that gives a symbol id the journal's orders
+   * or positions use to another symbol.
+   */
+  INSTRUMENTS: 9,
   /** Free for other users of the same storage (the FIX session store): opaque bytes. */
   APPLICATION: 64,
 } as const;

@@ -165,6 +165,15 @@ export class JournalLane {
     return true;
   }
 
+  /** A record of arbitrary bytes (a cold path: the instrument table at start). False when the ring is full. */
+  bytes(type: number, timeNs: number, data: Uint8Array): boolean {
+    const at = this.claim(type, data.length, timeNs);
+    if (at < 0) return false;
+    this.ring.u8.set(data, at + 8);
+    this.commit(at);
+    return true;
+  }
+
   /**
    * A record copying `words` int32 words of `source` from word `from` (an order or event
    * record; copied as integers, never through doubles, whose NaN bit patterns a copy may

@@ -85,6 +85,9 @@ export class JournalRecordDecoder {
       case JournalRecordType.KILL_SWITCH:
         out.on = f(0);
         break;
+      case JournalRecordType.INSTRUMENTS:
+        out.symbols = new TextDecoder().decode(r.payload);
+        break;
       case JournalRecordType.VENUE_CHECKPOINT:
         Object.assign(out, { venue: f(0), sequence: f(1) });
         break;

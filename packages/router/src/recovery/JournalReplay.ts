@@ -77,6 +77,8 @@ export class JournalReplay {
   readonly referencePrices = new Map<number, number>();
   /** The kill switch as last journaled (null: never). */
   killed: boolean | null = null;
+  /** Symbol names by id, as the last INSTRUMENTS record gave them (null: none journaled). */
+  instruments: string[] | null = null;
   private readonly pool: SlabPool;
   private readonly byId = new IdMap(1024);
   private readonly order: OrderFlyweight;
@@ -111,6 +113,27 @@ export class JournalReplay {
   /** The highest client order id `lane` recorded an order with (0: none). */
   maxOrderIdOf(lane: number): number {
     return lane < this.lanes ? this.maxIds[lane] : 0;
+  }
+
+  /**
+   * Throw ERR_JOURNAL_INSTRUMENTS when a symbol id that a live order or a position of the
+   * journal uses names another symbol in `symbolOf` (this configuration) than in the
+   * journal, or none: recovering would put those orders and positions on other symbols.
+   */
+  checkInstruments(symbolOf: (symbolId: number) => string | undefined): void {
+    const journal = this.instruments;
+    if (journal === null) return; // written before instruments were journaled
+    const used = new Set<number>();
+    this.positions.forEach((lots, id) => lots !== 0 && used.add(id));
+    const o = this.order;
+    this.byId.forEach((_, handle) => {
+      if (o.wrap(handle) === 0) used.add(o.symbolId);
+    });
+    for (const id of [...used].sort((a, b) => a - b)) {
+      const was = journal[id];
+      const now = symbolOf(id);
+      if (was !== now) throw new JournalError('ERR_JOURNAL_INSTRUMENTS', `the journal's orders or positions use symbol id ${id} for ${JSON.stringify(was)}, which this configuration defines as ${now === undefined ? 'nothing' : JSON.stringify(now)}: keep the instruments in the order they were (add new ones at the end)`);
+    }
   }
 
   /** `lane`'s last checkpoint for `venue` (0: none). */
@@ -160,6 +183,17 @@ export class JournalReplay {
         this.need(r, 16);
         this.referencePrices.set(this.f64[0], this.f64[1]);
         return;
+      case JournalRecordType.INSTRUMENTS: {
+        let names: unknown;
+        try {
+          names = JSON.parse(new TextDecoder().decode(r.payload));
+        } catch {
+          names = null;
+        }
+        if (!Array.isArray(names) || names.some((n) => typeof n !== 'string')) throw new JournalError('ERR_JOURNAL_CORRUPT', `an INSTRUMENTS record that is not a list of symbols in segment ${r.segment} at offset ${r.offset}`);
+        this.instruments = names as string[];
+        return;
+      }
       case JournalRecordType.KILL_SWITCH:
         this.need(r, 8);
         this.killed = this.f64[0] !== 0;
