@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { ExecType, OrderState, OrderType, Side, TimeInForce } from '@ringroute/core';
 import { startExchangeServer, type ExchangeServer } from '@ringroute/gateways';
-import type { RecoveryReport } from '@ringroute/router';
+import { JournalRecordDecoder, readJournal, type RecoveryReport } from '@ringroute/router';
 import { KEY, SECRET } from '../../support/exchange.js';
 import { tempDirs } from '../../support/tempDirs.js';
 
@@ -27,6 +27,23 @@ function startChild(server: ExchangeServer, dir: string, seed: number, policy: s
     child.once('message', (m: { state: ChildState }) => (clearTimeout(timer), resolve({ child, state: m.state })));
     child.once('exit', (code, signal) => (clearTimeout(timer), reject(new Error(`the child exited (${code ?? signal}) before reporting its state`))));
   });
+}
+
+/** The exchange's reports and the journal's records about one order (a failure's explanation). */
+function history(server: ExchangeServer, dir: string, id: number): string {
+  const reports = server.book.account(1).log.since(0).filter((r) => r.id === id).map((r) => `#${r.seq} ex ${r.ex} px ${r.px} last ${r.last} cum ${r.cum} leaves ${r.leaves}`);
+  const decoder = new JournalRecordDecoder();
+  const records: string[] = [];
+  let checkpoints = 0;
+  readJournal(dir, (r) => {
+    const d = decoder.decode(r);
+    if (d.clientOrderId === id) records.push(`${JSON.stringify(d)} (after ${checkpoints} checkpoints)`);
+    if (d.type === 'VENUE_CHECKPOINT') {
+      checkpoints++;
+      if (records.length > 0 && !records[records.length - 1].startsWith('checkpoint')) records.push(`checkpoint ${d.sequence}`);
+    }
+  });
+  return `order ${id}\nexchange:\n${reports.join('\n')}\njournal:\n${records.join('\n')}`;
 }
 
 /** The exchange's view of account 1: open orders (id -> [quantity, cum]) and the position its fills made. */
@@ -83,6 +100,7 @@ describe('crash recovery: a router SIGKILLed mid-flow restarts on its journal an
         expect([...mine.keys()].sort((a, b) => a - b), context).toEqual([...view.open.keys()].sort((a, b) => a - b));
         for (const [id, [qty, cum]] of view.open) {
           const [s, myQty, myCum] = mine.get(id)!;
+          if (myQty !== qty || myCum !== cum) console.log(history(server, dir, id)); // what each side saw of it, to tell why
           expect([myQty, myCum], `${context}: order ${id}`).toEqual([qty, cum]);
           expect([OrderState.ACCEPTED, OrderState.PARTIALLY_FILLED], `${context}: order ${id}`).toContain(s);
         }

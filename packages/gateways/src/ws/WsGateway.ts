@@ -206,7 +206,9 @@ export class WsGateway implements GatewayAdapter {
   /** Recovery: an order the router's journal says is live here; tracked as if this gateway had sent it. */
   recover(handle: number, order: OrderFlyweight): void {
     const id = order.clientOrderId;
+    const tracked = this.handles.get(id) === FOREIGN_HANDLE; // taken back by the router: the tally already follows its reports
     this.handles.set(id, handle);
+    if (tracked) return;
     this.tally.open(id, order.quantityLots);
     if (order.filledLots > 0) this.tally.filled(id, order.filledLots);
   }
