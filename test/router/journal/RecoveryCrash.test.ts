@@ -76,8 +76,10 @@ describe('crash recovery: a router SIGKILLed mid-flow restarts on its journal an
     try {
       for (let round = 0; round <= KILLS; round++) {
         const policy = round % 2 === 0 ? 'cancel' : 'adopt';
-        const { child, state } = await startChild(server, dir, round + 1, policy);
+        const started = await startChild(server, dir, round + 1, policy);
+        const child = started.child;
         current = child;
+        const state = started.state;
         const view = exchangeView(server);
         const context = `round ${round} (${policy})`;
         // Nothing in doubt once reconciliation ended.
@@ -97,6 +99,8 @@ describe('crash recovery: a router SIGKILLed mid-flow restarts on its journal an
         expect(state.journalOverruns, context).toBe(0);
         // Every order the exchange holds is known to the router, working, with the same quantity and cum; and nothing else is.
         const mine = new Map(state.live.map(([id, s, qty, cum]) => [id, [s, qty, cum]]));
+        const extra = [...mine.keys()].filter((id) => !view.open.has(id)).concat([...view.open.keys()].filter((id) => !mine.has(id)));
+        for (const id of extra.slice(0, 3)) console.log(`${context}: ${mine.has(id) ? `router has it (state ${mine.get(id)![0]})` : 'exchange has it'}\n${history(server, dir, id)}`);
         expect([...mine.keys()].sort((a, b) => a - b), context).toEqual([...view.open.keys()].sort((a, b) => a - b));
         for (const [id, [qty, cum]] of view.open) {
           const [s, myQty, myCum] = mine.get(id)!;

@@ -19,6 +19,9 @@ describe('recovery against the reference exchange: each rule of docs/journal.md'
     // acknowledged; checkpoint at report 1; 7's record never reached the disk.
     new JournalScript(dir).idBlock(65).sent(5, Side.BUY, 9_000, 3).event(5, ExecType.ACK, 1).event(5, ExecType.UNKNOWN).sent(6, Side.SELL, 11_000, 2).checkpoint(0, 1).close();
     server.book.submit(server.book.account(1), 7, 0, Side.SELL, OrderType.LIMIT, TimeInForce.GTC, 0, 12_000, 0, 4);
+    // Order 8's record was lost too, and the exchange canceled it before the restart: its CANCELED comes in the replay, before the router hands it back.
+    server.book.submit(server.book.account(1), 8, 0, Side.SELL, OrderType.LIMIT, TimeInForce.GTC, 0, 12_100, 0, 2);
+    server.book.cancel(server.book.account(1), 8);
     // An order with an id of this lane's range that the earlier run could not have used (past its last durable block): not ours.
     server.book.submit(server.book.account(1), 1_000, 0, Side.SELL, OrderType.LIMIT, TimeInForce.GTC, 0, 12_500, 0, 1);
     const router = await Router.create({
@@ -40,7 +43,8 @@ describe('recovery against the reference exchange: each rule of docs/journal.md'
       expect(router.recovery!.replayed.live).toBe(2);
       expect(router.orderOf(5)!.state).toBe(OrderState.UNKNOWN);
       await pollUntil(router, handler, () => report !== null && canceled.includes(7), 10_000);
-      expect(report!.venues[0]).toMatchObject({ sinceSequence: 1, recovered: 2, outcome: 'settled', adopted: 1, ignored: 1 });
+      expect(report!.venues[0]).toMatchObject({ sinceSequence: 1, recovered: 2, outcome: 'settled', adopted: 2, ignored: 1 });
+      expect(canceled).toContain(8); // taken back, then ended by its own CANCELED from the replay
       expect(server.book.account(1).ids.live.has(1_000)).toBe(true); // left alone
       expect(report!.foreignCanceled).toBe(1);
       // 5: working again, as the exchange holds it.

@@ -577,7 +577,7 @@ export class WsGateway implements GatewayAdapter {
     let handle = this.handles.get(id);
     if (ex === ExecType.CANCEL_REJECT || ex === ExecType.REPLACE_REJECT || ex === ExecType.CANCELED || ex === ExecType.REPLACED) {
       const requested = this.requests.delete(id);
-      if (handle < 0) handle = requested;
+      if (handle === -1) handle = requested; // not FOREIGN_HANDLE: an order taken back by the router keeps its route
     }
     if (handle === -1 && this.recovering && m.ex === ExecType.ACK && r.checkBody(m)) {
       // Recovery's replay: an order this gateway was not given. Perhaps the router's own,
