@@ -67,6 +67,12 @@ export class JournalScript {
     return this;
   }
 
+  referencePrice(symbolId: number, priceTicks: number): this {
+    const payload = new Uint8Array(new Float64Array([symbolId, priceTicks]).buffer);
+    this.writer.append(JournalRecordType.REFERENCE_PRICE, 0, 4, payload, 0, 16);
+    return this;
+  }
+
   /** The instrument table as the writing router defined it (symbol names by id). */
   instruments(symbols: string[]): this {
     const payload = new TextEncoder().encode(JSON.stringify(symbols));

@@ -212,7 +212,7 @@ describe('recovery from the journal (issue 13)', () => {
     }
   }, 30_000);
 
-  it('a journal whose ORDER_NEW record passes its checksum but is too short, or names an id twice, fails Router.create with ERR_JOURNAL_CORRUPT instead of guessing', async () => {
+  it('a journal whose ORDER_NEW record passes its checksum but is too short or names an id twice, or whose checkpoint or reference price is not a number the router writes, fails Router.create with ERR_JOURNAL_CORRUPT instead of guessing', async () => {
     for (const payload of [new Uint8Array(16), null]) {
       const dir = freshDir();
       const writer = new JournalWriter(dir);
@@ -221,6 +221,13 @@ describe('recovery from the journal (issue 13)', () => {
       if (payload !== null) writer.append(JournalRecordType.ORDER_NEW, 0, 1, payload, 0, payload.length);
       else for (let i = 0; i < 2; i++) writer.append(JournalRecordType.ORDER_NEW, 0, 1, record, 0, record.length);
       writer.close();
+      await expect(Router.create({ instruments: [BTC], venues: [{ name: 'alpha', task: SIM_VENUE_TASK }], journal: { dir } })).rejects.toMatchObject({ code: 'ERR_JOURNAL_CORRUPT' });
+    }
+    // Checkpoints and reference prices that pass their checksum but cannot be the router's: a NaN, 2^53, a negative sequence, a symbol id past 16 bits.
+    const hostile: ((j: JournalScript) => JournalScript)[] = [(j) => j.checkpoint(0, NaN), (j) => j.checkpoint(0, 2 ** 53), (j) => j.checkpoint(0, -1), (j) => j.checkpoint(-1, 5), (j) => j.referencePrice(1e9, 100), (j) => j.referencePrice(0, 0.5)];
+    for (const write of hostile) {
+      const dir = freshDir();
+      write(new JournalScript(dir).idBlock(65)).close();
       await expect(Router.create({ instruments: [BTC], venues: [{ name: 'alpha', task: SIM_VENUE_TASK }], journal: { dir } })).rejects.toMatchObject({ code: 'ERR_JOURNAL_CORRUPT' });
     }
   }, 30_000);

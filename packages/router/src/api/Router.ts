@@ -255,7 +255,7 @@ export class Router implements AckWatchOwner {
    */
   async beginRecovery(replay: JournalReplay, opened: JournalOpened, replayMs: number, options: RecoveryOptions | undefined, lanes: number): Promise<void> {
     if (this.journalLane === null) return;
-    RouterRecovery.restoreShared(replay, this.risk);
+    RouterRecovery.restoreShared(replay, this.risk, this.instruments.capacity);
     this.laneRecoveries = Array.from({ length: lanes }, (_, lane) => RouterRecovery.laneInput(replay, lane, opened, replayMs, this.instruments, this.routing.venueNames.length));
     this.recoveryOptions = options;
     const recovery = this.startRecovery(this.laneRecoveries[this.lane.lane], options);

@@ -176,13 +176,20 @@ export class JournalReplay {
       case JournalRecordType.VENUE_CHECKPOINT: {
         this.need(r, 16);
         const venue = this.f64[0];
-        if (venue >= 0 && venue < this.venues) this.checkpoints[r.lane * this.venues + venue] = this.f64[1];
+        const sequence = this.f64[1];
+        // Checksummed, yet not what the router writes: never trusted to say where a venue is replayed from.
+        if (!Number.isSafeInteger(venue) || venue < 0 || !Number.isSafeInteger(sequence) || sequence < 0) throw this.corrupt(r, `a VENUE_CHECKPOINT of venue ${venue} at sequence ${sequence}`);
+        if (venue < this.venues) this.checkpoints[r.lane * this.venues + venue] = sequence;
         return;
       }
-      case JournalRecordType.REFERENCE_PRICE:
+      case JournalRecordType.REFERENCE_PRICE: {
         this.need(r, 16);
-        this.referencePrices.set(this.f64[0], this.f64[1]);
+        const symbolId = this.f64[0];
+        const ticks = this.f64[1];
+        if (!Number.isSafeInteger(symbolId) || symbolId < 0 || symbolId > 0xffff || !Number.isSafeInteger(ticks)) throw this.corrupt(r, `a REFERENCE_PRICE of symbol ${symbolId} at ${ticks} ticks`);
+        this.referencePrices.set(symbolId, ticks);
         return;
+      }
       case JournalRecordType.INSTRUMENTS: {
         let names: unknown;
         try {
@@ -201,6 +208,10 @@ export class JournalReplay {
       default:
         return; // ID_BLOCK (Journal.open's), APPLICATION (another user's)
     }
+  }
+
+  private corrupt(r: JournalRecordView, what: string): JournalError {
+    return new JournalError('ERR_JOURNAL_CORRUPT', `${what} in segment ${r.segment} at offset ${r.offset}`);
   }
 
   /** Copy the payload to the aligned scratch; a record shorter than its type's layout is corruption, never guessed at. */

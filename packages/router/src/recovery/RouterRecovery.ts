@@ -24,7 +24,7 @@ import type { JournalOpened } from '../journal/Journal.js';
 import type { OrderEventHandler } from '../api/OrderEventHandler.js';
 import type { LiveOrders } from '../api/LiveOrders.js';
 import type { OrderReservations } from '../api/OrderReservations.js';
-import type { RiskEngine } from '../api/RiskEngine.js';
+import { MAX_COUNTER_LOTS, type RiskEngine } from '../api/RiskEngine.js';
 import type { SelfTradeGuard } from '../api/SelfTradeGuard.js';
 import type { SlotRecycler } from '../api/SlotRecycler.js';
 import type { JournalReplay } from './JournalReplay.js';
@@ -161,7 +161,7 @@ export class RouterRecovery {
    * The state every lane shares, from the whole journal, set once by the router that
    * created the gateways: positions (every lane's fills), reference prices, the kill switch.
    */
-  static restoreShared(replay: JournalReplay, risk: RiskEngine): void {
+  static restoreShared(replay: JournalReplay, risk: RiskEngine, symbols: number): void {
     // Count each fill as working first, then fill it, so the exposure words stay exact (see RiskEngine).
     replay.positions.forEach((lots, symbolId) => {
       if (lots === 0) return;
@@ -169,7 +169,7 @@ export class RouterRecovery {
       risk.forceReserve(symbolId, side, Math.abs(lots));
       risk.onFill(symbolId, side, Math.abs(lots));
     });
-    for (const [symbolId, ticks] of replay.referencePrices) risk.setReferencePrice(symbolId, ticks);
+    for (const [symbolId, ticks] of replay.referencePrices) if (symbolId < symbols) risk.setReferencePrice(symbolId, ticks); // an instrument since removed has no price to keep
     if (replay.killed === true) risk.kill();
   }
 
@@ -225,9 +225,11 @@ export class RouterRecovery {
     if (v === undefined) return;
     const ours = clientOrderId >= p.firstClientOrderId && clientOrderId < p.firstClientOrderId + LANE_ID_SPAN;
     const spec = symbolId < p.instruments.capacity ? p.instruments.spec(symbolId) : undefined;
+    // A quantity the risk counters cannot hold (2^31 lots and up) is not an order this
+    // router could have sent: refused like any other that is not ours.
     // Ours only between the journal's highest id and the end of the ids the earlier run had
     // made durable: a venue cannot make the router take back an order it never could have sent.
-    if (!ours || clientOrderId <= this.input.maxOrderId || clientOrderId >= this.input.idLimit || p.live.handleOf(clientOrderId) >= 0 || spec === undefined || (side !== Side.BUY && side !== Side.SELL) || !(quantityLots >= 1)) {
+    if (!ours || clientOrderId <= this.input.maxOrderId || clientOrderId >= this.input.idLimit || p.live.handleOf(clientOrderId) >= 0 || spec === undefined || (side !== Side.BUY && side !== Side.SELL) || !Number.isSafeInteger(quantityLots) || quantityLots < 1 || quantityLots > MAX_COUNTER_LOTS || !Number.isSafeInteger(priceTicks)) {
       v.ignored++;
       return;
     }
