@@ -44,6 +44,21 @@ function snapshot(ids: number[], at: (id: number) => OrderFlyweight | null): num
   });
 }
 
+/** Run a fixture process until it reports (its first IPC message), then SIGKILL it; returns the report. */
+async function runThenKill<T>(fixture: string, args: string[]): Promise<T> {
+  const child = fork(new URL(`../../dist/fixtures/${fixture}.js`, import.meta.url), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  try {
+    return await new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${fixture} did not report within 30 s`)), 30_000);
+      child.once('message', (m: T) => (clearTimeout(timer), resolve(m)));
+    });
+  } finally {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
 describe('recovery from the journal (issue 13)', () => {
   it('property: replaying the journal rebuilds exactly the live orders (state, quantities, price, venue) the router holds, over seeded random flows', async () => {
     for (const seed of [1, 2, 3, 4, 5]) {
@@ -75,14 +90,7 @@ describe('recovery from the journal (issue 13)', () => {
     ['inline gateways, with more recovered orders than a command ring holds', 'inline', 5_000],
   ] as const)('a router SIGKILLed with orders working restarts on its journal (%s): the simulated venue cancels what its process lost, a venue that cannot reconcile leaves UNKNOWN, and ids, reference price and kill switch carry over', async (_label, gateways, extra) => {
     const dir = freshDir();
-    const child = fork(new URL('../../dist/fixtures/simRouterChild.js', import.meta.url), [dir, String(extra)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const before = await new Promise<{ ids: number[]; extraIds: number[]; live: number[] }>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the child did not get ready')), 30_000);
-      child.once('message', (m: { ids: number[]; extraIds: number[]; live: number[] }) => (clearTimeout(timer), resolve(m)));
-    });
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
+    const before = await runThenKill<{ ids: number[]; extraIds: number[]; live: number[] }>('simRouterChild', [dir, String(extra)]);
     expect(before.live).toHaveLength(9 + extra); // 5 bids on alpha, 3 offers on ackonly, the partly filled sell on alpha (and the extra bids)
 
     const router = await Router.create({
@@ -136,16 +144,47 @@ describe('recovery from the journal (issue 13)', () => {
     }
   }, 60_000);
 
+  it('a venue whose reconciliation never ends is settled by reconcileTimeoutMs: its recovered orders UNKNOWN, the others settled, onRecovered once (a handler polling again from it gets 0)', async () => {
+    const dir = freshDir();
+    const before = await runThenKill<{ ids: number[] }>('simRouterChild', [dir, '0']);
+    const router = await Router.create({
+      instruments: [BTC],
+      venues: [{ name: 'alpha', task: SIM_VENUE_TASK }, { name: 'ackonly', task: new URL('../../dist/fixtures/hangingReconcileVenueTask.js', import.meta.url) }],
+      selfTradePrevention: false,
+      ackTimeoutMs: 0,
+      journal: { dir },
+      recovery: { reconcileTimeoutMs: 300 },
+    });
+    const unknown: number[] = [];
+    const reports: RecoveryReport[] = [];
+    const nested: number[] = [];
+    const handler: OrderEventHandler = {
+      onUnknown: (o) => void unknown.push(o.clientOrderId),
+      onRecovered: (report) => {
+        reports.push(report);
+        nested.push(router.poll(handler)); // re-entrant: the outer poll is still delivering
+      },
+    };
+    const started = Date.now();
+    try {
+      await pollUntil(router, handler, () => reports.length > 0, 10_000);
+      const waited = Date.now() - started;
+      expect(waited).toBeGreaterThanOrEqual(250);
+      expect(waited).toBeLessThan(5_000);
+      expect(reports[0].venues.map((v) => v.outcome)).toEqual(['settled', 'unsettled']);
+      expect(unknown.sort((a, b) => a - b)).toEqual(before.ids.slice(5, 8));
+      expect(reports[0].unknown).toBe(3);
+      expect(nested).toEqual([0]);
+      for (let i = 0; i < 20; i++) router.poll(handler);
+      expect(reports).toHaveLength(1);
+    } finally {
+      await router.stop();
+    }
+  }, 60_000);
+
   it('two strategy threads on one journal: after a SIGKILL, each lane recovers exactly its own orders and its own ids, and hears its own onRecovered', async () => {
     const dir = freshDir();
-    const child = fork(new URL('../../dist/fixtures/laneJournalChild.js', import.meta.url), [dir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const before = await new Promise<{ lane0: number[]; lane1: number[] }>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the child did not get ready')), 30_000);
-      child.once('message', (m: { lane0: number[]; lane1: number[] }) => (clearTimeout(timer), resolve(m)));
-    });
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
+    const before = await runThenKill<{ lane0: number[]; lane1: number[] }>('laneJournalChild', [dir]);
     expect(before.lane1.every((id) => id > 2 ** 40)).toBe(true);
 
     const router = await Router.create({
