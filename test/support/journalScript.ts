@@ -67,6 +67,13 @@ export class JournalScript {
     return this;
   }
 
+  /** A cancel sent for `id`. */
+  cancel(id: number): this {
+    const payload = new Uint8Array(new Float64Array([id, 0]).buffer);
+    this.writer.append(JournalRecordType.CANCEL, 0, 3, payload, 0, 16);
+    return this;
+  }
+
   referencePrice(symbolId: number, priceTicks: number): this {
     const payload = new Uint8Array(new Float64Array([symbolId, priceTicks]).buffer);
     this.writer.append(JournalRecordType.REFERENCE_PRICE, 0, 4, payload, 0, 16);

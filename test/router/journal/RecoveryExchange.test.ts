@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ExecType, OrderState, OrderType, RejectReason, Side, TimeInForce } from '@ringroute/core';
+import { ExecType, ORDER_RECORD_BYTES, OrderFlyweight, OrderState, OrderType, RecordClass, RejectReason, Side, SlabPool, TimeInForce } from '@ringroute/core';
 import { startExchangeServer, WS_GATEWAY_TASK } from '@ringroute/gateways';
-import { JournalRecordType, readJournal, Router, type OrderEventHandler, type RecoveryReport } from '@ringroute/router';
+import { JournalRecordType, JournalReplay, readJournal, Router, type OrderEventHandler, type RecoveryReport } from '@ringroute/router';
 import { KEY, SECRET } from '../../support/exchange.js';
 import { pollUntil } from '../../support/venues.js';
 import { tempDirs } from '../../support/tempDirs.js';
@@ -17,7 +17,9 @@ describe('recovery against the reference exchange: each rule of docs/journal.md'
     server.book.submit(server.book.account(1), 5, 0, Side.BUY, OrderType.LIMIT, TimeInForce.GTC, 0, 9_000, 0, 3);
     // The journal's: 5 sent, acknowledged, then UNKNOWN (the gateway lost track of it); 6 sent and never
     // acknowledged; checkpoint at report 1; 7's record never reached the disk.
-    new JournalScript(dir).idBlock(65).sent(5, Side.BUY, 9_000, 3).event(5, ExecType.ACK, 1).event(5, ExecType.UNKNOWN).sent(6, Side.SELL, 11_000, 2).checkpoint(0, 1).close();
+    // Order 4 rests (report 2 is its ACK, before the checkpoint); the journal had its cancel, which never reached the exchange.
+    server.book.submit(server.book.account(1), 4, 0, Side.BUY, OrderType.LIMIT, TimeInForce.GTC, 0, 8_900, 0, 5);
+    new JournalScript(dir).idBlock(65).sent(4, Side.BUY, 8_900, 5).event(4, ExecType.ACK, 2).cancel(4).sent(5, Side.BUY, 9_000, 3).event(5, ExecType.ACK, 1).event(5, ExecType.UNKNOWN).sent(6, Side.SELL, 11_000, 2).checkpoint(0, 2).close();
     server.book.submit(server.book.account(1), 7, 0, Side.SELL, OrderType.LIMIT, TimeInForce.GTC, 0, 12_000, 0, 4);
     // Order 8's record was lost too, and the exchange canceled it before the restart: its CANCELED comes in the replay, before the router hands it back.
     server.book.submit(server.book.account(1), 8, 0, Side.SELL, OrderType.LIMIT, TimeInForce.GTC, 0, 12_100, 0, 2);
@@ -42,10 +44,10 @@ describe('recovery against the reference exchange: each rule of docs/journal.md'
       onRecovered: (r) => void (report = r),
     };
     try {
-      expect(router.recovery!.replayed.live).toBe(2);
+      expect(router.recovery!.replayed.live).toBe(3);
       expect(router.orderOf(5)!.state).toBe(OrderState.UNKNOWN);
       await pollUntil(router, handler, () => report !== null && canceled.includes(7), 10_000);
-      expect(report!.venues[0]).toMatchObject({ sinceSequence: 1, recovered: 2, outcome: 'settled', adopted: 2, ignored: 2 });
+      expect(report!.venues[0]).toMatchObject({ sinceSequence: 2, recovered: 3, outcome: 'settled', adopted: 2, ignored: 2, requestsLost: 1 });
       expect(canceled).toContain(8); // taken back, then ended by its own CANCELED from the replay
       expect(server.book.account(1).ids.live.has(1_000)).toBe(true); // left alone
       expect(server.book.account(1).ids.live.has(9)).toBe(true);
@@ -58,9 +60,18 @@ describe('recovery against the reference exchange: each rule of docs/journal.md'
       expect(rejected).toEqual([[6, RejectReason.VENUE_UNAVAILABLE]]);
       // 7: taken back from the exchange's reports (symbol, side, price, quantity), then canceled there.
       expect(server.book.account(1).ids.live.has(7)).toBe(false);
-      expect(router.liveOrderIds()).toEqual([5]);
-      expect(router.risk.openOrders(0)).toBe(1);
-      expect(router.risk.working(0, Side.BUY)).toBe(3);
+      expect(router.liveOrderIds()).toEqual([4, 5]);
+      expect(router.orderOf(4)!.state).toBe(OrderState.ACCEPTED); // its lost cancel refused: it works on
+      expect(router.risk.openOrders(0)).toBe(2);
+      expect(router.risk.working(0, Side.BUY)).toBe(8);
+      // What this run decided is journaled: a replay now rebuilds exactly these orders (a crash now would recover them as they are).
+      await router.journal!.drain();
+      const pool = SlabPool.create({ slotBytes: ORDER_RECORD_BYTES, capacity: 1_024, recordClass: RecordClass.ORDER });
+      const replay = new JournalReplay(pool, 16, 1);
+      readJournal(dir, (r) => replay.visit(r));
+      const o = new OrderFlyweight(pool);
+      const rebuilt = replay.liveHandles().map((h) => (o.wrap(h), [o.clientOrderId, o.state, o.quantityLots]));
+      expect(rebuilt).toEqual([4, 5].map((id) => [id, router.orderOf(id)!.state, router.orderOf(id)!.quantityLots]));
       expect(router.risk.working(0, Side.SELL)).toBe(0);
       // New ids continue past every id the previous run had reserved.
       expect(router.submit({ symbol: 'BTC-USD', side: 'buy', price: '80', quantity: '0.001' })).toBeGreaterThanOrEqual(65);

@@ -1,4 +1,10 @@
 import {
+  EXEC_CLIENT_ORDER_ID_OFFSET,
+  EXEC_ORDER_HANDLE_OFFSET,
+  EXEC_RECORD_BYTES,
+  EXEC_REJECT_REASON_OFFSET,
+  EXEC_TYPE_OFFSET,
+  ExecType,
   type InstrumentTable,
   isTerminalState,
   nanoTime,
@@ -192,7 +198,11 @@ export class RouterRecovery {
       this.register(handle, venue);
       this.byVenue[venue].push(handle);
     }
-    for (const handle of unplaceable) if (p.live.loseOrder(handle)) this.report.unknown++;
+    for (const handle of unplaceable) {
+      if (!p.live.loseOrder(handle)) continue;
+      this.report.unknown++;
+      this.journalOutcome(o.wrap(handle) === OK ? o.clientOrderId : 0, ExecType.UNKNOWN);
+    }
     for (let venue = 0; venue < this.byVenue.length; venue++) {
       p.checkpointing[venue] = 0; // until the venue's reconciliation ended
       this.report.venues[venue].recovered = this.byVenue[venue].length;
@@ -320,7 +330,10 @@ export class RouterRecovery {
     for (const handle of this.byVenue[venue]) {
       if (o.wrap(handle) !== OK || isTerminalState(o.state)) continue;
       if (!settled) {
-        if (p.live.loseOrder(handle)) this.report.unknown++;
+        if (p.live.loseOrder(handle)) {
+          this.report.unknown++;
+          this.journalOutcome(o.clientOrderId, ExecType.UNKNOWN);
+        }
         continue;
       }
       // Settled: every report the venue had is applied. A cancel or replace still pending
@@ -332,9 +345,30 @@ export class RouterRecovery {
         v.requestsLost++;
         if (event === OrderEvent.REPLACE_REJECT) p.reservations.settle(p.orders.indexOf(handle), o.symbolId, o.side, o.leavesLots | 0);
         this.lostRequests.push(handle);
+        this.journalOutcome(o.clientOrderId, event === OrderEvent.CANCEL_REJECT ? ExecType.CANCEL_REJECT : ExecType.REPLACE_REJECT);
       }
     }
   }
+
+  /**
+   * Recovery's own verdict on an order, journaled as the execution event it amounts to, so
+   * that a replay after the next crash reaches the state this run is in (without it a
+   * refused cancel would replay as still pending, and the venue's later reports about the
+   * working order would not apply).
+   */
+  private journalOutcome(clientOrderId: number, execType: number): void {
+    const e = this.outcome;
+    e.fill(0);
+    new Float64Array(e.buffer)[EXEC_CLIENT_ORDER_ID_OFFSET >> 3] = clientOrderId;
+    const u8 = new Uint8Array(e.buffer);
+    u8[EXEC_TYPE_OFFSET] = execType;
+    u8[EXEC_REJECT_REASON_OFFSET] = RejectReason.VENUE_UNAVAILABLE;
+    e[EXEC_ORDER_HANDLE_OFFSET >> 2] = -1;
+    this.p.journal.words(JournalRecordType.EXECUTION, nanoTime(), e, 0, EXEC_RECORD_BYTES >> 2);
+  }
+
+  /** Scratch for journalOutcome: one execution-event record. */
+  private readonly outcome = new Int32Array(EXEC_RECORD_BYTES >> 2);
 
   /** Orders whose lost request is reported at the next poll (onRequestRejected, VENUE_UNAVAILABLE). */
   readonly lostRequests: number[] = [];
