@@ -133,4 +133,56 @@ describe('the router with a journal (issue 13)', () => {
     const journaled = decoded(dir).filter((r) => r.type === 'ORDER_NEW').map((r) => r.clientOrderId as number);
     expect(new Set(journaled)).toEqual(sent);
   }, 30_000);
+
+  it('holds the order path\'s records off the round trip, and hands them to the journal thread within its stated bounds: 64 held, a poll that delivers nothing, the hand-over timer for a thread that awaits', async () => {
+    const dir = freshDir();
+    const router = await Router.create({ instruments: [BTC], venues: alphaBeta(), defaultVenue: 'alpha', journal: { dir, flush: 'none' } });
+    const journal = router.journal!;
+    const send = (): number => router.submit({ symbol: 'BTC-USD', side: 'buy', price: '90', quantity: '0.05' });
+    // Synchronous waits: the event loop does not turn, so the hand-over timer cannot fire.
+    const spinUntil = (done: () => boolean, ms: number): boolean => {
+      const end = Date.now() + ms;
+      while (!done()) if (Date.now() > end) return false;
+      return true;
+    };
+    try {
+      await journal.drain();
+      let base = journal.written;
+      // Held: 63 orders sent, none published (the journal thread writes nothing in 20 ms) ...
+      for (let i = 0; i < 63; i++) expect(send()).toBeGreaterThan(0);
+      expect(spinUntil(() => journal.written > base, 20)).toBe(false);
+      // ... until the 64th: all 64 at once.
+      expect(send()).toBeGreaterThan(0);
+      expect(spinUntil(() => journal.written >= base + 64, 5_000)).toBe(true);
+      expect(journal.written).toBe(base + 64);
+      base = journal.written;
+
+      // A poll that delivers events keeps them held; the first that delivers nothing hands them over.
+      spinUntil(() => false, 100); // the gateway worker acknowledges the 64 meanwhile
+      expect(router.poll({}, 1_000)).toBe(64); // (64 staged: published at the limit)
+      expect(router.poll({})).toBe(0);
+      expect(spinUntil(() => journal.written >= base + 64, 5_000)).toBe(true);
+      base = journal.written;
+      for (let i = 0; i < 5; i++) send();
+      spinUntil(() => false, 100);
+      expect(router.poll({}, 1_000)).toBe(5);
+      expect(spinUntil(() => journal.written > base, 20)).toBe(false);
+      expect(router.poll({})).toBe(0);
+      expect(spinUntil(() => journal.written >= base + 10, 5_000)).toBe(true); // 5 orders and their 5 acks
+      expect(journal.written).toBe(base + 10);
+
+      // A strategy that sends and then awaits, never polling: the hand-over timer publishes.
+      base = journal.written;
+      for (let i = 0; i < 3; i++) send();
+      expect(spinUntil(() => journal.written > base, 20)).toBe(false);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(spinUntil(() => journal.written >= base + 3, 5_000)).toBe(true);
+    } finally {
+      await router.stop();
+    }
+    // And nothing held is lost at stop: every order journaled, each with its ack and its cancel.
+    const records = decoded(dir);
+    expect(records.filter((r) => r.type === 'ORDER_NEW')).toHaveLength(72);
+    expect(records.filter((r) => r.type === 'EXECUTION' && r.execType === 'CANCELED')).toHaveLength(72);
+  });
 });

@@ -189,7 +189,7 @@ export class OrderDesk implements OrderReleaser {
     }
     if (j !== null) {
       j.copyInto(at, this.poolWords, p.orders.offsetOf(p.orders.indexOf(handle)) >> 2, ORDER_RECORD_BYTES >> 2);
-      j.commit(at);
+      j.hold(at);
     }
     return id;
   }

@@ -221,6 +221,7 @@ export class Router implements AckWatchOwner {
     this.events.live = this.live;
     this.events.checkpointing = new Uint8Array(config.venues.length).fill(1);
     this.risk.journal = this.journalLane;
+    this.journalLane?.startHandOver();
     for (let id = 0; id < instruments.size; id++) {
       const spec = instruments.spec(id);
       if (spec !== undefined) this.risk.setNotionalPerTickLot(id, spec.tick.stepValue * spec.lot.stepValue);
@@ -461,7 +462,7 @@ export class Router implements AckWatchOwner {
     if (j !== null) {
       j.f64[(at >> 3) + 1] = clientOrderId;
       j.f64[(at >> 3) + 2] = this.orders.indexOf(handle);
-      j.commit(at);
+      j.hold(at);
     }
     this.recycler.sent(handle, venue);
     this.rates.take(venue, o.symbolId, RATE_CANCEL);
@@ -537,7 +538,7 @@ export class Router implements AckWatchOwner {
       j.f64[(jat >> 3) + 1] = clientOrderId;
       j.f64[(jat >> 3) + 2] = ticks;
       j.f64[(jat >> 3) + 3] = lots;
-      j.commit(jat);
+      j.hold(jat);
     }
     this.recycler.sent(handle, venue);
     this.reservations.increase(this.orders.indexOf(handle), increase);
@@ -555,11 +556,16 @@ export class Router implements AckWatchOwner {
   poll(handler: OrderEventHandler, limitPerVenue = 256, nowNs?: number): number {
     if (this.polling) return 0; // called from a handler: the outer poll is still delivering
     this.polling = true;
+    let delivered = 0;
     try {
-      return this.pollOnce(handler, limitPerVenue, nowNs);
+      delivered = this.pollOnce(handler, limitPerVenue, nowNs);
+      return delivered;
     } finally {
       this.polling = false;
-      this.journalLane?.flush(); // the poll's execution records, staged as they were applied
+      // Journal records held by sends and staged by this poll's events are handed to the
+      // journal thread when a poll finds nothing to deliver: off the round trip of the
+      // order that produced them (see HOLD_LIMIT for the other bounds).
+      if (delivered === 0) this.journalLane?.flush();
     }
   }
 
@@ -700,6 +706,7 @@ export class Router implements AckWatchOwner {
     }
     this.orders.releaseCache(); // slots freed on this thread would otherwise stay stranded in its cache
     this.risk.releaseStrategy(this.strategyId);
+    this.journalLane?.stopHandOver();
     this.journalLane?.flush(); // events the gateways' last drain delivered, staged
     await this.journal?.close(); // after the gateways: every event they delivered is journaled
   }

@@ -137,10 +137,13 @@ export class Journal {
 
   /**
    * Wait (bounded) until everything committed to the rings so far, by every lane's thread,
-   * is in the files. Judged by ring positions, which every thread sees: the journal thread
+   * and everything this thread's lane holds, is in the files. Judged by ring positions, which every thread sees: the journal thread
    * releases a batch's space only on its next pass, after the batch's write.
    */
   async drain(timeoutMs = 10_000): Promise<void> {
+    // Records this thread's lanes hold (see HOLD_LIMIT) first. Lanes written on other
+    // threads hold none here: their JournalLane objects live on those threads.
+    for (const lane of this.lanes) lane.flush();
     const targets = this.rings.map((ring) => ring.producedPosition());
     await this.waitFor(() => this.rings.every((ring, i) => ((ring.consumedPosition() - targets[i]) | 0) >= 0) || !this.running, timeoutMs, 'drain');
     this.throwIfFailed();

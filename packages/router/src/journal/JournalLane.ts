@@ -5,6 +5,18 @@ import { JOURNAL_FULL } from '../api/RouterStatus.js';
 import { JournalRecordType } from './JournalFormat.js';
 import { copyWords } from './copyWords.js';
 
+/**
+ * Records held unpublished on a lane before it publishes them without waiting for an idle
+ * poll. Publishing is a release store of the batch's first header and one of the tail
+ * (two full fences on x86, where V8's Atomics.store is an xchg): an order, its ack and
+ * its cancel published one by one paid six of them on the order's round trip. Held, they
+ * are published together by the poll that next finds nothing to deliver (`Router.poll`),
+ * by the hand-over timer, at this limit, or by any other record's commit.
+ */
+export const HOLD_LIMIT = 64;
+/** The hand-over timer's period (ms): the bound on holding for a thread that awaits. */
+export const HAND_OVER_MS = 2;
+
 /** What a strategy thread needs to journal on its lane (`JournalLane.link`, `JournalLane.attach`): shared buffers and numbers only. */
 export interface JournalLaneLink {
   ring: SharedArrayBuffer;
@@ -41,6 +53,7 @@ export class JournalLane {
   private next: number;
   private limit: number;
   private requested = 0;
+  private timer: ReturnType<typeof setInterval> | null = null;
 
   constructor(ring: OneToOneRingBuffer, control: Int32Array, lane: number, firstId: number, block: number) {
     this.ring = ring;
@@ -140,8 +153,40 @@ export class JournalLane {
     const at = this.claim(type, words * 4, timeNs);
     if (at < 0) return false;
     this.copyInto(at, source, from, words);
-    this.staged++;
+    if (++this.staged >= HOLD_LIMIT) this.flush();
     return true;
+  }
+
+  /**
+   * Leave the record claimed and filled at `at` unpublished, like `stage` (an order, cancel
+   * or replace on the order path): see `HOLD_LIMIT` for when held records are published.
+   * Never call it with a record that is not completely written: any later commit, `flush`
+   * or the hand-over timer publishes it.
+   */
+  hold(_at: number): void {
+    if (++this.staged >= HOLD_LIMIT) this.flush();
+  }
+
+  /** Records staged or held and not yet published. */
+  get pending(): number {
+    return this.staged;
+  }
+
+  /**
+   * Publish held records every `intervalMs` while this thread's event loop turns (an
+   * unref'd interval: it never keeps a process alive, and costs a number check when
+   * nothing is held). The bound for a strategy that sends, stops polling and awaits.
+   */
+  startHandOver(intervalMs = HAND_OVER_MS): void {
+    if (this.timer !== null) return;
+    this.timer = setInterval(() => this.flush(), intervalMs);
+    this.timer.unref();
+  }
+
+  /** Stop the hand-over timer (the router's stop), after which the owner flushes. */
+  stopHandOver(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
   }
 
   /** Publish what `stage` left unpublished. */
