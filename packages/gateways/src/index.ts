@@ -46,3 +46,12 @@ export type { FrameCodec, FrameCodecName } from './ws/FrameCodec.js';
 
 /** Gateway task module running a WsGateway (for `VenueConfig.task`; use `idle: 'async'`). */
 export const WS_GATEWAY_TASK = new URL('./ws/wsGatewayTask.js', import.meta.url);
+
+// FIX 4.4: the codec (zero-allocation writer, in-place parser, stream framer).
+export { ExecTypeCode, isAdminMsgType, MsgType, OrdStatusCode, SOH, Tag } from './fix/FixTags.js';
+export { FixDecimal, writeDigits } from './fix/FixDecimal.js';
+export { asciiBytes, FixWriter } from './fix/FixWriter.js';
+export { FixMessage, FixParseError, MAX_FIELDS } from './fix/FixMessage.js';
+export { FixFramer, Framed } from './fix/FixFramer.js';
+export type { FramerStats } from './fix/FixFramer.js';
+export { civilFromDays, daysFromCivil, FixTimestampWriter, readUtcTimestamp } from './fix/FixTime.js';
