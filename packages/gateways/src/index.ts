@@ -55,3 +55,12 @@ export { FixMessage, FixParseError, MAX_FIELDS } from './fix/FixMessage.js';
 export { FixFramer, Framed } from './fix/FixFramer.js';
 export type { FramerStats } from './fix/FixFramer.js';
 export { civilFromDays, daysFromCivil, FixTimestampWriter, readUtcTimestamp } from './fix/FixTime.js';
+// FIX 4.4: the session layer and its stores.
+export { FixSession, SessionState } from './fix/FixSession.js';
+export type { FixSessionHandler, FixSessionOptions } from './fix/FixSession.js';
+export { FixResender } from './fix/FixResender.js';
+export { MemoryFixStore } from './fix/FixStore.js';
+export type { FixStore } from './fix/FixStore.js';
+export { FixStoreRecord, JournalFixStore } from './fix/JournalFixStore.js';
+export type { FixStoreOpened, JournalFixStoreOptions } from './fix/JournalFixStore.js';
+export { SentMessages } from './fix/SentMessages.js';

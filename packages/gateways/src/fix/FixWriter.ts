@@ -56,6 +56,18 @@ export class FixWriter {
     return this;
   }
 
+  /** "<id>-<suffix>" (a ClOrdID of a cancel or replace), both non-negative safe integers. */
+  idWithSuffix(tag: number, id: number, suffix: number): this {
+    if (!this.room(40)) return this;
+    this.tag(tag);
+    let at = writeDigits(this.buf, this.pos, id);
+    this.buf[at++] = 45; // '-'
+    at = writeDigits(this.buf, at, suffix);
+    this.buf[at] = SOH;
+    this.pos = at + 1;
+    return this;
+  }
+
   char(tag: number, code: number): this {
     if (!this.room(12)) return this;
     this.tag(tag);
