@@ -55,7 +55,7 @@ export { FixMessage, FixParseError, MAX_FIELDS } from './fix/FixMessage.js';
 export { FixFramer, Framed } from './fix/FixFramer.js';
 export type { FramerStats } from './fix/FixFramer.js';
 export { civilFromDays, daysFromCivil, FixTimestampWriter, readUtcTimestamp } from './fix/FixTime.js';
-// FIX 4.4: the session layer and its stores.
+// FIX 4.4: the session layer, its stores, and the gateway.
 export { FixSession, SessionState } from './fix/FixSession.js';
 export type { FixSessionHandler, FixSessionOptions } from './fix/FixSession.js';
 export { FixResender } from './fix/FixResender.js';
@@ -64,3 +64,10 @@ export type { FixStore } from './fix/FixStore.js';
 export { FixStoreRecord, JournalFixStore } from './fix/JournalFixStore.js';
 export type { FixStoreOpened, JournalFixStoreOptions } from './fix/JournalFixStore.js';
 export { SentMessages } from './fix/SentMessages.js';
+export { FixOrders, Pending } from './fix/FixOrders.js';
+export { cxlRejReason, FixReports, ordRejReason } from './fix/FixReports.js';
+export { FixGateway } from './fix/FixGateway.js';
+export type { FixGatewayOptions } from './fix/FixGateway.js';
+
+/** Gateway task module running a FixGateway (for `VenueConfig.task`; use `idle: 'async'`). */
+export const FIX_GATEWAY_TASK = new URL('./fix/fixGatewayTask.js', import.meta.url);

@@ -1,0 +1,439 @@
+import { connect as netConnect, type Socket } from 'node:net';
+import { nanoTime, OrderFlags, OrderType, RejectReason, Side, TimeInForce, type InstrumentTable, type OrderFlyweight } from '@ringroute/core';
+import { ALL_TIME_IN_FORCE, bit, type GatewayAdapter, type GatewayCapabilities, type GatewayEvents, type RateLimitRule, type VenueExecution, type VenueOrderState } from '../GatewayAdapter.js';
+import { FixDecimal } from './FixDecimal.js';
+import type { FixMessage } from './FixMessage.js';
+import { FixOrders, Pending } from './FixOrders.js';
+import { FixOutbound } from './FixOutbound.js';
+import { FixReports } from './FixReports.js';
+import { FixSession, type FixSessionOptions } from './FixSession.js';
+import { MemoryFixStore, type FixStore } from './FixStore.js';
+import { MsgType, Tag } from './FixTags.js';
+import { JournalFixStore, type FixStoreOpened } from './JournalFixStore.js';
+import { asciiBytes, type FixWriter } from './FixWriter.js';
+
+export interface FixGatewayOptions {
+  host?: string;
+  port: number;
+  senderCompId: string;
+  targetCompId: string;
+  name?: string;
+  /** HeartBtInt, seconds (default 30). */
+  heartbeatSeconds?: number;
+  /**
+   * The durable session store's directory: both sequence numbers and every application
+   * message sent survive a restart, so the session continues where it was. Without it the
+   * store is in memory and every logon resets the sequence (ResetSeqNumFlag).
+   */
+  storeDir?: string;
+  /** Send ResetSeqNumFlag on every Logon (default: only without a store directory). */
+  resetOnLogon?: boolean;
+  /** Logon credentials (Username 553, Password 554), never logged. */
+  username?: string;
+  password?: string;
+  /** Account (1) on every order, if the venue wants one. */
+  account?: string;
+  /** HandlInst (21) on every order: '1' automated private (default), or none (null). */
+  handlInst?: string | null;
+  /** Per symbol: the venue's Symbol (55) if it differs, or SecurityID (48) with SecurityIDSource (22). */
+  symbols?: Record<string, { symbol?: string; securityId?: string; securityIdSource?: string }>;
+  /** TimeInForce (59) codes per TimeInForce, where a venue differs from the standard (DAY 0, GTC 1, IOC 3, FOK 4, GTD 6). */
+  timeInForceCodes?: Partial<Record<'GTC' | 'IOC' | 'FOK' | 'DAY' | 'GTD', string>>;
+  /** Reconnect backoff: first delay and cap, doubled per attempt, with jitter (defaults 100 ms, 5 s). */
+  reconnectInitialMs?: number;
+  reconnectMaxMs?: number;
+  /** Bound on a connection attempt, TCP and Logon (default 5 s). */
+  connectTimeoutMs?: number;
+  /**
+   * After a reconnect, orders sent before it that the venue has still not reported on
+   * (the resend answered what it holds) are reported UNKNOWN after this long (default 5 s),
+   * for the router's reconciliation.
+   */
+  settleTimeoutMs?: number;
+  session?: Pick<FixSessionOptions, 'logonTimeoutMs' | 'logoutTimeoutMs' | 'maxLatencyMs' | 'maxMessageBytes'>;
+}
+
+type State = 'down' | 'connecting' | 'up' | 'closed';
+
+const DEFAULT_TIF: Record<'GTC' | 'IOC' | 'FOK' | 'DAY' | 'GTD', string> = { DAY: '0', GTC: '1', IOC: '3', FOK: '4', GTD: '6' };
+
+/**
+ * The FIX 4.4 gateway: a GatewayAdapter over a FIX initiator session on TCP. Orders go out
+ * as NewOrderSingle (D), cancels as OrderCancelRequest (F), replaces as
+ * OrderCancelReplaceRequest (G), encoded from the order flyweight into a reused buffer;
+ * ExecutionReports, OrderCancelRejects and rejects come back as gateway events (FixReports).
+ *
+ * Faults: a dropped connection reconnects with backoff and jitter (bounded per attempt);
+ * the session then resends what the venue missed and asks for what it missed (the store
+ * keeps both sides' numbers), so reports that arrived while down are delivered as
+ * ordinary events. While down, orders and cancels are refused at once (VENUE_UNAVAILABLE).
+ */
+export class FixGateway implements GatewayAdapter {
+  readonly name: string;
+  readonly capabilities: GatewayCapabilities = { orderTypes: bit(OrderType.LIMIT) | bit(OrderType.MARKET) | bit(OrderType.STOP) | bit(OrderType.STOP_LIMIT), timeInForce: ALL_TIME_IN_FORCE, amend: true, postOnly: true, reduceOnly: false };
+  readonly rateLimits: readonly RateLimitRule[] = [];
+  readonly stats = { connects: 0, reconnects: 0, refusedWhileDown: 0, settledUnknown: 0, congested: 0 };
+  session!: FixSession;
+  store!: FixStore;
+  storeOpened: FixStoreOpened | null = null;
+  readonly orders = new FixOrders();
+  readonly reports: FixReports;
+  private readonly options: FixGatewayOptions;
+  private readonly instruments: InstrumentTable | null;
+  private readonly grids: ({ tick: FixDecimal; lot: FixDecimal; symbol: Uint8Array | null; securityId: Uint8Array | null; idSource: Uint8Array | null } | null)[] = [];
+  private readonly out = new FixOutbound();
+  private readonly account: Uint8Array | null;
+  private readonly handlInst: Uint8Array | null;
+  private readonly tifCodes: Uint8Array[] = [];
+  private events: GatewayEvents | null = null;
+  private socket: Socket | null = null;
+  private state: State = 'down';
+  private attempts = 0;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private loggedOn: (() => void) | null = null;
+  private work = 0;
+  private settleAtMs = 0;
+  private settleBeforeSeq = 0;
+  private checkpointed = 0;
+  private readonly originMs = Date.now();
+  private readonly originNs = nanoTime();
+
+  constructor(options: FixGatewayOptions, instruments: InstrumentTable | null) {
+    this.options = options;
+    this.name = options.name ?? 'fix';
+    this.instruments = instruments;
+    this.account = options.account === undefined ? null : asciiBytes(options.account, 'Account');
+    const handl = options.handlInst === undefined ? '1' : options.handlInst;
+    this.handlInst = handl === null ? null : asciiBytes(handl, 'HandlInst');
+    const codes = { ...DEFAULT_TIF, ...options.timeInForceCodes };
+    this.tifCodes[TimeInForce.GTC] = asciiBytes(codes.GTC, 'TimeInForce');
+    this.tifCodes[TimeInForce.IOC] = asciiBytes(codes.IOC, 'TimeInForce');
+    this.tifCodes[TimeInForce.FOK] = asciiBytes(codes.FOK, 'TimeInForce');
+    this.tifCodes[TimeInForce.DAY] = asciiBytes(codes.DAY, 'TimeInForce');
+    this.tifCodes[TimeInForce.GTD] = asciiBytes(codes.GTD, 'TimeInForce');
+    this.reports = new FixReports(this.orders, (id) => this.gridsOf(id));
+  }
+
+  /** Open the store, connect and log on; resolves when orders can flow (rejects when the first attempt fails). */
+  async connect(events: GatewayEvents): Promise<void> {
+    this.events = events;
+    const o = this.options;
+    if (o.storeDir !== undefined) {
+      const store = await JournalFixStore.open({ dir: o.storeDir });
+      this.storeOpened = store.opened;
+      this.store = store;
+    } else this.store = new MemoryFixStore();
+    this.session = new FixSession(
+      { ...o.session, role: 'initiator', senderCompId: o.senderCompId, targetCompId: o.targetCompId, heartbeatSeconds: o.heartbeatSeconds, resetOnLogon: o.resetOnLogon ?? o.storeDir === undefined, username: o.username, password: o.password },
+      this.store,
+      {
+        write: (buf, from, to) => this.out.put(buf, from, to),
+        close: (reason) => this.dropConnection(reason),
+        onLogon: () => this.onLogon(),
+        onApplication: (m, possDup) => this.onApplication(m, possDup),
+        onSessionReject: (refSeq) => this.events !== null && this.reports.onSessionReject(refSeq, this.events),
+      },
+    );
+    await this.open();
+  }
+
+  async disconnect(): Promise<void> {
+    const wasUp = this.state === 'up';
+    this.state = 'closed';
+    if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
+    if (wasUp) {
+      this.session.logout();
+      this.out.flush();
+      const deadline = Date.now() + (this.options.session?.logoutTimeoutMs ?? 2_000);
+      while (this.session.state !== 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const clean = wasUp && this.session.lastCloseReason === 'Logout';
+    this.socket?.destroy();
+    await this.store?.close(clean);
+  }
+
+  submit(handle: number, order: OrderFlyweight): void {
+    const events = this.events!;
+    const id = order.clientOrderId;
+    if (this.state !== 'up') {
+      this.stats.refusedWhileDown++;
+      return events.reject(handle, id, RejectReason.VENUE_UNAVAILABLE);
+    }
+    const g = this.gridsOf(order.symbolId);
+    if (g === null) return events.reject(handle, id, RejectReason.UNKNOWN_SYMBOL);
+    const slot = this.orders.open(id, handle, order.symbolId, order.quantityLots);
+    if (slot < 0) return events.reject(handle, id, this.orders.slotOf(id) >= 0 ? RejectReason.DUPLICATE_ORDER_ID : RejectReason.RISK_LIMIT);
+    const w = this.session.begin(MsgType.NEW_ORDER_SINGLE);
+    if (w === null) {
+      this.orders.close(slot);
+      return events.reject(handle, id, RejectReason.VENUE_UNAVAILABLE);
+    }
+    w.int(Tag.ClOrdID, id);
+    if (this.account !== null) w.bytes(Tag.Account, this.account);
+    if (this.handlInst !== null) w.bytes(Tag.HandlInst, this.handlInst);
+    this.instrument(w, g);
+    w.char(Tag.Side, order.side === Side.BUY ? 0x31 : 0x32);
+    w.timestamp(Tag.TransactTime, this.epochMs(nanoTime()));
+    let ok = w.decimal(Tag.OrderQty, order.quantityLots, g.lot);
+    const type = order.ordType;
+    w.char(Tag.OrdType, type === OrderType.MARKET ? 0x31 : type === OrderType.LIMIT ? 0x32 : type === OrderType.STOP ? 0x33 : 0x34);
+    if (type === OrderType.LIMIT || type === OrderType.STOP_LIMIT) ok = w.decimal(Tag.Price, order.priceTicks, g.tick) && ok;
+    if (type === OrderType.STOP || type === OrderType.STOP_LIMIT) ok = w.decimal(Tag.StopPx, order.stopPriceTicks, g.tick) && ok;
+    const tif = this.tifCodes[order.tif];
+    if (tif !== undefined) w.bytes(Tag.TimeInForce, tif);
+    if (order.tif === TimeInForce.GTD) w.timestamp(Tag.ExpireTime, this.epochMs(order.expireAtNs));
+    if ((order.flags & OrderFlags.POST_ONLY) !== 0) w.char(Tag.ExecInst, 0x36); // '6': participate, don't initiate
+    const seq = ok ? this.session.commit() : -1;
+    if (seq < 0) {
+      this.orders.close(slot);
+      return events.reject(handle, id, ok ? RejectReason.INTERNAL_ERROR : RejectReason.INVALID_PRICE);
+    }
+    this.orders.sentSeq[slot] = seq;
+    this.reports.sent(seq, slot, Pending.NEW, 0);
+  }
+
+  cancel(handle: number, order: OrderFlyweight): void {
+    const slot = this.request(handle, order, Pending.CANCEL);
+    if (slot < 0) return;
+    const w = this.session.begin(MsgType.ORDER_CANCEL_REQUEST)!;
+    this.identify(w, slot);
+    const g = this.gridsOf(order.symbolId)!;
+    this.instrument(w, g);
+    w.char(Tag.Side, order.side === Side.BUY ? 0x31 : 0x32);
+    w.timestamp(Tag.TransactTime, this.epochMs(nanoTime()));
+    w.decimal(Tag.OrderQty, this.orders.quantity[slot], g.lot);
+    this.commitRequest(handle, order.clientOrderId, slot, Pending.CANCEL);
+  }
+
+  replace(handle: number, order: OrderFlyweight, newPriceTicks: number, newQuantityLots: number): void {
+    const slot = this.request(handle, order, Pending.REPLACE);
+    if (slot < 0) return;
+    const w = this.session.begin(MsgType.ORDER_CANCEL_REPLACE_REQUEST)!;
+    this.identify(w, slot);
+    if (this.account !== null) w.bytes(Tag.Account, this.account);
+    if (this.handlInst !== null) w.bytes(Tag.HandlInst, this.handlInst);
+    const g = this.gridsOf(order.symbolId)!;
+    this.instrument(w, g);
+    w.char(Tag.Side, order.side === Side.BUY ? 0x31 : 0x32);
+    w.timestamp(Tag.TransactTime, this.epochMs(nanoTime()));
+    w.decimal(Tag.OrderQty, newQuantityLots, g.lot);
+    w.char(Tag.OrdType, order.ordType === OrderType.STOP_LIMIT ? 0x34 : 0x32);
+    w.decimal(Tag.Price, newPriceTicks, g.tick);
+    const tif = this.tifCodes[order.tif];
+    if (tif !== undefined) w.bytes(Tag.TimeInForce, tif);
+    this.commitRequest(handle, order.clientOrderId, slot, Pending.REPLACE);
+  }
+
+  poll(nowNs: number): number {
+    if (this.state === 'up' || this.state === 'connecting') {
+      const nowMs = this.epochMs(nowNs);
+      this.session.tick(nowMs);
+      if (this.state === 'up' && this.settleAtMs !== 0 && nowMs >= this.settleAtMs) this.settle();
+      if (this.out.congested) {
+        this.stats.congested++;
+        this.dropConnection('the venue does not read what is sent (send backlog over its bound)');
+      }
+    }
+    this.store?.flush(nowNs);
+    this.out.flush();
+    if (this.state === 'up' && this.store !== undefined) {
+      const seq = this.store.nextTargetSeq - 1;
+      if (seq !== this.checkpointed) {
+        this.checkpointed = seq;
+        this.events?.checkpoint?.(seq);
+      }
+    }
+    const work = this.work;
+    this.work = 0;
+    return work;
+  }
+
+  nextWakeNs(nowNs: number): number {
+    if (this.session === undefined) return Infinity;
+    let at = this.session.nextTimerMs();
+    if (this.settleAtMs !== 0 && this.settleAtMs < at) at = this.settleAtMs;
+    return at === Infinity ? Infinity : nowNs + Math.max(0, at - this.epochMs(nowNs)) * 1e6;
+  }
+
+  /** FIX has no query of open orders here: the session's resend is the reconciliation. */
+  async openOrders(): Promise<VenueOrderState[]> {
+    return [];
+  }
+
+  async executionsSince(): Promise<VenueExecution[]> {
+    return [];
+  }
+
+  /** Drop the connection as a network fault would (tests); the gateway reconnects by itself. */
+  dropForTest(): void {
+    this.socket?.destroy();
+  }
+
+  /** The order's slot when a cancel or replace of it can go out now; otherwise it is refused here and -1. */
+  private request(handle: number, order: OrderFlyweight, kind: number): number {
+    const id = order.clientOrderId;
+    const slot = this.orders.slotOf(id);
+    let reason: number = RejectReason.NONE;
+    if (slot < 0) reason = RejectReason.UNKNOWN_ORDER;
+    else if (this.state !== 'up' || !this.session.canSend) {
+      this.stats.refusedWhileDown++;
+      reason = RejectReason.VENUE_UNAVAILABLE;
+    } else if (this.gridsOf(order.symbolId) === null) reason = RejectReason.UNKNOWN_SYMBOL;
+    if (reason === RejectReason.NONE) return slot;
+    if (kind === Pending.CANCEL) this.events!.cancelReject(handle, id, reason);
+    else this.events!.replaceReject(handle, id, reason);
+    return -1;
+  }
+
+  private identify(w: FixWriter, slot: number): void {
+    const o = this.orders;
+    const request = ++o.requests[slot];
+    writeClOrdId(w, Tag.ClOrdID, o.clientId[slot], request);
+    writeClOrdId(w, Tag.OrigClOrdID, o.clientId[slot], o.version[slot]);
+    if (o.orderIdLength[slot] > 0) w.copy(Tag.OrderID, o.orderIds, o.orderIdAt(slot), o.orderIdAt(slot) + o.orderIdLength[slot]);
+  }
+
+  private commitRequest(handle: number, id: number, slot: number, kind: number): void {
+    const seq = this.session.commit();
+    if (seq < 0) {
+      if (kind === Pending.CANCEL) this.events!.cancelReject(handle, id, RejectReason.INTERNAL_ERROR);
+      else this.events!.replaceReject(handle, id, RejectReason.INTERNAL_ERROR);
+      return;
+    }
+    const o = this.orders;
+    o.pending[slot] = kind;
+    o.pendingRequest[slot] = o.requests[slot];
+    this.reports.sent(seq, slot, kind, o.requests[slot]);
+  }
+
+  private instrument(w: FixWriter, g: NonNullable<FixGateway['grids'][number]>): void {
+    if (g.securityId !== null) {
+      w.bytes(Tag.SecurityID, g.securityId);
+      if (g.idSource !== null) w.bytes(Tag.SecurityIDSource, g.idSource);
+    }
+    if (g.symbol !== null) w.bytes(Tag.Symbol, g.symbol);
+  }
+
+  private gridsOf(symbolId: number): FixGateway['grids'][number] {
+    const known = this.grids[symbolId];
+    if (known !== undefined) return known;
+    const spec = this.instruments?.spec(symbolId);
+    if (spec === undefined) return null;
+    const venue = this.options.symbols?.[spec.symbol];
+    const entry = {
+      tick: new FixDecimal(spec.tick.step),
+      lot: new FixDecimal(spec.lot.step),
+      symbol: venue?.securityId !== undefined && venue.symbol === undefined ? null : asciiBytes(venue?.symbol ?? spec.symbol, 'Symbol'),
+      securityId: venue?.securityId === undefined ? null : asciiBytes(venue.securityId, 'SecurityID'),
+      idSource: venue?.securityIdSource === undefined ? null : asciiBytes(venue.securityIdSource, 'SecurityIDSource'),
+    };
+    this.grids[symbolId] = entry; // cold: once per symbol
+    return entry;
+  }
+
+  private onApplication(m: FixMessage, _possDup: boolean): void {
+    if (this.events === null) return;
+    this.work++;
+    this.reports.onMessage(m, this.events);
+  }
+
+  private onLogon(): void {
+    const first = this.state === 'connecting' && this.stats.connects === 0;
+    this.state = 'up';
+    this.stats.connects++;
+    if (!first) {
+      this.stats.reconnects++;
+      // What was sent before this connection and is still unanswered once the resends are in.
+      this.settleBeforeSeq = this.store.nextSenderSeq;
+      this.settleAtMs = this.epochMs(nanoTime()) + (this.options.settleTimeoutMs ?? 5_000);
+    }
+    this.attempts = 0;
+    this.events?.venueStatus?.(true);
+    this.loggedOn?.();
+  }
+
+  /** Orders still waiting for their NEW's answer after a reconnect's settle time: UNKNOWN. */
+  private settle(): void {
+    this.settleAtMs = 0;
+    const o = this.orders;
+    o.forEach((slot) => {
+      if (o.pending[slot] === Pending.NEW && o.sentSeq[slot] < this.settleBeforeSeq) {
+        this.stats.settledUnknown++;
+        this.events?.unknown(o.handle[slot], o.clientId[slot]);
+      }
+    });
+  }
+
+  private open(): Promise<void> {
+    this.state = 'connecting';
+    const timeoutMs = this.options.connectTimeoutMs ?? 5_000;
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const finish = (error: Error | null): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        this.loggedOn = null;
+        if (error === null) resolve();
+        else reject(error);
+      };
+      const timer = setTimeout(() => {
+        finish(new Error(`${this.name}: no FIX Logon within ${timeoutMs} ms`));
+        this.dropConnection('connect timeout');
+      }, timeoutMs);
+      this.loggedOn = () => finish(null);
+      const socket = netConnect({ host: this.options.host ?? '127.0.0.1', port: this.options.port, noDelay: true });
+      this.socket = socket;
+      socket.on('connect', () => {
+        this.out.attach(socket);
+        this.session.connected(this.epochMs(nanoTime()));
+        this.out.flush();
+      });
+      socket.on('data', (chunk: Buffer) => {
+        this.session.receive(chunk, this.epochMs(nanoTime()));
+        this.out.flush();
+      });
+      socket.on('error', () => {}); // 'close' follows
+      socket.on('close', () => {
+        if (this.socket !== socket) return;
+        this.socket = null;
+        this.out.attach(null);
+        this.session.disconnected('connection closed');
+        finish(new Error(`${this.name}: the connection closed before the Logon (${this.session.lastCloseReason})`));
+        this.lost();
+      });
+    });
+  }
+
+  private dropConnection(reason: string): void {
+    this.session.disconnected(reason);
+    this.socket?.destroy();
+  }
+
+  /** The connection is gone: tell the router, and try again later unless closing. */
+  private lost(): void {
+    if (this.state === 'closed') return;
+    const wasUp = this.state === 'up';
+    this.state = 'down';
+    if (wasUp) this.events?.venueStatus?.(false);
+    if (this.stats.connects === 0) return; // the first attempt failed: connect() rejects
+    const initial = this.options.reconnectInitialMs ?? 100;
+    const max = this.options.reconnectMaxMs ?? 5_000;
+    const delay = Math.min(max, initial * 2 ** Math.min(this.attempts++, 16)) * (0.5 + Math.random() * 0.5);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      if (this.state === 'closed') return;
+      this.open().catch(() => {}); // a failed attempt ends in 'close', which schedules the next
+    }, delay);
+  }
+
+  private epochMs(nowNs: number): number {
+    return this.originMs + (nowNs - this.originNs) / 1e6;
+  }
+}
+
+/** "<id>" or "<id>-<request>". */
+function writeClOrdId(w: FixWriter, tag: number, id: number, request: number): void {
+  if (request === 0) w.int(tag, id);
+  else w.idWithSuffix(tag, id, request);
+}

@@ -1,0 +1,73 @@
+import type { Socket } from 'node:net';
+
+/**
+ * The bytes a FIX connection has to send, gathered so that one synchronous burst (a
+ * drained command ring, the answer to one read) goes out in one `write`: messages are
+ * copied in as they are closed (the writer's buffer is reused at once), and `flush` hands
+ * them to the socket in one Buffer. Flushed by the gateway's poll, or by a microtask
+ * queued at the first message of a burst, whichever comes first; never waits for a timer.
+ */
+export class FixOutbound {
+  private readonly buf: Uint8Array;
+  private length = 0;
+  private socket: Socket | null = null;
+  private queued = false;
+  /** Bytes refused because the socket was gone. */
+  dropped = 0;
+  private readonly flushLater = (): void => {
+    this.queued = false;
+    this.flush();
+  };
+
+  constructor(capacity = 1 << 20, private readonly maxBacklog = 32 << 20) {
+    this.buf = new Uint8Array(capacity);
+  }
+
+  attach(socket: Socket | null): void {
+    this.length = 0;
+    this.socket = socket;
+  }
+
+  /** Bytes the kernel has not taken yet (the peer reads slower than we write). */
+  get backlog(): number {
+    return this.socket === null ? 0 : this.socket.writableLength + this.length;
+  }
+
+  /** Over the backlog bound: the connection should be dropped rather than grow. */
+  get congested(): boolean {
+    return this.backlog > this.maxBacklog;
+  }
+
+  put(src: Uint8Array, from: number, to: number): void {
+    if (this.socket === null || this.socket.destroyed) {
+      this.dropped += to - from;
+      return;
+    }
+    const n = to - from;
+    if (this.length + n > this.buf.length) this.flush();
+    if (n > this.buf.length) {
+      this.socket.write(Buffer.from(src.subarray(from, to)));
+      return;
+    }
+    const b = this.buf;
+    const at = this.length;
+    for (let i = 0; i < n; i++) b[at + i] = src[from + i];
+    this.length += n;
+    if (!this.queued) {
+      this.queued = true;
+      queueMicrotask(this.flushLater);
+    }
+  }
+
+  flush(): void {
+    if (this.length === 0) return;
+    const socket = this.socket;
+    const n = this.length;
+    this.length = 0;
+    if (socket === null || socket.destroyed) {
+      this.dropped += n;
+      return;
+    }
+    socket.write(Buffer.from(this.buf.subarray(0, n))); // one copy per burst: the socket may hold it until sent
+  }
+}
