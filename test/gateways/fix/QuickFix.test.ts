@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -31,6 +31,17 @@ async function executor(dir: string, port: number): Promise<Executor> {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Until the kernel shows the process stopped (state T): a SIGSTOP is delivered asynchronously. */
+async function stopped(pid: number): Promise<void> {
+  const end = Date.now() + 5_000;
+  while (Date.now() < end) {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('T')) return;
+    await sleep(1);
+  }
+  throw new Error(`process ${pid} did not stop`);
+}
 
 async function pollFor(router: Router, handler: OrderEventHandler, done: () => boolean, ms: number): Promise<boolean> {
   const end = Date.now() + ms;
@@ -141,6 +152,7 @@ suite('the FIX gateway against QuickFIX/C++ (issue 14)', () => {
     await gateway.connect(events);
     try {
       qf.process.kill('SIGSTOP');
+      await stopped(qf.process.pid!);
       const stoppedAt = Date.now();
       await run(gateway, 6_000, () => status.includes(false));
       expect(status).toEqual([true, false]); // up at the logon, then down
@@ -239,8 +251,9 @@ suite('the FIX gateway against QuickFIX/C++ (issue 14)', () => {
       const warm = builder.make(Side.BUY, 10_000, 10, { id: 3_000 });
       gateway.submit(warm, builder.at(warm));
       await run(gateway, 5_000, () => events.reports.length === 1);
-      events.take();
+      expect(events.take()).toMatchObject([{ kind: 'fill', id: 3_000 }]);
       first.process.kill('SIGSTOP');
+      await stopped(first.process.pid!);
       const ids = Array.from({ length: 10 }, (_, i) => 3_001 + i);
       for (const id of ids) {
         const h = builder.make(Side.BUY, 10_000 + id - 3_000, 10, { id });
@@ -251,11 +264,12 @@ suite('the FIX gateway against QuickFIX/C++ (issue 14)', () => {
       const second = await executor(qfDir, port);
       await run(gateway, 10_000, () => events.reports.filter((r) => r.kind === 'fill').length === 10);
       const reports = events.take();
-      expect(reports.filter((r) => r.kind === 'fill').map((r) => r.id).sort()).toEqual(ids);
-      expect(reports.filter((r) => r.kind !== 'fill')).toEqual([]);
       const log = second.messages();
+      const story = `reports ${JSON.stringify(reports)}; gateway ${JSON.stringify(gateway.stats)} ${JSON.stringify(gateway.session.stats)} ${gateway.session.lastCloseReason}; executor ${log.map((m) => `${m.dir} ${m.text}`).join('\n')}`;
+      expect(reports.filter((r) => r.kind === 'fill').map((r) => r.id).sort(), story).toEqual(ids);
+      expect(reports.filter((r) => r.kind !== 'fill'), story).toEqual([]);
       const resendRequest = log.find((m) => m.dir === 'out' && field(m.text, 35) === '2')!;
-      expect(resendRequest).toBeDefined();
+      expect(resendRequest, story).toBeDefined();
       const resent = log.filter((m) => m.dir === 'in' && field(m.text, 35) === 'D');
       expect(resent.map((m) => Number(field(m.text, 11)))).toEqual(ids);
       for (const m of resent) {
