@@ -5,6 +5,7 @@ import { orderScenarios } from './core/orderScenarios.js';
 import { contendedPoolScenario, poolScenarios } from './core/poolScenarios.js';
 import { matchScenarios } from './gateways/matchScenarios.js';
 import { wsScenarios } from './gateways/wsScenarios.js';
+import { fixCodecScenarios } from './gateways/fixCodecScenarios.js';
 import { gateFixtureScenarios } from './fixtures/gateFixtures.js';
 import { floorScenarios } from './router/floorScenarios.js';
 import { orderRttScenarios } from './router/orderRttScenarios.js';
@@ -35,6 +36,7 @@ export function allScenarios(): Scenario[] {
     ...orderRttScenarios(),
     ...journalScenarios(),
     ...wsScenarios(),
+    ...fixCodecScenarios(),
     ...gateFixtureScenarios(),
   ];
 }

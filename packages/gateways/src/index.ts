@@ -71,3 +71,5 @@ export type { FixGatewayOptions } from './fix/FixGateway.js';
 
 /** Gateway task module running a FixGateway (for `VenueConfig.task`; use `idle: 'async'`). */
 export const FIX_GATEWAY_TASK = new URL('./fix/fixGatewayTask.js', import.meta.url);
+export { FixOrderEncoder } from './fix/FixOrderEncoder.js';
+export type { FixConventions, FixInstrument } from './fix/FixOrderEncoder.js';

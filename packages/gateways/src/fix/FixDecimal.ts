@@ -12,6 +12,8 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 export class FixDecimal {
   private readonly mantissa: number;
   private readonly scale: number;
+  /** The units being written (FixWriter stores them here: no double crosses a call). */
+  readonly n = new Float64Array(1);
 
   constructor(step: ScaledDecimal) {
     if (!(step.mantissa > 0) || !Number.isSafeInteger(step.mantissa) || step.scale < 0 || step.scale > 15) throw new RangeError(`a grid step of ${step.mantissa}e-${step.scale} cannot be written in FIX`);
@@ -21,7 +23,13 @@ export class FixDecimal {
 
   /** Write `units` grid steps at `at` ("-101.25"); the position after it, or -1 when `units * step` is past 2^53. */
   write(buf: Uint8Array, at: number, units: number): number {
-    const v = units * this.mantissa;
+    this.n[0] = units;
+    return this.writeFrom(buf, at);
+  }
+
+  /** `write`, with the units in `this.n[0]` (see writeDigits on why numbers travel so). */
+  writeFrom(buf: Uint8Array, at: number): number {
+    const v = this.n[0] * this.mantissa;
     if (!Number.isSafeInteger(v)) return -1;
     let abs = v;
     if (v < 0) {
@@ -30,13 +38,16 @@ export class FixDecimal {
     }
     const p = POW10[this.scale];
     const whole = Math.floor(abs / p);
-    at = writeDigits(buf, at, whole);
+    const high = Math.floor(whole / 100_000_000); // int32 halves: no double crosses a call
+    at = writeSplit(buf, at, high | 0, (whole - high * 100_000_000) | 0);
     if (this.scale > 0) {
       buf[at++] = 46; // '.'
-      let frac = abs - whole * p;
-      for (let i = this.scale - 1; i >= 0; i--) {
-        buf[at + i] = 48 + (frac % 10);
-        frac = Math.floor(frac / 10);
+      const frac = abs - whole * p;
+      if (this.scale <= 8) writePadded(buf, at, frac | 0, this.scale);
+      else {
+        const high = Math.floor(frac / 100_000_000);
+        writePadded(buf, at, high | 0, this.scale - 8);
+        writePadded8(buf, at + this.scale - 8, (frac - high * 100_000_000) | 0);
       }
       at += this.scale;
     }
@@ -92,18 +103,69 @@ export class FixDecimal {
   }
 }
 
-/** Write a non-negative safe integer's digits at `at`; the position after them. */
+/** "00" to "99": two digits per division. */
+const PAIRS = ((): Uint8Array => {
+  const t = new Uint8Array(200);
+  for (let i = 0; i < 100; i++) {
+    t[2 * i] = 48 + Math.floor(i / 10);
+    t[2 * i + 1] = 48 + (i % 10);
+  }
+  return t;
+})();
+
+/**
+ * Write a non-negative safe integer's digits at `at`; the position after them. Split
+ * here into int32 halves (below 2^53, `high` < 10^8), so the work below is int32
+ * arithmetic, two digits at a time. Keep it small: inlined at its call sites, a double
+ * argument passed on to a call V8 does not inline would be boxed (16 bytes) per call.
+ */
 export function writeDigits(buf: Uint8Array, at: number, value: number): number {
-  if (value < 10) {
-    buf[at] = 48 + value;
-    return at + 1;
+  const high = Math.floor(value / 100_000_000);
+  return writeSplit(buf, at, high | 0, (value - high * 100_000_000) | 0);
+}
+
+/** Digits of `high * 10^8 + low` (both int32, `low` < 10^8). */
+export function writeSplit(buf: Uint8Array, at: number, high: number, low: number): number {
+  if (high === 0) return writeSmall(buf, at, low);
+  at = writeSmall(buf, at, high);
+  writePadded8(buf, at, low);
+  return at + 8;
+}
+
+/** Digits of an int32 below 10^8. */
+function writeSmall(buf: Uint8Array, at: number, v: number): number {
+  const n = v < 10 ? 1 : v < 100 ? 2 : v < 1_000 ? 3 : v < 10_000 ? 4 : v < 100_000 ? 5 : v < 1_000_000 ? 6 : v < 10_000_000 ? 7 : 8;
+  let i = at + n;
+  while (v >= 100) {
+    const q = (v / 100) | 0;
+    const r = (v - q * 100) << 1;
+    buf[--i] = PAIRS[r + 1];
+    buf[--i] = PAIRS[r];
+    v = q;
   }
-  let n = 0;
-  for (let v = value; v >= 1; v = Math.floor(v / 10)) n++;
-  let v = value;
-  for (let i = n - 1; i >= 0; i--) {
-    buf[at + i] = 48 + (v % 10);
-    v = Math.floor(v / 10);
-  }
+  if (v >= 10) {
+    buf[--i] = PAIRS[(v << 1) + 1];
+    buf[--i] = PAIRS[v << 1];
+  } else buf[--i] = 48 + v;
   return at + n;
+}
+
+/** Exactly 8 digits (leading zeros) of an int32 below 10^8. */
+function writePadded8(buf: Uint8Array, at: number, v: number): void {
+  for (let i = at + 6; i >= at; i -= 2) {
+    const q = (v / 100) | 0;
+    const r = (v - q * 100) << 1;
+    buf[i] = PAIRS[r];
+    buf[i + 1] = PAIRS[r + 1];
+    v = q;
+  }
+}
+
+/** Exactly `count` digits (leading zeros) of an int32 below 10^count. */
+function writePadded(buf: Uint8Array, at: number, v: number, count: number): void {
+  for (let i = at + count - 1; i >= at; i--) {
+    const q = (v / 10) | 0;
+    buf[i] = 48 + (v - q * 10);
+    v = q;
+  }
 }

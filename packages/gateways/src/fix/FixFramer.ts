@@ -132,7 +132,9 @@ export class FixFramer {
       const d1 = b[bodyEnd + 4] - 48;
       const d2 = b[bodyEnd + 5] - 48;
       let sum = 0;
-      for (let k = head; k < bodyEnd; k++) sum += b[k];
+      let k = head;
+      for (const last = bodyEnd - 3; k < last; k += 4) sum += b[k] + b[k + 1] + b[k + 2] + b[k + 3];
+      for (; k < bodyEnd; k++) sum += b[k];
       if (d0 < 0 || d0 > 9 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9 || d0 * 100 + d1 * 10 + d2 !== (sum & 255)) {
         this.stats.badChecksum++;
         this.head = end; // framed consistently: the garbled message is skipped whole

@@ -1,5 +1,5 @@
 import { connect as netConnect, type Socket } from 'node:net';
-import { nanoTime, OrderFlags, OrderType, RejectReason, Side, TimeInForce, type InstrumentTable, type OrderFlyweight } from '@ringroute/core';
+import { nanoTime, OrderType, RejectReason, TimeInForce, type InstrumentTable, type OrderFlyweight } from '@ringroute/core';
 import { ALL_TIME_IN_FORCE, bit, type GatewayAdapter, type GatewayCapabilities, type GatewayEvents, type RateLimitRule, type VenueExecution, type VenueOrderState } from '../GatewayAdapter.js';
 import { FixDecimal } from './FixDecimal.js';
 import type { FixMessage } from './FixMessage.js';
@@ -8,9 +8,10 @@ import { FixOutbound } from './FixOutbound.js';
 import { FixReports } from './FixReports.js';
 import { FixSession, type FixSessionOptions } from './FixSession.js';
 import { MemoryFixStore, type FixStore } from './FixStore.js';
-import { MsgType, Tag } from './FixTags.js';
+import { MsgType } from './FixTags.js';
 import { JournalFixStore, type FixStoreOpened } from './JournalFixStore.js';
-import { asciiBytes, type FixWriter } from './FixWriter.js';
+import { asciiBytes } from './FixWriter.js';
+import { FixOrderEncoder, type FixInstrument } from './FixOrderEncoder.js';
 
 export interface FixGatewayOptions {
   host?: string;
@@ -55,8 +56,6 @@ export interface FixGatewayOptions {
 
 type State = 'down' | 'connecting' | 'up' | 'closed';
 
-const DEFAULT_TIF: Record<'GTC' | 'IOC' | 'FOK' | 'DAY' | 'GTD', string> = { DAY: '0', GTC: '1', IOC: '3', FOK: '4', GTD: '6' };
-
 /**
  * The FIX 4.4 gateway: a GatewayAdapter over a FIX initiator session on TCP. Orders go out
  * as NewOrderSingle (D), cancels as OrderCancelRequest (F), replaces as
@@ -80,11 +79,11 @@ export class FixGateway implements GatewayAdapter {
   readonly reports: FixReports;
   private readonly options: FixGatewayOptions;
   private readonly instruments: InstrumentTable | null;
-  private readonly grids: ({ tick: FixDecimal; lot: FixDecimal; symbol: Uint8Array | null; securityId: Uint8Array | null; idSource: Uint8Array | null } | null)[] = [];
+  private readonly grids: (FixInstrument | null)[] = [];
   private readonly out = new FixOutbound();
-  private readonly account: Uint8Array | null;
-  private readonly handlInst: Uint8Array | null;
-  private readonly tifCodes: Uint8Array[] = [];
+  private readonly encoder: FixOrderEncoder;
+  /** TransactTime and a GTD expiry for the encoder (epoch ms; see FixWriter.n on why an array). */
+  private readonly times = new Float64Array(2);
   private events: GatewayEvents | null = null;
   private socket: Socket | null = null;
   private state: State = 'down';
@@ -102,15 +101,7 @@ export class FixGateway implements GatewayAdapter {
     this.options = options;
     this.name = options.name ?? 'fix';
     this.instruments = instruments;
-    this.account = options.account === undefined ? null : asciiBytes(options.account, 'Account');
-    const handl = options.handlInst === undefined ? '1' : options.handlInst;
-    this.handlInst = handl === null ? null : asciiBytes(handl, 'HandlInst');
-    const codes = { ...DEFAULT_TIF, ...options.timeInForceCodes };
-    this.tifCodes[TimeInForce.GTC] = asciiBytes(codes.GTC, 'TimeInForce');
-    this.tifCodes[TimeInForce.IOC] = asciiBytes(codes.IOC, 'TimeInForce');
-    this.tifCodes[TimeInForce.FOK] = asciiBytes(codes.FOK, 'TimeInForce');
-    this.tifCodes[TimeInForce.DAY] = asciiBytes(codes.DAY, 'TimeInForce');
-    this.tifCodes[TimeInForce.GTD] = asciiBytes(codes.GTD, 'TimeInForce');
+    this.encoder = new FixOrderEncoder(options);
     this.reports = new FixReports(this.orders, (id) => this.gridsOf(id));
   }
 
@@ -168,21 +159,10 @@ export class FixGateway implements GatewayAdapter {
       this.orders.close(slot);
       return events.reject(handle, id, RejectReason.VENUE_UNAVAILABLE);
     }
-    w.int(Tag.ClOrdID, id);
-    if (this.account !== null) w.bytes(Tag.Account, this.account);
-    if (this.handlInst !== null) w.bytes(Tag.HandlInst, this.handlInst);
-    this.instrument(w, g);
-    w.char(Tag.Side, order.side === Side.BUY ? 0x31 : 0x32);
-    w.timestamp(Tag.TransactTime, this.epochMs(nanoTime()));
-    let ok = w.decimal(Tag.OrderQty, order.quantityLots, g.lot);
-    const type = order.ordType;
-    w.char(Tag.OrdType, type === OrderType.MARKET ? 0x31 : type === OrderType.LIMIT ? 0x32 : type === OrderType.STOP ? 0x33 : 0x34);
-    if (type === OrderType.LIMIT || type === OrderType.STOP_LIMIT) ok = w.decimal(Tag.Price, order.priceTicks, g.tick) && ok;
-    if (type === OrderType.STOP || type === OrderType.STOP_LIMIT) ok = w.decimal(Tag.StopPx, order.stopPriceTicks, g.tick) && ok;
-    const tif = this.tifCodes[order.tif];
-    if (tif !== undefined) w.bytes(Tag.TimeInForce, tif);
-    if (order.tif === TimeInForce.GTD) w.timestamp(Tag.ExpireTime, this.epochMs(order.expireAtNs));
-    if ((order.flags & OrderFlags.POST_ONLY) !== 0) w.char(Tag.ExecInst, 0x36); // '6': participate, don't initiate
+    const times = this.times;
+    times[0] = this.session.clockMs;
+    if (order.tif === TimeInForce.GTD) times[1] = this.epochMs(order.expireAtNs);
+    const ok = this.encoder.newOrder(w, order, g, times);
     const seq = ok ? this.session.commit() : -1;
     if (seq < 0) {
       this.orders.close(slot);
@@ -196,12 +176,8 @@ export class FixGateway implements GatewayAdapter {
     const slot = this.request(handle, order, Pending.CANCEL);
     if (slot < 0) return;
     const w = this.session.begin(MsgType.ORDER_CANCEL_REQUEST)!;
-    this.identify(w, slot);
-    const g = this.gridsOf(order.symbolId)!;
-    this.instrument(w, g);
-    w.char(Tag.Side, order.side === Side.BUY ? 0x31 : 0x32);
-    w.timestamp(Tag.TransactTime, this.epochMs(nanoTime()));
-    w.decimal(Tag.OrderQty, this.orders.quantity[slot], g.lot);
+    this.times[0] = this.session.clockMs;
+    this.encoder.cancel(w, order, this.gridsOf(order.symbolId)!, this.orders, slot, ++this.orders.requests[slot], this.times);
     this.commitRequest(handle, order.clientOrderId, slot, Pending.CANCEL);
   }
 
@@ -209,18 +185,11 @@ export class FixGateway implements GatewayAdapter {
     const slot = this.request(handle, order, Pending.REPLACE);
     if (slot < 0) return;
     const w = this.session.begin(MsgType.ORDER_CANCEL_REPLACE_REQUEST)!;
-    this.identify(w, slot);
-    if (this.account !== null) w.bytes(Tag.Account, this.account);
-    if (this.handlInst !== null) w.bytes(Tag.HandlInst, this.handlInst);
-    const g = this.gridsOf(order.symbolId)!;
-    this.instrument(w, g);
-    w.char(Tag.Side, order.side === Side.BUY ? 0x31 : 0x32);
-    w.timestamp(Tag.TransactTime, this.epochMs(nanoTime()));
-    w.decimal(Tag.OrderQty, newQuantityLots, g.lot);
-    w.char(Tag.OrdType, order.ordType === OrderType.STOP_LIMIT ? 0x34 : 0x32);
-    w.decimal(Tag.Price, newPriceTicks, g.tick);
-    const tif = this.tifCodes[order.tif];
-    if (tif !== undefined) w.bytes(Tag.TimeInForce, tif);
+    this.times[0] = this.session.clockMs;
+    if (!this.encoder.replace(w, order, this.gridsOf(order.symbolId)!, this.orders, slot, ++this.orders.requests[slot], newPriceTicks, newQuantityLots, this.times)) {
+      this.events!.replaceReject(handle, order.clientOrderId, RejectReason.INVALID_PRICE);
+      return;
+    }
     this.commitRequest(handle, order.clientOrderId, slot, Pending.REPLACE);
   }
 
@@ -285,14 +254,6 @@ export class FixGateway implements GatewayAdapter {
     return -1;
   }
 
-  private identify(w: FixWriter, slot: number): void {
-    const o = this.orders;
-    const request = ++o.requests[slot];
-    writeClOrdId(w, Tag.ClOrdID, o.clientId[slot], request);
-    writeClOrdId(w, Tag.OrigClOrdID, o.clientId[slot], o.version[slot]);
-    if (o.orderIdLength[slot] > 0) w.copy(Tag.OrderID, o.orderIds, o.orderIdAt(slot), o.orderIdAt(slot) + o.orderIdLength[slot]);
-  }
-
   private commitRequest(handle: number, id: number, slot: number, kind: number): void {
     const seq = this.session.commit();
     if (seq < 0) {
@@ -306,15 +267,7 @@ export class FixGateway implements GatewayAdapter {
     this.reports.sent(seq, slot, kind, o.requests[slot]);
   }
 
-  private instrument(w: FixWriter, g: NonNullable<FixGateway['grids'][number]>): void {
-    if (g.securityId !== null) {
-      w.bytes(Tag.SecurityID, g.securityId);
-      if (g.idSource !== null) w.bytes(Tag.SecurityIDSource, g.idSource);
-    }
-    if (g.symbol !== null) w.bytes(Tag.Symbol, g.symbol);
-  }
-
-  private gridsOf(symbolId: number): FixGateway['grids'][number] {
+  private gridsOf(symbolId: number): FixInstrument | null {
     const known = this.grids[symbolId];
     if (known !== undefined) return known;
     const spec = this.instruments?.spec(symbolId);
@@ -325,7 +278,7 @@ export class FixGateway implements GatewayAdapter {
       lot: new FixDecimal(spec.lot.step),
       symbol: venue?.securityId !== undefined && venue.symbol === undefined ? null : asciiBytes(venue?.symbol ?? spec.symbol, 'Symbol'),
       securityId: venue?.securityId === undefined ? null : asciiBytes(venue.securityId, 'SecurityID'),
-      idSource: venue?.securityIdSource === undefined ? null : asciiBytes(venue.securityIdSource, 'SecurityIDSource'),
+      securityIdSource: venue?.securityIdSource === undefined ? null : asciiBytes(venue.securityIdSource, 'SecurityIDSource'),
     };
     this.grids[symbolId] = entry; // cold: once per symbol
     return entry;
@@ -432,8 +385,3 @@ export class FixGateway implements GatewayAdapter {
   }
 }
 
-/** "<id>" or "<id>-<request>". */
-function writeClOrdId(w: FixWriter, tag: number, id: number, request: number): void {
-  if (request === 0) w.int(tag, id);
-  else w.idWithSuffix(tag, id, request);
-}

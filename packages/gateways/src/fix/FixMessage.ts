@@ -16,6 +16,8 @@ export const FixParseError = {
 } as const;
 
 export const MAX_FIELDS = 512;
+/** Tags below this are found through a direct index; others by a scan. */
+const INDEXED_TAGS = 1_024;
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
 /**
@@ -35,6 +37,10 @@ export class FixMessage {
   readonly tags = new Int32Array(MAX_FIELDS);
   readonly from = new Int32Array(MAX_FIELDS);
   readonly to = new Int32Array(MAX_FIELDS);
+  // First field of each tag below INDEXED_TAGS, valid when its stamp is this message's.
+  private readonly slot = new Int32Array(INDEXED_TAGS);
+  private readonly stamp = new Int32Array(INDEXED_TAGS);
+  private generation = 0;
 
   /** Parse the framed message `buf[start, end)` (checksum already checked). A FixParseError code. */
   parse(buf: Uint8Array, start: number, end: number): number {
@@ -44,25 +50,36 @@ export class FixMessage {
     this.count = 0;
     this.msgType = 0;
     this.seqNum = 0;
+    const generation = (this.generation = (this.generation + 1) | 0 || 1);
+    // The last byte must be an SOH: every scan below then stops at one without a bound check.
+    if (end <= start || buf[end - 1] !== SOH) return FixParseError.MALFORMED_FIELD;
+    const tags = this.tags;
+    const from = this.from;
+    const to = this.to;
+    const slot = this.slot;
+    const stamp = this.stamp;
     let i = start;
     let n = 0;
     while (i < end) {
-      let tag = 0;
-      const tagStart = i;
-      for (; i < end; i++) {
-        const d = buf[i] - 48;
-        if (d < 0 || d > 9) break;
+      let tag = buf[i] - 48;
+      if (tag < 1 || tag > 9) return FixParseError.MALFORMED_FIELD; // empty, or a leading zero
+      let c = buf[++i];
+      while (c !== 61) {
+        const d = c - 48;
+        if (d < 0 || d > 9 || tag > 214_748_363) return FixParseError.MALFORMED_FIELD; // SOH included: a field without '='
         tag = tag * 10 + d;
-        if (tag > 0x7fffffff) return FixParseError.MALFORMED_FIELD;
+        c = buf[++i];
       }
-      if (i === tagStart || i >= end || buf[i] !== 61 || tag === 0) return FixParseError.MALFORMED_FIELD;
       const valueStart = ++i;
-      while (i < end && buf[i] !== SOH) i++;
-      if (i >= end) return FixParseError.MALFORMED_FIELD; // the last field must end with SOH
+      while (buf[i] !== SOH) i++;
       if (n === MAX_FIELDS) return FixParseError.TOO_MANY_FIELDS;
-      this.tags[n] = tag;
-      this.from[n] = valueStart;
-      this.to[n] = i;
+      tags[n] = tag;
+      from[n] = valueStart;
+      to[n] = i;
+      if (tag < INDEXED_TAGS && stamp[tag] !== generation) {
+        stamp[tag] = generation;
+        slot[tag] = n;
+      }
       n++;
       i++;
     }
@@ -77,6 +94,7 @@ export class FixMessage {
 
   /** Index of the first field with `tag`, or -1. */
   find(tag: number): number {
+    if (tag < INDEXED_TAGS) return this.stamp[tag] === this.generation ? this.slot[tag] : -1;
     const tags = this.tags;
     for (let i = 0; i < this.count; i++) if (tags[i] === tag) return i;
     return -1;

@@ -118,6 +118,11 @@ export class FixSession {
     return this.state === SessionState.ACTIVE;
   }
 
+  /** The session's clock (epoch ms): the last tick or receive. Stamps SendingTime and TransactTime without a clock read per message. */
+  get clockMs(): number {
+    return this.nowMs;
+  }
+
   /** An application message can be sent now (logged on, and the store keeps up). */
   get canSend(): boolean {
     return this.state === SessionState.ACTIVE && this.store.ready;
@@ -438,7 +443,11 @@ export class FixSession {
   }
 
   private header(w: FixWriter, type: number, seq: number): void {
-    w.open(type).bytes(Tag.SenderCompID, this.sender).bytes(Tag.TargetCompID, this.target).int(Tag.MsgSeqNum, seq).timestamp(Tag.SendingTime, this.nowMs);
+    w.open(type).bytes(Tag.SenderCompID, this.sender).bytes(Tag.TargetCompID, this.target);
+    w.n[0] = seq;
+    w.intN(Tag.MsgSeqNum);
+    w.n[1] = this.nowMs; // through the writer's slot: a double argument could be boxed (FixWriter.n)
+    w.timestampN(Tag.SendingTime);
   }
 
   private put(w: FixWriter): void {

@@ -38,32 +38,72 @@ export class FixTimestampWriter {
   private day = Number.NaN;
   private readonly date = new Uint8Array(9); // "YYYYMMDD-"
 
+  private lastMs = Number.NaN;
+  private lastSecond = Number.NaN;
+  private readonly last = new Uint8Array(UTC_TIMESTAMP_BYTES);
+
+  /** The instant being written (FixWriter stores it here: no double crosses a call). */
+  readonly n = new Float64Array(1);
+
   /** Write `epochMs` (a whole number of ms, 0 to year 9999) at `at`; returns the position after it. */
   write(buf: Uint8Array, at: number, epochMs: number): number {
-    const ms = Math.floor(epochMs);
+    this.n[0] = epochMs;
+    return this.writeFrom(buf, at);
+  }
+
+  /** `write`, with the instant in `this.n[0]`. */
+  writeFrom(buf: Uint8Array, at: number): number {
+    const ms = Math.floor(this.n[0]);
+    if (ms === this.lastMs) {
+      // The same millisecond as the last stamp (SendingTime and TransactTime, a burst): copied.
+      const l = this.last;
+      for (let i = 0; i < UTC_TIMESTAMP_BYTES; i++) buf[at + i] = l[i];
+      return at + UTC_TIMESTAMP_BYTES;
+    }
+    const millis = (ms - Math.floor(ms / 1_000) * 1_000) | 0;
+    const l = this.last;
+    if (ms - millis === this.lastSecond) {
+      // The same second: the date and time copied, the milliseconds written.
+      l[18] = 48 + ((millis / 100) | 0);
+      l[19] = 48 + (((millis / 10) | 0) % 10);
+      l[20] = 48 + (millis % 10);
+      for (let i = 0; i < UTC_TIMESTAMP_BYTES; i++) buf[at + i] = l[i];
+      this.lastMs = ms;
+      return at + UTC_TIMESTAMP_BYTES;
+    }
+    this.n[0] = ms; // passed on in the array: a double argument would be boxed
+    const end = this.format(buf, at);
+    for (let i = 0; i < UTC_TIMESTAMP_BYTES; i++) l[i] = buf[at + i];
+    this.lastMs = ms;
+    this.lastSecond = ms - millis;
+    return end;
+  }
+
+  private format(buf: Uint8Array, at: number): number {
+    const ms = this.n[0];
     const day = Math.floor(ms / MS_PER_DAY);
     if (day !== this.day) this.setDay(day);
     const d = this.date;
     for (let i = 0; i < 9; i++) buf[at + i] = d[i];
-    let rest = ms - day * MS_PER_DAY;
-    const hours = Math.floor(rest / 3_600_000);
+    let rest = (ms - day * MS_PER_DAY) | 0; // below 86,400,000: int32 from here
+    const hours = (rest / 3_600_000) | 0;
     rest -= hours * 3_600_000;
-    const minutes = Math.floor(rest / 60_000);
+    const minutes = (rest / 60_000) | 0;
     rest -= minutes * 60_000;
-    const seconds = Math.floor(rest / 1_000);
+    const seconds = (rest / 1_000) | 0;
     const millis = rest - seconds * 1_000;
     at += 9;
-    buf[at] = 48 + Math.floor(hours / 10);
+    buf[at] = 48 + ((hours / 10) | 0);
     buf[at + 1] = 48 + (hours % 10);
     buf[at + 2] = 58; // ':'
-    buf[at + 3] = 48 + Math.floor(minutes / 10);
+    buf[at + 3] = 48 + ((minutes / 10) | 0);
     buf[at + 4] = 48 + (minutes % 10);
     buf[at + 5] = 58;
-    buf[at + 6] = 48 + Math.floor(seconds / 10);
+    buf[at + 6] = 48 + ((seconds / 10) | 0);
     buf[at + 7] = 48 + (seconds % 10);
     buf[at + 8] = 46; // '.'
-    buf[at + 9] = 48 + Math.floor(millis / 100);
-    buf[at + 10] = 48 + (Math.floor(millis / 10) % 10);
+    buf[at + 9] = 48 + ((millis / 100) | 0);
+    buf[at + 10] = 48 + (((millis / 10) | 0) % 10);
     buf[at + 11] = 48 + (millis % 10);
     return at + 12;
   }
