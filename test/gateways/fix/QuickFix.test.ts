@@ -1,3 +1,4 @@
+import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -282,4 +283,48 @@ suite('the FIX gateway against QuickFIX/C++ (issue 14)', () => {
       await gateway.disconnect();
     }
   }, 30_000);
+
+  it('our process SIGKILLed mid-flow and restarted on its journal and session store: the session continues without a reset (numbers skipped past what the store had written, gap-filled), recovery replays the venue from the checkpoint, no id is sent twice and the position matches the executor\'s fills', async () => {
+    const port = await freePort();
+    const qf = await executor(freshDir(), port);
+    const journalDir = freshDir();
+    const storeDir = freshDir();
+    const child = (runMs: number) => fork(new URL('../../dist/fixtures/fixRouterChild.js', import.meta.url), [String(port), journalDir, storeDir, String(runMs)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const message = <T,>(c: ReturnType<typeof child>, key: string, ms: number): Promise<T> =>
+      new Promise<T>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`the child did not report ${key} within ${ms} ms`)), ms);
+        c.on('message', (m: Record<string, unknown>) => m[key] !== undefined && (clearTimeout(timer), resolve(m as T)));
+      });
+    const first = child(0);
+    const firstExit = new Promise((resolve) => first.once('exit', resolve));
+    await message(first, 'ready', 20_000);
+    await sleep(200 + Math.floor(Math.random() * 300)); // mid-flow, at a moment of no choosing
+    first.kill('SIGKILL');
+    await firstExit;
+    const lastSeqBefore = Math.max(...qf.messages().filter((m) => m.dir === 'in').map((m) => Number(field(m.text, 34))));
+
+    const second = child(1_500);
+    const done = await message<{ position: number; recovered: { live: number } | null; unknown: number[]; sent: number[] }>(second, 'done', 40_000);
+    const log = qf.messages();
+    const received = log.filter((m) => m.dir === 'in');
+    // The session went on: no reset, nothing "too low"; our second Logon numbered past the first run.
+    expect(log.some((m) => field(m.text, 141) === 'Y')).toBe(false);
+    expect(qf.log()).not.toMatch(/MsgSeqNum too low/);
+    const logons = received.filter((m) => field(m.text, 35) === 'A').map((m) => Number(field(m.text, 34)));
+    expect(logons).toHaveLength(2);
+    expect(logons[1]).toBeGreaterThan(lastSeqBefore);
+    // The numbers skipped for safety reached the executor as a gap fill it asked for.
+    expect(log.some((m) => m.dir === 'out' && field(m.text, 35) === '2')).toBe(true);
+    expect(received.some((m) => field(m.text, 35) === '4' && field(m.text, 123) === 'Y')).toBe(true);
+    // Recovery ran (the journal had the first run), and asked the venue for what it missed.
+    expect(done.recovered).not.toBeNull();
+    // No client order id was ever sent twice as a new order (resends carry PossDupFlag).
+    const news = received.filter((m) => field(m.text, 35) === 'D' && field(m.text, 43) !== 'Y').map((m) => field(m.text, 11));
+    expect(new Set(news).size).toBe(news.length);
+    // The position is what the executor filled: one lot per order it filled, each once.
+    const filled = new Set(log.filter((m) => m.dir === 'out' && field(m.text, 35) === '8' && field(m.text, 150) === 'F').map((m) => field(m.text, 11)));
+    expect(done.position).toBe(filled.size);
+    // An order left UNKNOWN is one the executor never received (its NEW died with the process).
+    for (const id of done.unknown) expect(news).not.toContain(String(id));
+  }, 90_000);
 });

@@ -1,5 +1,6 @@
 import { connect as netConnect, type Socket } from 'node:net';
-import { nanoTime, OrderType, RejectReason, TimeInForce, type InstrumentTable, type OrderFlyweight } from '@ringroute/core';
+import { nanoTime, OrderState, OrderType, RejectReason, Side, TimeInForce, type InstrumentTable, type OrderFlyweight } from '@ringroute/core';
+import { FOREIGN_HANDLE } from '@ringroute/router/worker';
 import { ALL_TIME_IN_FORCE, bit, type GatewayAdapter, type GatewayCapabilities, type GatewayEvents, type RateLimitRule, type VenueExecution, type VenueOrderState } from '../GatewayAdapter.js';
 import { FixDecimal } from './FixDecimal.js';
 import type { FixMessage } from './FixMessage.js';
@@ -8,7 +9,8 @@ import { FixOutbound } from './FixOutbound.js';
 import { FixReports } from './FixReports.js';
 import { FixSession, type FixSessionOptions } from './FixSession.js';
 import { MemoryFixStore, type FixStore } from './FixStore.js';
-import { MsgType } from './FixTags.js';
+import { MsgType, Tag } from './FixTags.js';
+import type { FixMessage as Message } from './FixMessage.js';
 import { JournalFixStore, type FixStoreOpened } from './JournalFixStore.js';
 import { asciiBytes } from './FixWriter.js';
 import { FixOrderEncoder, type FixInstrument } from './FixOrderEncoder.js';
@@ -45,6 +47,8 @@ export interface FixGatewayOptions {
   reconnectMaxMs?: number;
   /** Bound on a connection attempt, TCP and Logon (default 5 s). */
   connectTimeoutMs?: number;
+  /** Bound on a recovery's replay (`reconcile`): the venue's resend and the TestRequest after it (default 10 s). */
+  reconcileTimeoutMs?: number;
   /**
    * After a reconnect, orders sent before it that the venue has still not reported on
    * (the resend answered what it holds) are reported UNKNOWN after this long (default 5 s),
@@ -71,7 +75,7 @@ export class FixGateway implements GatewayAdapter {
   readonly name: string;
   readonly capabilities: GatewayCapabilities = { orderTypes: bit(OrderType.LIMIT) | bit(OrderType.MARKET) | bit(OrderType.STOP) | bit(OrderType.STOP_LIMIT), timeInForce: ALL_TIME_IN_FORCE, amend: true, postOnly: true, reduceOnly: false };
   readonly rateLimits: readonly RateLimitRule[] = [];
-  readonly stats = { connects: 0, reconnects: 0, refusedWhileDown: 0, settledUnknown: 0, congested: 0 };
+  readonly stats = { connects: 0, reconnects: 0, refusedWhileDown: 0, settledUnknown: 0, congested: 0, recovered: 0, foreign: 0, reconciledUnknown: 0 };
   session!: FixSession;
   store!: FixStore;
   storeOpened: FixStoreOpened | null = null;
@@ -222,6 +226,91 @@ export class FixGateway implements GatewayAdapter {
     let at = this.session.nextTimerMs();
     if (this.settleAtMs !== 0 && this.settleAtMs < at) at = this.settleAtMs;
     return at === Infinity ? Infinity : nowNs + Math.max(0, at - this.epochMs(nowNs)) * 1e6;
+  }
+
+  /**
+   * Recovery after a restart on the router's journal: an order the journal says is live
+   * here, tracked from now on with the journal's quantities (its reports are then
+   * matched by client order id, and a fill at or below its cum is a duplicate).
+   */
+  recover(handle: number, order: OrderFlyweight): void {
+    const o = this.orders;
+    const id = order.clientOrderId;
+    const known = o.slotOf(id);
+    if (known >= 0) {
+      o.handle[known] = handle; // taken back from the venue's reports: the router hands it over
+      return;
+    }
+    const slot = o.open(id, handle, order.symbolId, order.quantityLots);
+    if (slot < 0) return;
+    this.stats.recovered++;
+    o.cum[slot] = order.filledLots;
+    o.venueOrderId[slot] = order.venueOrderId;
+    o.pending[slot] = order.state === OrderState.PENDING_NEW ? Pending.NEW : Pending.NONE;
+  }
+
+  /**
+   * Recovery: ask the venue to send again everything after the journal's checkpoint
+   * (`sinceSequence`, the last inbound MsgSeqNum the journal holds), then a TestRequest
+   * whose Heartbeat marks the end of the resend. Resent reports are delivered as ordinary
+   * events (a fill at or below the journal's cum dropped as a duplicate); an ACK or a
+   * fill of a client order id the books do not hold is reported as a foreign order (its
+   * journal record died with the process). A recovered order whose NEW the venue still
+   * has said nothing about is reported UNKNOWN. False when the venue could not be asked
+   * (not logged on in time, or no end of the resend within `reconcileTimeoutMs`).
+   */
+  async reconcile(sinceSequence: number): Promise<boolean> {
+    const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+    const up = Date.now() + (this.options.connectTimeoutMs ?? 5_000);
+    while (this.state !== 'up' && Date.now() < up) await sleep(5);
+    if (this.state !== 'up') return false;
+    this.reports.onForeign = this.foreign;
+    try {
+      const marker = this.session.replay(sinceSequence + 1);
+      if (marker < 0) return false;
+      this.out.flush();
+      const end = Date.now() + (this.options.reconcileTimeoutMs ?? 10_000);
+      while (!this.session.answered(marker) && this.state === 'up' && Date.now() < end) await sleep(2);
+      if (!this.session.answered(marker)) return false;
+      const o = this.orders;
+      o.forEach((slot) => {
+        if (o.pending[slot] !== Pending.NEW) return;
+        this.stats.reconciledUnknown++;
+        this.events?.unknown(o.handle[slot], o.clientId[slot]);
+      });
+      return true;
+    } finally {
+      this.reports.onForeign = null;
+      this.session.replayFrom = Infinity;
+    }
+  }
+
+  /** A report of an order the books do not hold, during `reconcile`: reported to the router, then tracked under FOREIGN_HANDLE. */
+  private readonly foreign = (m: Message, id: number, events: GatewayEvents): number => {
+    const symbolId = this.symbolIdOf(m.text(Tag.Symbol));
+    const side = m.char(Tag.Side) === 0x31 ? Side.BUY : m.char(Tag.Side) === 0x32 ? Side.SELL : 0;
+    const g = symbolId < 0 ? null : this.gridsOf(symbolId);
+    if (g === null || side === 0) return -1;
+    const qty = m.units(Tag.OrderQty, g.lot);
+    const px = m.has(Tag.Price) ? m.units(Tag.Price, g.tick) : m.has(Tag.LastPx) ? m.units(Tag.LastPx, g.tick) : m.units(Tag.AvgPx, g.tick);
+    if (!(qty > 0) || Number.isNaN(px)) return -1;
+    const slot = this.orders.open(id, FOREIGN_HANDLE, symbolId, qty);
+    if (slot < 0) return -1;
+    this.orders.keepOrderId(slot, m, Tag.OrderID);
+    this.stats.foreign++;
+    events.foreignOrder?.(id, this.orders.venueOrderId[slot], symbolId, side, px, qty);
+    return slot;
+  };
+
+  /** The router's symbol id of a venue Symbol (cold: recovery only). */
+  private symbolIdOf(symbol: string | undefined): number {
+    if (symbol === undefined || this.instruments === null) return -1;
+    for (let id = 0; id < this.instruments.capacity; id++) {
+      const spec = this.instruments.spec(id);
+      if (spec === undefined) break;
+      if ((this.options.symbols?.[spec.symbol]?.symbol ?? spec.symbol) === symbol) return id;
+    }
+    return -1;
   }
 
   /** FIX has no query of open orders here: the session's resend is the reconciliation. */

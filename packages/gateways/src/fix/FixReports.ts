@@ -52,10 +52,20 @@ export class FixReports {
     this.refused(refSeq, events, RejectReason.UNSUPPORTED);
   }
 
+  /**
+   * During a recovery: an order the venue reports that the books do not hold (its journal
+   * record died with the process). Returns the slot it is now tracked in, or -1.
+   */
+  onForeign: ((m: FixMessage, clientOrderId: number, events: GatewayEvents) => number) | null = null;
+
   private executionReport(m: FixMessage, events: GatewayEvents): void {
     const o = this.orders;
     if (!o.parseClOrdId(m, Tag.ClOrdID)) return void this.stats.unknownOrders++;
-    const slot = o.slotOf(o.parsedId);
+    let slot = o.slotOf(o.parsedId);
+    if (slot < 0 && this.onForeign !== null && o.parsedRequest === 0) {
+      slot = this.onForeign(m, o.parsedId, events);
+      o.parseClOrdId(m, Tag.ClOrdID);
+    }
     if (slot < 0) return void this.stats.unknownOrders++;
     const request = o.parsedRequest;
     const handle = o.handle[slot];

@@ -94,6 +94,7 @@ export class FixSession {
   private resendAt = 0;
   private appSeq = 0; // the number `begin` gave the message being built
   private resetSent = false; // our Logon asked for a reset
+  private lastAnswered = 0; // the highest TestReqID of ours a Heartbeat answered
 
   constructor(readonly options: FixSessionOptions, readonly store: FixStore, private readonly handler: FixSessionHandler) {
     const begin = options.beginString ?? 'FIX.4.4';
@@ -223,6 +224,29 @@ export class FixSession {
     return seq;
   }
 
+  /**
+   * Ask the peer to send again everything from `from` on (reconciliation after a restart:
+   * from the journal's checkpoint), then a TestRequest: the peer answers it after the
+   * resend, so its Heartbeat marks the end. Returns the TestReqID to wait for
+   * (`answered(id)`), or -1 when not logged on.
+   */
+  replay(from: number): number {
+    if (this.state !== SessionState.ACTIVE) return -1;
+    this.replayFrom = from;
+    this.requestResend(from);
+    const id = ++this.testRequestId;
+    const w = this.adminHeader(MsgType.TEST_REQUEST);
+    w.int(Tag.TestReqID, id);
+    this.sendAdmin(w);
+    this.testRequestAt = this.nowMs;
+    return id;
+  }
+
+  /** Whether the Heartbeat answering TestRequest `id` has arrived (`replay`). */
+  answered(id: number): boolean {
+    return this.lastAnswered >= id;
+  }
+
   /** Log out (bounded: the connection ends at the peer's Logout or the logout timeout). */
   logout(text?: string): void {
     if (this.state !== SessionState.ACTIVE && this.state !== SessionState.AWAIT_LOGON) return;
@@ -265,9 +289,12 @@ export class FixSession {
         this.onLogon(m);
         if (this.state !== SessionState.ACTIVE) return;
         break;
-      case MsgType.HEARTBEAT:
-        if (this.testRequestAt !== 0 && m.int(Tag.TestReqID) === this.testRequestId) this.testRequestAt = 0;
+      case MsgType.HEARTBEAT: {
+        const answered = m.int(Tag.TestReqID);
+        if (answered > this.lastAnswered && answered <= this.testRequestId) this.lastAnswered = answered;
+        if (this.testRequestAt !== 0 && answered === this.testRequestId) this.testRequestAt = 0;
         break;
+      }
       case MsgType.TEST_REQUEST: {
         const w = this.adminHeader(MsgType.HEARTBEAT);
         const f = m.find(Tag.TestReqID);
