@@ -73,3 +73,6 @@ export type { FixGatewayOptions } from './fix/FixGateway.js';
 export const FIX_GATEWAY_TASK = new URL('./fix/fixGatewayTask.js', import.meta.url);
 export { FixOrderEncoder } from './fix/FixOrderEncoder.js';
 export type { FixConventions, FixInstrument } from './fix/FixOrderEncoder.js';
+// The reference exchange's FIX 4.4 acceptor (on the same ExchangeBook as the WebSocket exchange).
+export { FixExchangeServer, startFixExchange } from './fix/FixExchangeServer.js';
+export type { FixExchangeOptions } from './fix/FixExchangeServer.js';

@@ -29,7 +29,11 @@ export interface FixGatewayOptions {
    * store is in memory and every logon resets the sequence (ResetSeqNumFlag).
    */
   storeDir?: string;
-  /** Send ResetSeqNumFlag on every Logon (default: only without a store directory). */
+  /**
+   * Send ResetSeqNumFlag on every Logon (true), on none (false), or by default on the
+   * process's first Logon when there is no `storeDir` (its numbers died with the last
+   * process; a reconnect in the same process keeps them, so nothing in flight is lost).
+   */
   resetOnLogon?: boolean;
   /** Logon credentials (Username 553, Password 554), never logged. */
   username?: string;
@@ -119,7 +123,7 @@ export class FixGateway implements GatewayAdapter {
       this.store = store;
     } else this.store = new MemoryFixStore();
     this.session = new FixSession(
-      { ...o.session, role: 'initiator', senderCompId: o.senderCompId, targetCompId: o.targetCompId, heartbeatSeconds: o.heartbeatSeconds, resetOnLogon: o.resetOnLogon ?? o.storeDir === undefined, username: o.username, password: o.password },
+      { ...o.session, role: 'initiator', senderCompId: o.senderCompId, targetCompId: o.targetCompId, heartbeatSeconds: o.heartbeatSeconds, resetOnLogon: o.resetOnLogon, username: o.username, password: o.password },
       this.store,
       {
         write: (buf, from, to) => this.out.put(buf, from, to),
@@ -156,7 +160,7 @@ export class FixGateway implements GatewayAdapter {
     }
     const g = this.gridsOf(order.symbolId);
     if (g === null) return events.reject(handle, id, RejectReason.UNKNOWN_SYMBOL);
-    const slot = this.orders.open(id, handle, order.symbolId, order.quantityLots);
+    const slot = this.orders.open(id, handle, order.symbolId, order.quantityLots, order.priceTicks);
     if (slot < 0) return events.reject(handle, id, this.orders.slotOf(id) >= 0 ? RejectReason.DUPLICATE_ORDER_ID : RejectReason.RISK_LIMIT);
     const w = this.session.begin(MsgType.NEW_ORDER_SINGLE);
     if (w === null) {
@@ -313,13 +317,41 @@ export class FixGateway implements GatewayAdapter {
     return -1;
   }
 
-  /** FIX has no query of open orders here: the session's resend is the reconciliation. */
+  /**
+   * The open orders as the venue last reported them. FIX has no query for that here (the
+   * QuickFIX executor answers no OrderMassStatusRequest); the session layer instead
+   * delivers every report the venue sent, resending what a disconnect lost, so once the
+   * session has caught up (a TestRequest sent now is answered: everything the venue sent
+   * before it has arrived, bounded by `connectTimeoutMs`) the gateway's books are the
+   * venue's word. Orders whose NEW has no answer yet are left out.
+   */
   async openOrders(): Promise<VenueOrderState[]> {
-    return [];
+    await this.caughtUp();
+    const out: VenueOrderState[] = [];
+    const o = this.orders;
+    o.forEach((slot) => {
+      if (o.pending[slot] === Pending.NEW || o.handle[slot] === FOREIGN_HANDLE || o.ended[slot] === 1) return;
+      const cum = o.cum[slot];
+      out.push({ clientOrderId: o.clientId[slot], venueOrderId: o.venueOrderId[slot], state: cum > 0 ? OrderState.PARTIALLY_FILLED : OrderState.ACCEPTED, priceTicks: o.price[slot], quantityLots: o.quantity[slot], cumLots: cum, leavesLots: o.quantity[slot] - cum });
+    });
+    return out;
   }
 
-  async executionsSince(): Promise<VenueExecution[]> {
-    return [];
+  /** Fills received after inbound MsgSeqNum `sequence` (the session caught up first, as for `openOrders`). */
+  async executionsSince(sequence: number): Promise<VenueExecution[]> {
+    await this.caughtUp();
+    return this.reports.fillsSince(sequence);
+  }
+
+  /** Until a TestRequest sent now is answered, or `connectTimeoutMs` (false then). */
+  private async caughtUp(): Promise<boolean> {
+    const end = Date.now() + (this.options.connectTimeoutMs ?? 5_000);
+    while (this.state !== 'up' && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 5));
+    const id = this.session?.ping() ?? -1;
+    if (id < 0) return false;
+    this.out.flush();
+    while (!this.session.answered(id) && this.state === 'up' && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 2));
+    return this.session.answered(id);
   }
 
   /** Drop the connection as a network fault would (tests); the gateway reconnects by itself. */
@@ -332,7 +364,7 @@ export class FixGateway implements GatewayAdapter {
     const id = order.clientOrderId;
     const slot = this.orders.slotOf(id);
     let reason: number = RejectReason.NONE;
-    if (slot < 0) reason = RejectReason.UNKNOWN_ORDER;
+    if (slot < 0) reason = this.orders.endedRecently(id) ? RejectReason.TOO_LATE_TO_CANCEL : RejectReason.UNKNOWN_ORDER;
     else if (this.state !== 'up' || !this.session.canSend) {
       this.stats.refusedWhileDown++;
       reason = RejectReason.VENUE_UNAVAILABLE;
@@ -428,7 +460,9 @@ export class FixGateway implements GatewayAdapter {
       this.socket = socket;
       socket.on('connect', () => {
         this.out.attach(socket);
-        this.session.connected(this.epochMs(nanoTime()));
+        // Without a durable store, the first Logon of the process resets (the numbers died with
+        // the last process); a reconnect keeps them, so the session resends what was lost.
+        this.session.connected(this.epochMs(nanoTime()), this.options.resetOnLogon ?? (this.options.storeDir === undefined && this.stats.connects === 0));
         this.out.flush();
       });
       socket.on('data', (chunk: Buffer) => {

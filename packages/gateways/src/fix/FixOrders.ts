@@ -30,6 +30,8 @@ export class FixOrders {
   readonly pendingRequest: Int32Array;
   readonly symbol: Int32Array;
   readonly quantity: Float64Array;
+  /** The order's limit price as the venue last confirmed it (the NEW's, then each REPLACED's). */
+  readonly price: Float64Array;
   readonly cum: Float64Array;
   /** The venue's OrderID as a number (numeric ids), or a number this gateway gave it. */
   readonly venueOrderId: Float64Array;
@@ -40,6 +42,9 @@ export class FixOrders {
   readonly orderIds: Uint8Array;
   readonly orderIdLength: Uint8Array;
   private readonly free: Int32Array;
+  private readonly endedIds: IdMap;
+  private readonly endedRing: Float64Array;
+  private endedNext = 0;
   private freeCount: number;
   private nextLocalId = 1;
   /** Parsed by `parseClOrdId`: the client order id and the request number (0: none). */
@@ -56,6 +61,7 @@ export class FixOrders {
     this.pendingRequest = new Int32Array(capacity);
     this.symbol = new Int32Array(capacity);
     this.quantity = new Float64Array(capacity);
+    this.price = new Float64Array(capacity);
     this.cum = new Float64Array(capacity);
     this.venueOrderId = new Float64Array(capacity);
     this.sentSeq = new Float64Array(capacity);
@@ -63,6 +69,8 @@ export class FixOrders {
     this.orderIds = new Uint8Array(capacity * ORDER_ID_BYTES);
     this.orderIdLength = new Uint8Array(capacity);
     this.free = new Int32Array(capacity);
+    this.endedIds = new IdMap(1_024);
+    this.endedRing = new Float64Array(capacity);
     for (let i = 0; i < capacity; i++) this.free[i] = capacity - 1 - i;
     this.freeCount = capacity;
   }
@@ -72,7 +80,7 @@ export class FixOrders {
   }
 
   /** Track a new order; its slot, or -1 when every slot is taken or the id is already tracked. */
-  open(clientOrderId: number, handle: number, symbolId: number, quantityLots: number): number {
+  open(clientOrderId: number, handle: number, symbolId: number, quantityLots: number, priceTicks = 0): number {
     if (this.freeCount === 0 || this.ids.get(clientOrderId) >= 0) return -1;
     const slot = this.free[--this.freeCount];
     this.ids.set(clientOrderId, slot);
@@ -84,6 +92,7 @@ export class FixOrders {
     this.pendingRequest[slot] = 0;
     this.symbol[slot] = symbolId;
     this.quantity[slot] = quantityLots;
+    this.price[slot] = priceTicks;
     this.cum[slot] = 0;
     this.venueOrderId[slot] = 0;
     this.sentSeq[slot] = 0;
@@ -111,10 +120,21 @@ export class FixOrders {
     if (this.ended[slot] === 1) this.close(slot);
   }
 
-  /** Stop tracking. */
+  /** Stop tracking; the id is remembered as ended (a cancel of it is then too late, not unknown). */
   close(slot: number): void {
-    if (this.ids.delete(this.clientId[slot]) < 0) return;
+    const id = this.clientId[slot];
+    if (this.ids.delete(id) < 0) return;
     this.free[this.freeCount++] = slot;
+    const forgotten = this.endedRing[this.endedNext];
+    if (forgotten > 0) this.endedIds.delete(forgotten);
+    this.endedRing[this.endedNext] = id;
+    this.endedNext = (this.endedNext + 1) % this.endedRing.length;
+    this.endedIds.set(id, 1);
+  }
+
+  /** The order with this id ended recently (the last `capacity` ended orders are remembered). */
+  endedRecently(clientOrderId: number): boolean {
+    return this.endedIds.get(clientOrderId) >= 0;
   }
 
   /** Every tracked slot (cold path: a disconnect, a status sweep). */

@@ -8,6 +8,9 @@ import { ExecTypeCode, MsgType, OrdStatusCode, Tag } from './FixTags.js';
 /** Grids of a symbol id: [tick, lot] (null: not an instrument of the router's). */
 export type GridsOf = (symbolId: number) => { tick: FixDecimal; lot: FixDecimal } | null;
 
+/** Fills kept for `executionsSince`. */
+const FILL_LOG = 16_384;
+
 /** What a request that went out as a given MsgSeqNum was, for a Reject (3) that names only the number. */
 const SEQ_SLOTS = 16_384;
 
@@ -22,12 +25,27 @@ const SEQ_SLOTS = 16_384;
  */
 export class FixReports {
   readonly stats = { reports: 0, unknownOrders: 0, duplicates: 0, unreadable: 0, busts: 0, rejectsOfRequests: 0 };
+  /** Fills received, for `executionsSince`: [MsgSeqNum, client id, venue id, px, last, cum, leaves] per fill, oldest overwritten. */
+  private readonly fills = new Float64Array(FILL_LOG * 7);
+  private fillCount = 0;
   private readonly refSeq = new Float64Array(SEQ_SLOTS);
   private readonly refClient = new Float64Array(SEQ_SLOTS);
   private readonly refKind = new Uint8Array(SEQ_SLOTS);
   private readonly refRequest = new Int32Array(SEQ_SLOTS);
 
   constructor(private readonly orders: FixOrders, private readonly grids: GridsOf) {}
+
+  /** Fills received with a MsgSeqNum above `since`, oldest first (the last FILL_LOG kept). */
+  fillsSince(since: number): { sequence: number; clientOrderId: number; venueOrderId: number; priceTicks: number; lastLots: number; cumLots: number; leavesLots: number }[] {
+    const out = [];
+    const first = Math.max(0, this.fillCount - FILL_LOG);
+    for (let i = first; i < this.fillCount; i++) {
+      const f = (i % FILL_LOG) * 7;
+      const l = this.fills;
+      if (l[f] > since) out.push({ sequence: l[f], clientOrderId: l[f + 1], venueOrderId: l[f + 2], priceTicks: l[f + 3], lastLots: l[f + 4], cumLots: l[f + 5], leavesLots: l[f + 6] });
+    }
+    return out;
+  }
 
   /** A request went out as `seq` (kind: Pending.NEW / CANCEL / REPLACE). */
   sent(seq: number, slot: number, kind: number, request: number): void {
@@ -94,6 +112,15 @@ export class FixReports {
         if (cum <= o.cum[slot]) return void this.stats.duplicates++;
         if (o.pending[slot] === Pending.NEW) o.pending[slot] = Pending.NONE;
         o.cum[slot] = cum;
+        const f = (this.fillCount++ % FILL_LOG) * 7;
+        const log = this.fills;
+        log[f] = m.seqNum;
+        log[f + 1] = id;
+        log[f + 2] = vid;
+        log[f + 3] = px;
+        log[f + 4] = last;
+        log[f + 5] = cum;
+        log[f + 6] = leaves;
         events.fill(handle, id, vid, px, last, cum, leaves);
         if (leaves === 0 && m.char(Tag.OrdStatus) === OrdStatusCode.FILLED) o.finish(slot);
         return;
@@ -104,7 +131,7 @@ export class FixReports {
         const cum = m.units(Tag.CumQty, grids.lot);
         if (!(cum >= 0)) return this.unreadable(slot, events);
         const ours = o.pending[slot] === Pending.CANCEL && request === o.pendingRequest[slot];
-        if (execType === ExecTypeCode.CANCELED) events.canceled(handle, id, vid, cum, ours ? RejectReason.NONE : RejectReason.VENUE_UNAVAILABLE);
+        if (execType === ExecTypeCode.CANCELED) events.canceled(handle, id, vid, cum, ours ? RejectReason.NONE : (namedReason(m) ?? RejectReason.NONE));
         else events.expired(handle, id, vid, cum);
         if (ours) o.answered(slot);
         o.finish(slot);
@@ -117,6 +144,7 @@ export class FixReports {
         const leaves = m.units(Tag.LeavesQty, grids.lot);
         if (!(qty > 0) || Number.isNaN(px) || !(cum >= 0) || !(leaves >= 0)) return this.unreadable(slot, events);
         if (request > 0) o.version[slot] = request;
+        o.price[slot] = px;
         if (o.pending[slot] === Pending.REPLACE && request === o.pendingRequest[slot]) o.answered(slot);
         o.quantity[slot] = qty;
         events.replaced(handle, id, vid, px, qty, cum, leaves);
@@ -124,7 +152,7 @@ export class FixReports {
       }
       case ExecTypeCode.REJECTED:
         if (request === 0 || o.pending[slot] === Pending.NEW) {
-          events.reject(handle, id, ordRejReason(m.int(Tag.OrdRejReason)));
+          events.reject(handle, id, namedReason(m) ?? ordRejReason(m.int(Tag.OrdRejReason)));
           o.close(slot);
         }
         return;
@@ -144,7 +172,7 @@ export class FixReports {
     const slot = o.slotOf(o.parsedId);
     if (slot < 0) return void this.stats.unknownOrders++;
     const replace = m.char(Tag.CxlRejResponseTo) === 0x32; // '2': to a replace
-    const reason = cxlRejReason(m.int(Tag.CxlRejReason), m.char(Tag.OrdStatus));
+    const reason = namedReason(m) ?? cxlRejReason(m.int(Tag.CxlRejReason), m.char(Tag.OrdStatus));
     if (replace) events.replaceReject(o.handle[slot], o.clientId[slot], reason);
     else events.cancelReject(o.handle[slot], o.clientId[slot], reason);
     if (o.pendingRequest[slot] === o.parsedRequest) o.answered(slot);
@@ -174,6 +202,19 @@ export class FixReports {
     this.stats.unreadable++;
     events.unknown(this.orders.handle[slot], this.orders.clientId[slot]);
   }
+}
+
+/**
+ * A RejectReason named in Text (58) by its name ("POST_ONLY_WOULD_CROSS"), as the
+ * reference exchange sends it: FIX 4.4's codes have no post-only, FOK or self-trade
+ * reason. Undefined when Text is absent or names none (then the FIX codes decide). Reads a
+ * string: rejects only, never a fill.
+ */
+export function namedReason(m: FixMessage): number | undefined {
+  const text = m.text(Tag.Text);
+  if (text === undefined || !/^[A-Z_]{4,32}$/.test(text)) return undefined;
+  const reason = (RejectReason as Record<string, number>)[text];
+  return reason === undefined || reason === RejectReason.NONE ? undefined : reason;
 }
 
 /** OrdRejReason (103) to the router's RejectReason. */

@@ -129,8 +129,11 @@ export class FixSession {
     return this.state === SessionState.ACTIVE && this.store.ready;
   }
 
-  /** A connection is up: an initiator sends its Logon. */
-  connected(nowMs: number): void {
+  /**
+   * A connection is up: an initiator sends its Logon, with ResetSeqNumFlag when `reset`
+   * (default: `options.resetOnLogon`).
+   */
+  connected(nowMs: number, reset = this.options.resetOnLogon === true): void {
     this.nowMs = nowMs;
     this.state = SessionState.AWAIT_LOGON;
     this.connectedAt = this.lastReceivedMs = this.lastSentMs = nowMs;
@@ -139,7 +142,7 @@ export class FixSession {
     while (this.framer.pending > 0) if (this.framer.next(this.msg) === Framed.NONE) break; // nothing of the last connection
     this.resetSent = false;
     if (this.options.role === 'initiator') {
-      this.resetSent = this.options.resetOnLogon === true;
+      this.resetSent = reset;
       if (this.resetSent) this.store.reset();
       this.sendLogon(this.resetSent);
     }
@@ -242,7 +245,21 @@ export class FixSession {
     return id;
   }
 
-  /** Whether the Heartbeat answering TestRequest `id` has arrived (`replay`). */
+  /**
+   * Send a TestRequest now; returns its TestReqID (-1 when not logged on). The peer answers
+   * in order, so once `answered(id)`, everything it sent before has been received.
+   */
+  ping(): number {
+    if (this.state !== SessionState.ACTIVE) return -1;
+    const id = ++this.testRequestId;
+    const w = this.adminHeader(MsgType.TEST_REQUEST);
+    w.int(Tag.TestReqID, id);
+    this.sendAdmin(w);
+    if (this.testRequestAt === 0) this.testRequestAt = this.nowMs;
+    return id;
+  }
+
+  /** Whether the Heartbeat answering TestRequest `id` has arrived (`replay`, `ping`). */
   answered(id: number): boolean {
     return this.lastAnswered >= id;
   }

@@ -1,0 +1,183 @@
+import { connect, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { InstrumentTable, nanoTime, OrderType, RejectReason, Side, TimeInForce } from '@ringroute/core';
+import { FixGateway, startFixExchange, type FixExchangeServer, type FixGatewayOptions, SeededRandom } from '@ringroute/gateways';
+import { registerGatewayConformance } from '@ringroute/gateways/conformance';
+import { RecordingEvents } from '../../support/RecordingEvents.js';
+import { OrderBuilder } from '../../support/orders.js';
+import { tempDirs } from '../../support/tempDirs.js';
+
+const freshDir = tempDirs('rr-fix-exchange-');
+const SYMBOLS = [
+  { symbol: 'ETH-USD', tickSize: '0.01', lotSize: '0.001' },
+  { symbol: 'BTC-USD', tickSize: '0.01', lotSize: '0.001' },
+];
+let seedIds = 1;
+
+function instruments(): InstrumentTable {
+  const table = InstrumentTable.create(4);
+  for (const s of SYMBOLS) table.define(s);
+  return table;
+}
+
+async function until(done: () => boolean, ms = 5_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+function gatewayFor(server: FixExchangeServer, options: Partial<FixGatewayOptions> = {}): FixGateway {
+  return new FixGateway({ port: server.port, senderCompId: 'CLIENT', targetCompId: 'RREX', heartbeatSeconds: 1, reconnectInitialMs: 20, reconnectMaxMs: 100, ...options }, instruments());
+}
+
+/** Everything the venue sent before now has arrived: a TestRequest's answer comes after it. */
+async function settle(gateway: FixGateway): Promise<void> {
+  const id = gateway.session.ping();
+  await until(() => {
+    gateway.poll(nanoTime());
+    return id < 0 || gateway.session.answered(id);
+  });
+}
+
+const opts = { clients: { CLIENT: { account: 1 }, OTHER: { account: 2 } }, symbols: SYMBOLS };
+
+registerGatewayConformance("FixGateway over loopback to the reference exchange's FIX acceptor", async () => {
+  const server = await startFixExchange(opts);
+  const gateway = gatewayFor(server);
+  return {
+    adapter: gateway,
+    symbolId: 1,
+    priceTicks: 10_000,
+    seed: (side, priceTicks, quantityLots) => void server.book.submit(server.book.account(99), seedIds++, 1, side, OrderType.LIMIT, TimeInForce.GTC, 0, priceTicks, 0, quantityLots),
+    settle: () => settle(gateway),
+    async reconnect() {
+      const before = gateway.stats.reconnects;
+      gateway.dropForTest();
+      await until(() => gateway.stats.reconnects > before && gateway.session.isActive);
+    },
+    async close() {
+      await gateway.disconnect();
+      await server.close();
+    },
+  };
+});
+
+const closing: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of closing.splice(0).reverse()) await c();
+});
+
+describe("the reference exchange's FIX acceptor (issue 14)", () => {
+  it('restarted on its session store (the book kept, as an exchange restarts): the gateway reconnects and the session continues without a reset; restarted without one, a gateway that resets on Logon carries on', async () => {
+    const storeDir = freshDir();
+    let server = await startFixExchange({ ...opts, storeDir });
+    const book = server.book;
+    const gateway = gatewayFor(server, { storeDir: freshDir() });
+    const events = new RecordingEvents();
+    const b = new OrderBuilder();
+    await gateway.connect(events);
+    closing.push(() => gateway.disconnect());
+    const a = b.make(Side.BUY, 10_000, 5, { symbolId: 1 });
+    gateway.submit(a, b.at(a));
+    await settle(gateway);
+    expect(events.take().map((r) => r.kind)).toEqual(['ack']);
+    const seqBefore = gateway.store.nextSenderSeq;
+    const port = server.port;
+    await server.close();
+    server = await startFixExchange({ ...opts, storeDir, book, port });
+    closing.push(() => server.close());
+    await until(() => gateway.stats.reconnects === 1 && gateway.session.isActive, 10_000);
+    expect(gateway.store.nextSenderSeq).toBeGreaterThan(seqBefore); // numbered on, no reset
+    // The order rests on: a fill against it reaches the gateway on the new connection.
+    book.submit(book.account(99), seedIds++, 1, Side.SELL, OrderType.LIMIT, TimeInForce.GTC, 0, 10_000, 0, 5);
+    await settle(gateway);
+    expect(events.take()).toMatchObject([{ kind: 'fill', id: b.at(a).clientOrderId, cum: 5, leaves: 0 }]);
+    expect(server.stats.logons).toBe(1);
+
+    // Without a store on either side: the gateway resets on Logon, and trades on.
+    const plain = await startFixExchange(opts);
+    closing.push(() => plain.close());
+    const resetting = gatewayFor(plain, { resetOnLogon: true });
+    await resetting.connect(new RecordingEvents());
+    closing.push(() => resetting.disconnect());
+    const plainPort = plain.port;
+    await plain.close();
+    const again = await startFixExchange({ ...opts, port: plainPort });
+    closing.push(() => again.close());
+    await until(() => resetting.stats.reconnects === 1 && resetting.session.isActive, 10_000);
+    expect(resetting.store.nextSenderSeq).toBeLessThan(5);
+  }, 30_000);
+
+  it('hostile input: 100,000 malformed, truncated, oversized and wrong-valued messages on other connections never crash the acceptor, never starve a trading session, and lose none of its orders', async () => {
+    const server = await startFixExchange({ ...opts, ordersPerSecond: 1_000_000 });
+    closing.push(() => server.close());
+    const gateway = gatewayFor(server);
+    const events = new RecordingEvents();
+    const b = new OrderBuilder();
+    await gateway.connect(events);
+    closing.push(() => gateway.disconnect());
+    const random = new SeededRandom(99);
+    const int = (n: number): number => Math.floor(random.next() * n);
+    const frame = (body: string): string => {
+      const head = `8=FIX.4.4\u00019=${body.length}\u0001`;
+      let sum = 0;
+      for (const c of Buffer.from(head + body, 'latin1')) sum += c;
+      return `${head}${body}10=${String(sum & 255).padStart(3, '0')}\u0001`;
+    };
+    const logon = (seq: number) => frame(`35=A\u000149=OTHER\u000156=RREX\u000134=${seq}\u000152=${new Date().toISOString().replace(/[-]/g, '').replace('T', '-').slice(0, 21)}\u000198=0\u0001108=30\u0001`);
+    const templates = [
+      '35=D\u000111=1\u000155=BTC-USD\u000154=1\u000138=0.001\u000140=2\u000144=100.00\u000159=1\u0001',
+      '35=F\u000111=1-1\u000141=1\u000155=BTC-USD\u000154=1\u0001',
+      '35=G\u000111=1-2\u000141=1\u000155=BTC-USD\u000154=1\u000138=0.002\u000140=2\u000144=99.99\u0001',
+      '35=2\u00017=1\u000116=0\u0001',
+      '35=4\u0001123=Y\u000136=9\u0001',
+    ];
+    const hostile = (seq: number): Buffer => {
+      let body = `34=${seq}\u000149=OTHER\u000156=RREX\u000152=20261202-09:00:00.000\u0001${templates[int(templates.length)]}`;
+      const kind = int(6);
+      if (kind === 0) body = body.replace(/=([0-9.]+)\u0001/, `=${'9'.repeat(20 + int(20))}\u0001`); // a 64-bit and beyond value
+      if (kind === 1) body = body.replace(/\u0001[0-9]+=/, '\u0001=');
+      let text = frame(`35=${body.slice(body.indexOf('35=') + 3)}`.replace(/^35=([^\u0001]*)\u0001/, (m) => m));
+      if (kind === 2) text = text.slice(0, int(text.length));
+      if (kind === 3) text = text.replace(/9=\d+/, `9=${int(99_999_999)}`);
+      if (kind === 4) text = text.replace(/10=\d{3}/, '10=000');
+      return Buffer.from(text, 'latin1');
+    };
+    let sockets: Socket[] = [];
+    const send = async (count: number): Promise<void> => {
+      const s = connect({ host: '127.0.0.1', port: server.port });
+      sockets.push(s);
+      s.on('error', () => {});
+      await new Promise((resolve) => s.once('connect', resolve));
+      const parts: Buffer[] = [Buffer.from(logon(1), 'latin1')];
+      for (let i = 0; i < count; i++) parts.push(hostile(2 + i));
+      s.write(Buffer.concat(parts));
+    };
+    const ids: number[] = [];
+    let sent = 0;
+    for (let round = 0; round < 20; round++) {
+      await send(5_000); // 100,000 in all, 5,000 per connection
+      for (let k = 0; k < 5; k++) {
+        const h = b.make(Side.BUY, 9_000 + (sent % 50), 1, { symbolId: 1 });
+        gateway.submit(h, b.at(h));
+        ids.push(b.at(h).clientOrderId);
+        sent++;
+      }
+      gateway.poll(nanoTime());
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      if (sockets.length > 8) {
+        for (const s of sockets) s.destroy();
+        sockets = [];
+      }
+    }
+    for (const s of sockets) s.destroy();
+    await settle(gateway);
+    const acks = events.take().filter((r) => r.kind === 'ack').map((r) => r.id);
+    expect(acks.sort((x, y) => x - y)).toEqual(ids.sort((x, y) => x - y)); // every order of the trading session answered
+    expect(server.book.openOrders(server.book.account(1)).length / 6).toBe(100);
+    expect(server.stats.garbled + server.stats.rejectedMessages).toBeGreaterThan(1_000);
+    expect(gateway.session.isActive).toBe(true);
+  }, 60_000);
+});
