@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { enumName, nanoTime, type OrderFlyweight } from '@ringroute/core';
-import { SIM_VENUE_TASK, WS_GATEWAY_TASK } from '@ringroute/gateways';
+import { FIX_GATEWAY_TASK, SIM_VENUE_TASK, WS_GATEWAY_TASK } from '@ringroute/gateways';
 import { Router, routerStatusName, type OrderEventHandler } from '@ringroute/router';
 import { encodeHistogram, initHistograms, newHistogram, percentilesOf } from './harness/Histograms.js';
 import { buildReport, formatNs, renderTable } from './harness/Report.js';
@@ -14,9 +14,10 @@ import { floorScenarios } from './scenarios/router/floorScenarios.js';
 
 const USAGE = `Usage: pnpm demo [--] [--duration <s>] [--rate <orders/s>] [--spin] [--no-exchange] [--json <file>]
 
-Starts the reference exchange on loopback (its own thread, WebSocket with msgpackr frames)
-and a router with three gateway workers: two simulated venues in memory ("alpha" and
-"beta") and a WebSocket gateway to the exchange ("exchange", an eighth of the flow). Runs a small market maker (account 1, quoting both venues around a wandering
+Starts the reference exchange on loopback (its own thread, WebSocket with msgpackr frames
+and FIX 4.4 on one book) and a router with four gateway workers: two simulated venues in
+memory ("alpha" and "beta"), a WebSocket gateway to the exchange ("exchange", a sixteenth
+of the flow) and a FIX gateway to it ("exchange-fix", another sixteenth). Runs a small market maker (account 1, quoting both venues around a wandering
 mid, pulling its quotes when the mid moves) and a taker (account 2, IOC orders through
 the book) at a fixed offered rate, then prints what happened (a quote that would meet the
 market maker's own not-yet-pulled quote is refused: RISK_SELF_TRADE) and the latency from submit to ack and to first fill, beside the raw
@@ -62,14 +63,16 @@ class Strategy implements OrderEventHandler {
   /** Submit -> ack per venue kind: in memory (alpha, beta) and over the socket (exchange). */
   readonly toAckMemory = newHistogram();
   readonly toAckExchange = newHistogram();
+  readonly toAckFix = newHistogram();
   exchangeVenue = -1;
+  fixVenue = -1;
   readonly toFill = newHistogram();
   readonly rejects = new Map<number, number>();
   filledOrders = 0;
   onAccepted(o: OrderFlyweight): void {
     const ns = Math.max(1, Math.round(o.ackNs - o.createdNs));
     this.toAck.recordValue(ns);
-    (o.venueId === this.exchangeVenue ? this.toAckExchange : this.toAckMemory).recordValue(ns);
+    (o.venueId === this.exchangeVenue ? this.toAckExchange : o.venueId === this.fixVenue ? this.toAckFix : this.toAckMemory).recordValue(ns);
   }
   onFill(o: OrderFlyweight, _price: number, lots: number): void {
     if (o.filledLots === lots) this.toFill.recordValue(Math.max(1, Math.round(nanoTime() - o.createdNs))); // first fill
@@ -107,25 +110,35 @@ async function main(argv: string[]): Promise<number> {
   const secret = randomBytes(24).toString('hex'); // never printed
   let exchange: Worker | null = null;
   let exchangeUrl = '';
+  let fixPort = 0;
+  const instruments = [
+    { symbol: 'BTC-USD', tickSize: '0.01', lotSize: '0.001', minNotional: '1' },
+    { symbol: 'ETH-USD', tickSize: '0.01', lotSize: '0.01', minNotional: '1' },
+  ];
   if (options.exchange) {
-    exchange = new Worker(new URL('./workers/exchangeWorker.js', import.meta.url), { workerData: { codec: 'msgpackr', key: apiKey, secret } });
-    const { port } = await new Promise<{ port: number }>((resolve, reject) => (exchange!.once('message', resolve), exchange!.once('error', reject)));
-    exchangeUrl = `ws://127.0.0.1:${port}`;
+    const fix = { compId: 'DEMO', symbols: instruments.map(({ symbol, tickSize, lotSize }) => ({ symbol, tickSize, lotSize })) };
+    exchange = new Worker(new URL('./workers/exchangeWorker.js', import.meta.url), { workerData: { codec: 'msgpackr', key: apiKey, secret, fix } });
+    const ports = await new Promise<{ port: number; fixPort: number }>((resolve, reject) => (exchange!.once('message', resolve), exchange!.once('error', reject)));
+    exchangeUrl = `ws://127.0.0.1:${ports.port}`;
+    fixPort = ports.fixPort;
   }
   const router = await Router.create({
-    instruments: [
-      { symbol: 'BTC-USD', tickSize: '0.01', lotSize: '0.001', minNotional: '1' },
-      { symbol: 'ETH-USD', tickSize: '0.01', lotSize: '0.01', minNotional: '1' },
-    ],
+    instruments,
     venues: [
       { name: 'alpha', task: SIM_VENUE_TASK },
       { name: 'beta', task: SIM_VENUE_TASK },
-      ...(options.exchange ? [{ name: 'exchange', task: WS_GATEWAY_TASK, idle: 'async' as const, adapter: { url: exchangeUrl, apiKey, secret } }] : []),
+      ...(options.exchange
+        ? [
+            { name: 'exchange', task: WS_GATEWAY_TASK, idle: 'async' as const, adapter: { url: exchangeUrl, apiKey, secret } },
+            { name: 'exchange-fix', task: FIX_GATEWAY_TASK, idle: 'async' as const, adapter: { port: fixPort, senderCompId: 'DEMO', targetCompId: 'RREX', heartbeatSeconds: 5 } },
+          ]
+        : []),
     ],
     idle: options.spin ? 'busy-spin' : 'backoff',
   });
   const strategy = new Strategy();
   strategy.exchangeVenue = options.exchange ? router.venueId('exchange') : -1;
+  strategy.fixVenue = options.exchange ? router.venueId('exchange-fix') : -1;
   const venues = ['alpha', 'beta'] as const;
   const symbols = [
     { symbol: 'BTC-USD', mid: 6_500_000, lot: 0.001 }, // mid in ticks of 0.01
@@ -158,8 +171,8 @@ async function main(argv: string[]): Promise<number> {
         s.mid += random() < 0.5 ? 100 : -100;
         router.cancelAll({ symbol: s.symbol, account: 1 });
       }
-      // An eighth of the flow goes over the socket to the exchange, the rest alternates alpha and beta.
-      const venue = options.exchange && (sent & 7) === 7 ? 'exchange' : venues[(sent >> 1) & 1];
+      // An eighth of the flow goes over sockets to the exchange (half WebSocket, half FIX), the rest alternates alpha and beta.
+      const venue = options.exchange && (sent & 15) === 7 ? 'exchange' : options.exchange && (sent & 15) === 15 ? 'exchange-fix' : venues[(sent >> 1) & 1];
       let id: number;
       if (random() < 0.7) {
         // Market maker: a quote 1-10 ticks away from the mid, resting.
@@ -200,7 +213,7 @@ async function main(argv: string[]): Promise<number> {
 
   const stats = router.stats;
   const lines = [
-    `ringroute demo: ${options.durationS} s at ${options.rate.toLocaleString('en')} orders/s offered, ${options.exchange ? 3 : 2} gateway workers (${options.spin ? 'busy-spin' : 'backoff'}${options.exchange ? '; the exchange gateway async' : ''}), venues alpha and beta${options.exchange ? ' in memory, exchange over WebSocket on loopback' : ''}`,
+    `ringroute demo: ${options.durationS} s at ${options.rate.toLocaleString('en')} orders/s offered, ${options.exchange ? 4 : 2} gateway workers (${options.spin ? 'busy-spin' : 'backoff'}${options.exchange ? '; the exchange gateways async' : ''}), venues alpha and beta${options.exchange ? ' in memory, exchange over WebSocket and exchange-fix over FIX 4.4 on loopback' : ''}`,
     '',
     `orders sent      ${sent.toLocaleString('en')}${refused > 0 ? ` (${refused.toLocaleString('en')} refused by the router: ${[...refusals].map(([s, n]) => `${routerStatusName(s)} ${n}`).join(', ')})` : ''}`,
     `accepted         ${stats.accepted.toLocaleString('en')}`,
@@ -226,7 +239,10 @@ async function main(argv: string[]): Promise<number> {
     result('demo.submit-to-first-fill', 'router.submit -> ... -> first fill delivered to the strategy', strategy.toFill, 'floor.sab.spin'),
     result('demo.submit-to-ack.memory', 'submit -> ack on the in-memory venues (alpha, beta)', strategy.toAckMemory, 'floor.sab.spin'),
     ...(options.exchange
-      ? [result('demo.submit-to-ack.exchange', 'submit -> ack over WebSocket: router -> gateway worker -> msgpackr frame -> loopback -> exchange -> report frame -> worker -> router', strategy.toAckExchange, 'demo.submit-to-ack.memory')]
+      ? [
+          result('demo.submit-to-ack.exchange', 'submit -> ack over WebSocket: router -> gateway worker -> msgpackr frame -> loopback -> exchange -> report frame -> worker -> router', strategy.toAckExchange, 'demo.submit-to-ack.memory'),
+          result('demo.submit-to-ack.fix', 'submit -> ack over FIX 4.4: router -> gateway worker -> NewOrderSingle -> loopback -> the exchange\'s FIX acceptor -> ExecutionReport -> worker -> router', strategy.toAckFix, 'demo.submit-to-ack.exchange'),
+        ]
       : []),
   ];
   const report = buildReport(scenarios, startedAt, argv);

@@ -9,7 +9,7 @@ const run = promisify(execFile);
 const DEMO = new URL('../../bench/dist/demo.js', import.meta.url).pathname;
 
 describe('the demo (the README main job)', () => {
-  it('trades through two in-memory venues and, over WebSocket, the reference exchange, and reports what happened with the floor beside it', async () => {
+  it('trades through two in-memory venues and, over WebSocket and over FIX, the reference exchange, and reports what happened with the floor beside it', async () => {
     const json = join(mkdtempSync(join(tmpdir(), 'rr-demo-')), 'demo.json');
     const { stdout } = await run(process.execPath, [DEMO, '--', '--duration', '1', '--rate', '2000', '--json', json]);
     expect(stdout).toMatch(/orders sent\s+2,000/);
@@ -21,8 +21,9 @@ describe('the demo (the README main job)', () => {
       'demo.submit-to-first-fill',
       'demo.submit-to-ack.memory',
       'demo.submit-to-ack.exchange',
+      'demo.submit-to-ack.fix',
     ]);
-    expect(stdout).toMatch(/exchange over WebSocket on loopback/);
+    expect(stdout).toMatch(/exchange over WebSocket and exchange-fix over FIX 4.4 on loopback/);
     // The market maker's new quotes may meet its own older ones after the mid moves: the
     // router refuses those (self-trade prevention) and nothing else.
     expect(Object.keys(report.demo.refusals).filter((name) => name !== 'RISK_SELF_TRADE')).toEqual([]);
@@ -30,9 +31,10 @@ describe('the demo (the README main job)', () => {
     expect(report.demo.stats.accepted).toBeGreaterThan(1_500);
     expect(report.demo.stats.unknown).toBe(0);
     expect(report.scenarios[1].count).toBe(report.demo.stats.accepted);
-    // An eighth of the flow went through the socket and was acknowledged there.
-    expect(report.scenarios[4].count).toBeGreaterThan(150);
-    expect(report.scenarios[3].count + report.scenarios[4].count).toBe(report.demo.stats.accepted);
+    // A sixteenth of the flow went over each socket and was acknowledged there.
+    expect(report.scenarios[4].count).toBeGreaterThan(75);
+    expect(report.scenarios[5].count).toBeGreaterThan(75);
+    expect(report.scenarios[3].count + report.scenarios[4].count + report.scenarios[5].count).toBe(report.demo.stats.accepted);
   });
 
   it('runs on the in-memory venues alone with --no-exchange', async () => {
