@@ -6,6 +6,7 @@ import { contendedPoolScenario, poolScenarios } from './core/poolScenarios.js';
 import { matchScenarios } from './gateways/matchScenarios.js';
 import { wsScenarios } from './gateways/wsScenarios.js';
 import { fixCodecScenarios } from './gateways/fixCodecScenarios.js';
+import { fixRttScenarios } from './gateways/fixRttScenarios.js';
 import { gateFixtureScenarios } from './fixtures/gateFixtures.js';
 import { floorScenarios } from './router/floorScenarios.js';
 import { orderRttScenarios } from './router/orderRttScenarios.js';
@@ -37,6 +38,7 @@ export function allScenarios(): Scenario[] {
     ...journalScenarios(),
     ...wsScenarios(),
     ...fixCodecScenarios(),
+    ...fixRttScenarios(),
     ...gateFixtureScenarios(),
   ];
 }

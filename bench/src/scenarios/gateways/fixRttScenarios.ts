@@ -1,0 +1,158 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect as netConnect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { InstrumentTable, nanoTime, OrderFlyweight, OrderType, ORDER_RECORD_BYTES, RecordClass, Side, SlabPool, TimeInForce } from '@ringroute/core';
+import { FixGateway, type GatewayEvents } from '@ringroute/gateways';
+import { newHistogram } from '../../harness/Histograms.js';
+import type { RunContext, RunSample, Scenario } from '../../harness/Scenario.js';
+
+const yieldToIo = () => new Promise((resolve) => setImmediate(resolve));
+const SYMBOLS = [
+  { symbol: 'ETH-USD', tickSize: '0.01', lotSize: '0.001' },
+  { symbol: 'BTC-USD', tickSize: '0.01', lotSize: '0.001' },
+];
+
+/**
+ * The FIX gateway against the reference exchange's FIX acceptor on its own thread, over a
+ * real loopback socket, as `gateways.ws.rtt.*` measures the WebSocket gateway:
+ * `gateways.fix.rtt` (FixGateway.submit -> NewOrderSingle -> loopback -> acceptor ->
+ * ExecutionReport -> gateway event, open loop at 10,000 orders/s, latency from each
+ * order's intended send time) beside `floor.tcp.echo` (24 bytes to a bare TCP echo on its
+ * own thread and back, the same open loop); and `gateways.fix.rtt.store`, the same with
+ * the durable session store on (its writes go through the journal's ring and thread).
+ */
+export function fixRttScenarios(): Scenario[] {
+  return [tcpEchoFloor(), fixRtt(false), fixRtt(true)];
+}
+
+/** Send `count` at 10,000/s from their intended times; `send(i)` sends number i (1-based). */
+async function openLoop(count: number, intended: Float64Array, send: (i: number) => void): Promise<void> {
+  const intervalNs = 100_000;
+  const start = nanoTime() + 1e6;
+  for (let i = 1; i <= count; i++) {
+    intended[i] = start + i * intervalNs;
+    while (nanoTime() < intended[i]) await yieldToIo();
+    send(i);
+  }
+}
+
+function tcpEchoFloor(): Scenario {
+  return {
+    name: 'floor.tcp.echo',
+    description: '24 bytes over loopback TCP to a bare echo on its own thread and back (Nagle off): open loop at 10,000/s, from the intended send time (the floor of any TCP round trip here)',
+    opsPerSample: 1,
+    async run(ctx: RunContext): Promise<RunSample> {
+      const echo = new Worker(new URL('../../workers/tcpEchoWorker.js', import.meta.url));
+      const { port } = await new Promise<{ port: number }>((resolve, reject) => (echo.once('message', resolve), echo.once('error', reject)));
+      const socket = netConnect({ host: '127.0.0.1', port, noDelay: true });
+      await new Promise((resolve, reject) => (socket.once('connect', resolve), socket.once('error', reject)));
+      const histogram = newHistogram();
+      const warmup = ctx.quick ? 1_000 : 2_000;
+      const count = warmup + (ctx.quick ? 5_000 : 20_000);
+      const intended = new Float64Array(count + 1);
+      let received = 0;
+      let partial: Buffer = Buffer.alloc(0);
+      socket.on('data', (chunk: Buffer) => {
+        const data = partial.length === 0 ? chunk : Buffer.concat([partial, chunk]);
+        let at = 0;
+        for (; at + 24 <= data.length; at += 24) {
+          received++;
+          const i = data.readUInt32LE(at);
+          if (i > warmup) histogram.recordValue(Math.max(1, Math.round(nanoTime() - intended[i])));
+        }
+        partial = data.subarray(at);
+      });
+      try {
+        await openLoop(count, intended, (i) => {
+          const message = Buffer.alloc(24);
+          message.writeUInt32LE(i, 0);
+          socket.write(message);
+        });
+        const deadline = Date.now() + 30_000;
+        while (received < count && Date.now() < deadline) await yieldToIo();
+      } finally {
+        socket.destroy();
+        await echo.terminate();
+      }
+      return { histogram, opsPerSec: 10_000 };
+    },
+  };
+}
+
+class Acks implements GatewayEvents {
+  acked = 0;
+  onAck: (id: number) => void = () => {};
+  ack(_h: number, id: number): void {
+    this.acked++;
+    this.onAck(id);
+  }
+  fill(): void {}
+  reject(): void {}
+  canceled(): void {}
+  replaced(): void {}
+  expired(): void {}
+  cancelReject(): void {}
+  replaceReject(): void {}
+  unknown(): void {}
+  topOfBook(): void {}
+}
+
+function fixRtt(store: boolean): Scenario {
+  return {
+    name: store ? 'gateways.fix.rtt.store' : 'gateways.fix.rtt',
+    reference: store ? 'gateways.fix.rtt' : 'floor.tcp.echo',
+    description: `FixGateway.submit -> NewOrderSingle -> loopback -> the reference exchange's FIX acceptor (own thread) -> ExecutionReport -> gateway event, open loop at 10,000 orders/s, latency from the intended send time${store ? '; the durable session store on (every message sent copied to the journal ring)' : ''}`,
+    opsPerSample: 1,
+    targets: store
+      ? [{ metric: 'p50Ratio', op: '<=', value: 1.1, label: 'the session store costs the round trip at most 10% at p50' }]
+      : [
+          { metric: 'p50Ratio', op: '<=', value: 1.3, label: 'p50 within 1.3x of a bare TCP echo at the same rate' },
+          { metric: 'p50Ratio', versus: 'gateways.ws.rtt.msgpackr', op: '<=', value: 1, label: 'p50 at or below the WebSocket gateway\'s (msgpackr)' },
+        ],
+    async run(ctx: RunContext): Promise<RunSample> {
+      const exchange = new Worker(new URL('../../workers/exchangeWorker.js', import.meta.url), { workerData: { codec: 'msgpackr', key: 'bench', secret: 'bench-secret', fix: { compId: 'BENCH', symbols: SYMBOLS } } });
+      const { fixPort } = await new Promise<{ fixPort: number }>((resolve, reject) => (exchange.once('message', resolve), exchange.once('error', reject)));
+      const table = InstrumentTable.create(4);
+      for (const s of SYMBOLS) table.define(s);
+      const storeDir = store ? mkdtempSync(join(tmpdir(), 'rr-bench-fix-store-')) : undefined;
+      const gateway = new FixGateway({ port: fixPort, senderCompId: 'BENCH', targetCompId: 'RREX', heartbeatSeconds: 30, storeDir }, table);
+      const acks = new Acks();
+      await gateway.connect(acks);
+      const histogram = newHistogram();
+      const warmup = ctx.quick ? 1_000 : 2_000;
+      const count = warmup + (ctx.quick ? 5_000 : 20_000);
+      const intended = new Float64Array(count + 1);
+      acks.onAck = (id) => {
+        if (id > warmup) histogram.recordValue(Math.max(1, Math.round(nanoTime() - intended[id])));
+      };
+      const pool = SlabPool.create({ slotBytes: ORDER_RECORD_BYTES, capacity: 16, recordClass: RecordClass.ORDER });
+      const order = new OrderFlyweight(pool);
+      const handle = pool.allocate();
+      order.wrap(handle);
+      order.clear();
+      order.symbolId = 1;
+      order.ordType = OrderType.LIMIT;
+      order.tif = TimeInForce.GTC;
+      order.quantityLots = 1;
+      try {
+        await openLoop(count, intended, (id) => {
+          order.clientOrderId = id;
+          order.side = id % 2 === 0 ? Side.BUY : Side.SELL;
+          order.priceTicks = id % 2 === 0 ? 1_000 - (id % 100) : 100_000 + (id % 100); // rests: an ack each
+          gateway.submit(handle, order);
+          if ((id & 63) === 0) gateway.poll(nanoTime()); // the host loop's turn: timers, the store's sequence numbers
+        });
+        const deadline = Date.now() + 30_000;
+        while (acks.acked < count && Date.now() < deadline) await yieldToIo();
+        if (acks.acked < count) throw new Error(`only ${acks.acked} of ${count} orders acknowledged`);
+      } finally {
+        await gateway.disconnect();
+        await exchange.terminate();
+        if (storeDir !== undefined) rmSync(storeDir, { recursive: true, force: true });
+      }
+      return { histogram, opsPerSec: 10_000 };
+    },
+  };
+}
