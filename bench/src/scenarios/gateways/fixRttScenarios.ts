@@ -6,9 +6,9 @@ import { Worker } from 'node:worker_threads';
 import { InstrumentTable, nanoTime, OrderFlyweight, OrderType, ORDER_RECORD_BYTES, RecordClass, Side, SlabPool, TimeInForce } from '@ringroute/core';
 import { FixGateway, type GatewayEvents } from '@ringroute/gateways';
 import { newHistogram } from '../../harness/Histograms.js';
+import { openLoop, yieldToIo } from '../../harness/openLoop.js';
 import type { RunContext, RunSample, Scenario } from '../../harness/Scenario.js';
 
-const yieldToIo = () => new Promise((resolve) => setImmediate(resolve));
 const SYMBOLS = [
   { symbol: 'ETH-USD', tickSize: '0.01', lotSize: '0.001' },
   { symbol: 'BTC-USD', tickSize: '0.01', lotSize: '0.001' },
@@ -27,16 +27,6 @@ export function fixRttScenarios(): Scenario[] {
   return [tcpEchoFloor(), fixRtt(false), fixRtt(true)];
 }
 
-/** Send `count` at 10,000/s from their intended times; `send(i)` sends number i (1-based). */
-async function openLoop(count: number, intended: Float64Array, send: (i: number) => void): Promise<void> {
-  const intervalNs = 100_000;
-  const start = nanoTime() + 1e6;
-  for (let i = 1; i <= count; i++) {
-    intended[i] = start + i * intervalNs;
-    while (nanoTime() < intended[i]) await yieldToIo();
-    send(i);
-  }
-}
 
 function tcpEchoFloor(): Scenario {
   return {

@@ -4,11 +4,11 @@ import { nanoTime, OrderFlyweight, OrderType, ORDER_RECORD_BYTES, RecordClass, S
 import { WsGateway, type FrameCodecName, type GatewayEvents } from '@ringroute/gateways';
 import type { Histogram } from 'hdr-histogram-js';
 import { newHistogram } from '../../harness/Histograms.js';
+import { openLoop, yieldToIo } from '../../harness/openLoop.js';
 import type { RunContext, RunSample, Scenario } from '../../harness/Scenario.js';
 
 const KEY = 'bench';
 const SECRET = 'bench-secret';
-const yieldToIo = () => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * The WebSocket gateway against the reference exchange running on its own thread, over a
@@ -80,16 +80,6 @@ function orderSlot(): { handle: number; order: OrderFlyweight } {
   return { handle, order };
 }
 
-/** Send `count` orders at 10,000/s from their intended times; `send(i)` sends order i (1-based). */
-async function openLoop(count: number, intended: Float64Array, send: (i: number) => void): Promise<void> {
-  const intervalNs = 100_000;
-  const start = nanoTime() + 1e6;
-  for (let i = 1; i <= count; i++) {
-    intended[i] = start + i * intervalNs;
-    while (nanoTime() < intended[i]) await yieldToIo(); // sockets are served while we wait
-    send(i);
-  }
-}
 
 /** `floor.ws.echo`: a 24-byte binary frame to a bare ws echo on another thread and back, same open loop. */
 function wsEchoFloor(): Scenario {
