@@ -180,4 +180,38 @@ describe("the reference exchange's FIX acceptor (issue 14)", () => {
     expect(server.stats.garbled + server.stats.rejectedMessages).toBeGreaterThan(1_000);
     expect(gateway.session.isActive).toBe(true);
   }, 60_000);
+
+  it('one session per client: a second connection for a CompID that is logged on is closed and the first trades on; a Logon with HeartBtInt 0 keeps its session (the exchange keeps its own interval to find a silent peer)', async () => {
+    const server = await startFixExchange(opts);
+    closing.push(() => server.close());
+    const first = gatewayFor(server);
+    const events = new RecordingEvents();
+    await first.connect(events);
+    closing.push(() => first.disconnect());
+    const second = gatewayFor(server, { connectTimeoutMs: 1_000 });
+    await expect(second.connect(new RecordingEvents())).rejects.toThrow(/closed before the Logon|no FIX Logon/);
+    await second.disconnect();
+    const b = new OrderBuilder();
+    const h = b.make(Side.BUY, 10_000, 1, { symbolId: 1 });
+    first.submit(h, b.at(h));
+    await settle(first);
+    expect(events.take().map((r) => r.kind)).toEqual(['ack']);
+
+    const raw = connect({ host: '127.0.0.1', port: server.port });
+    let received = '';
+    let closed = false;
+    raw.on('data', (d) => (received += d.toString('latin1')));
+    raw.on('close', () => (closed = true));
+    raw.on('error', () => {});
+    await new Promise((resolve) => raw.once('connect', resolve));
+    const body = `35=A\u000149=OTHER\u000156=RREX\u000134=1\u000152=${new Date().toISOString().replace(/-/g, '').replace('T', '-').slice(0, 21)}\u000198=0\u0001108=0\u0001`;
+    const head = `8=FIX.4.4\u00019=${body.length}\u0001`;
+    let sum = 0;
+    for (const c of Buffer.from(head + body, 'latin1')) sum += c;
+    raw.write(Buffer.from(`${head}${body}10=${String(sum & 255).padStart(3, '0')}\u0001`, 'latin1'));
+    await until(() => received.includes('\u000135=A\u0001'));
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(closed).toBe(false);
+    raw.destroy();
+  });
 });

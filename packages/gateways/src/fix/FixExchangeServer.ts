@@ -115,11 +115,15 @@ export class FixExchangeServer {
     if (client === undefined) return null;
     const store = this.stores.get(compId);
     if (store === undefined) return null; // opened at start for every client (see start)
+    // One session per client at a time, as FIX engines do: two would share one store's
+    // numbers. A connection whose peer vanished is found out by its heartbeats and freed.
+    for (const other of this.sessions) if (other !== handler && other.compId === compId && other.session !== null && other.session.state !== 0) return null;
     const session = new FixSession(
       { role: 'acceptor', senderCompId: this.options.compId ?? 'RREX', targetCompId: compId, maxMessageBytes: this.options.maxMessageBytes, authenticate: client.password === undefined ? undefined : (_user, password) => password === client.password },
       store,
       handler,
     );
+    handler.compId = compId;
     return { session, account: this.book.account(client.account) };
   }
 

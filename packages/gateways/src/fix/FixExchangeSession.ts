@@ -41,6 +41,8 @@ export interface FixExchangeStats {
  */
 export class FixExchangeSession implements ReportSink {
   session: FixSession | null = null;
+  /** The client's SenderCompID, once its first message named it. */
+  compId = '';
   private account: Account | null = null;
   private readonly out = new FixOutbound(256 * 1024, 4 << 20);
   private readonly bucket: TokenBucket;
@@ -73,7 +75,7 @@ export class FixExchangeSession implements ReportSink {
           return;
         }
         const made = this.makeSession(compId, this);
-        if (made === null) return this.close(`unknown SenderCompID ${compId}`);
+        if (made === null) return this.close(`SenderCompID ${compId} is not a client, or has a session already`);
         this.session = made.session;
         this.account = made.account;
         this.session.connected(Date.now());

@@ -352,7 +352,9 @@ export class FixSession {
     if (!(heartBtInt >= 0) || heartBtInt > 3_600) return this.end('a Logon without a usable HeartBtInt', true);
     if (acceptor && this.options.authenticate !== undefined && !this.options.authenticate(m.text(Tag.Username), m.text(Tag.Password))) return this.end('a Logon with credentials that were refused', true);
     if (acceptor) {
-      this.heartbeatMs = heartBtInt * 1_000;
+      // HeartBtInt 0 (no heartbeats) is not taken: a silent peer must still be found out, so
+      // the session keeps its own interval (30 s by default) for it.
+      if (heartBtInt > 0) this.heartbeatMs = heartBtInt * 1_000;
       this.sendLogon(m.flag(Tag.ResetSeqNumFlag));
     }
     this.state = SessionState.ACTIVE;
