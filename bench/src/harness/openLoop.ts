@@ -18,3 +18,30 @@ export async function openLoop(count: number, intended: Float64Array, send: (i: 
     send(i);
   }
 }
+
+/**
+ * An echo floor: messages 1..`count` (a 24-byte message carrying its number) through `send`
+ * on the open loop, each round trip recorded by `received(i)` from its intended time, the
+ * first `warmup` left out. Waits (bounded, 30 s) for every echo.
+ */
+export async function echoRoundTrips(
+  histogram: { recordValue(v: number): void },
+  warmup: number,
+  count: number,
+  send: (message: Buffer) => void,
+  listen: (received: (i: number) => void) => void,
+): Promise<void> {
+  const intended = new Float64Array(count + 1);
+  let got = 0;
+  listen((i) => {
+    got++;
+    if (i > warmup) histogram.recordValue(Math.max(1, Math.round(nanoTime() - intended[i])));
+  });
+  await openLoop(count, intended, (i) => {
+    const message = Buffer.alloc(24);
+    message.writeUInt32LE(i, 0);
+    send(message);
+  });
+  const deadline = Date.now() + 30_000;
+  while (got < count && Date.now() < deadline) await yieldToIo();
+}

@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { InstrumentTable, nanoTime, OrderFlyweight, OrderType, ORDER_RECORD_BYTES, RecordClass, Side, SlabPool, TimeInForce } from '@ringroute/core';
-import { FixGateway, type GatewayEvents } from '@ringroute/gateways';
+import { FixGateway } from '@ringroute/gateways';
 import { newHistogram } from '../../harness/Histograms.js';
-import { openLoop, yieldToIo } from '../../harness/openLoop.js';
+import { GatewaySink } from '../../harness/GatewaySink.js';
+import { echoRoundTrips, openLoop, yieldToIo } from '../../harness/openLoop.js';
 import type { RunContext, RunSample, Scenario } from '../../harness/Scenario.js';
 
 const SYMBOLS = [
@@ -41,27 +42,17 @@ function tcpEchoFloor(): Scenario {
       const histogram = newHistogram();
       const warmup = ctx.quick ? 1_000 : 2_000;
       const count = warmup + (ctx.quick ? 5_000 : 20_000);
-      const intended = new Float64Array(count + 1);
-      let received = 0;
       let partial: Buffer = Buffer.alloc(0);
-      socket.on('data', (chunk: Buffer) => {
-        const data = partial.length === 0 ? chunk : Buffer.concat([partial, chunk]);
-        let at = 0;
-        for (; at + 24 <= data.length; at += 24) {
-          received++;
-          const i = data.readUInt32LE(at);
-          if (i > warmup) histogram.recordValue(Math.max(1, Math.round(nanoTime() - intended[i])));
-        }
-        partial = data.subarray(at);
-      });
       try {
-        await openLoop(count, intended, (i) => {
-          const message = Buffer.alloc(24);
-          message.writeUInt32LE(i, 0);
-          socket.write(message);
-        });
-        const deadline = Date.now() + 30_000;
-        while (received < count && Date.now() < deadline) await yieldToIo();
+        await echoRoundTrips(histogram, warmup, count, (m) => socket.write(m), (received) =>
+          socket.on('data', (chunk: Buffer) => {
+            // A stream: echoes arrive split and joined anyhow; 24 bytes each.
+            const data = partial.length === 0 ? chunk : Buffer.concat([partial, chunk]);
+            let at = 0;
+            for (; at + 24 <= data.length; at += 24) received(data.readUInt32LE(at));
+            partial = data.subarray(at);
+          }),
+        );
       } finally {
         socket.destroy();
         await echo.terminate();
@@ -69,24 +60,6 @@ function tcpEchoFloor(): Scenario {
       return { histogram, opsPerSec: 10_000 };
     },
   };
-}
-
-class Acks implements GatewayEvents {
-  acked = 0;
-  onAck: (id: number) => void = () => {};
-  ack(_h: number, id: number): void {
-    this.acked++;
-    this.onAck(id);
-  }
-  fill(): void {}
-  reject(): void {}
-  canceled(): void {}
-  replaced(): void {}
-  expired(): void {}
-  cancelReject(): void {}
-  replaceReject(): void {}
-  unknown(): void {}
-  topOfBook(): void {}
 }
 
 function fixRtt(store: boolean): Scenario {
@@ -108,7 +81,7 @@ function fixRtt(store: boolean): Scenario {
       for (const s of SYMBOLS) table.define(s);
       const storeDir = store ? mkdtempSync(join(tmpdir(), 'rr-bench-fix-store-')) : undefined;
       const gateway = new FixGateway({ port: fixPort, senderCompId: 'BENCH', targetCompId: 'RREX', heartbeatSeconds: 30, storeDir }, table);
-      const acks = new Acks();
+      const acks = new GatewaySink();
       await gateway.connect(acks);
       const histogram = newHistogram();
       const warmup = ctx.quick ? 1_000 : 2_000;

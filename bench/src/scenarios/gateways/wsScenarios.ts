@@ -1,10 +1,11 @@
 import { Worker } from 'node:worker_threads';
 import WebSocket from 'ws';
 import { nanoTime, OrderFlyweight, OrderType, ORDER_RECORD_BYTES, RecordClass, Side, SlabPool, TimeInForce } from '@ringroute/core';
-import { WsGateway, type FrameCodecName, type GatewayEvents } from '@ringroute/gateways';
+import { WsGateway, type FrameCodecName } from '@ringroute/gateways';
 import type { Histogram } from 'hdr-histogram-js';
 import { newHistogram } from '../../harness/Histograms.js';
-import { openLoop, yieldToIo } from '../../harness/openLoop.js';
+import { GatewaySink } from '../../harness/GatewaySink.js';
+import { echoRoundTrips, openLoop, yieldToIo } from '../../harness/openLoop.js';
 import type { RunContext, RunSample, Scenario } from '../../harness/Scenario.js';
 
 const KEY = 'bench';
@@ -28,38 +29,8 @@ export function wsScenarios(): Scenario[] {
   ];
 }
 
-/** Counts what the gateway reports; `onAck` sees each acknowledged client order id. */
-class Sink implements GatewayEvents {
-  acked = 0;
-  done = 0;
-  onAck: (id: number) => void = () => {};
-  ack(_h: number, id: number): void {
-    this.acked++;
-    this.onAck(id);
-  }
-  fill(_h: number, _id: number, _v: number, _p: number, _l: number, _c: number, leaves: number): void {
-    if (leaves === 0) this.done++;
-  }
-  reject(): void {
-    this.done++;
-  }
-  canceled(): void {
-    this.done++;
-  }
-  replaced(): void {}
-  expired(): void {
-    this.done++;
-  }
-  cancelReject(): void {}
-  replaceReject(): void {}
-  unknown(): void {
-    this.done++;
-  }
-  topOfBook(): void {}
-}
-
 /** Start the exchange on its own thread and connect a gateway to it. */
-async function connect(codec: FrameCodecName, sink: Sink): Promise<{ gateway: WsGateway; exchange: Worker }> {
+async function connect(codec: FrameCodecName, sink: GatewaySink): Promise<{ gateway: WsGateway; exchange: Worker }> {
   const exchange = new Worker(new URL('../../workers/exchangeWorker.js', import.meta.url), { workerData: { codec, key: KEY, secret: SECRET } });
   const { port } = await new Promise<{ port: number }>((resolve, reject) => (exchange.once('message', resolve), exchange.once('error', reject)));
   const gateway = new WsGateway({ url: `ws://127.0.0.1:${port}`, apiKey: KEY, secret: SECRET, codec, heartbeatMs: 60_000, deadAfterMs: 120_000 });
@@ -95,21 +66,8 @@ function wsEchoFloor(): Scenario {
       const histogram = newHistogram();
       const warmup = ctx.quick ? 1_000 : 2_000;
       const count = warmup + (ctx.quick ? 5_000 : 20_000);
-      const intended = new Float64Array(count + 1);
-      let received = 0;
-      socket.on('message', (data: Buffer) => {
-        received++;
-        const i = data.readUInt32LE(0);
-        if (i > warmup) histogram.recordValue(Math.max(1, Math.round(nanoTime() - intended[i])));
-      });
       try {
-        await openLoop(count, intended, (i) => {
-          const frame = Buffer.alloc(24);
-          frame.writeUInt32LE(i, 0);
-          socket.send(frame);
-        });
-        const deadline = Date.now() + 30_000;
-        while (received < count && Date.now() < deadline) await yieldToIo();
+        await echoRoundTrips(histogram, warmup, count, (m) => socket.send(m), (received) => socket.on('message', (data: Buffer) => received(data.readUInt32LE(0))));
       } finally {
         socket.terminate();
         await echo.terminate();
@@ -135,7 +93,7 @@ function wsRtt(codec: FrameCodecName): Scenario {
         ]
       : [],
     async run(ctx: RunContext): Promise<RunSample> {
-      const sink = new Sink();
+      const sink = new GatewaySink();
       const { gateway, exchange } = await connect(codec, sink);
       const histogram: Histogram = newHistogram();
       const warmup = ctx.quick ? 1_000 : 2_000;
@@ -174,7 +132,7 @@ function wsThroughput(codec: FrameCodecName): Scenario {
     opsPerSample: 1,
     targets: msgpackr ? [{ metric: 'opsPerSec', op: '>=', value: 50_000, label: '>= 50,000 orders/s through one connection' }] : [],
     async run(ctx: RunContext): Promise<RunSample> {
-      const sink = new Sink();
+      const sink = new GatewaySink();
       const { gateway, exchange } = await connect(codec, sink);
       const { handle, order } = orderSlot();
       const total = ctx.quick ? 20_000 : 100_000;
