@@ -6,6 +6,7 @@ import { registerGatewayConformance } from '@ringroute/gateways/conformance';
 import { RecordingEvents } from '../../support/RecordingEvents.js';
 import { OrderBuilder } from '../../support/orders.js';
 import { tempDirs } from '../../support/tempDirs.js';
+import { until } from '../../support/exchange.js';
 
 const freshDir = tempDirs('rr-fix-exchange-');
 const SYMBOLS = [
@@ -18,14 +19,6 @@ function instruments(): InstrumentTable {
   const table = InstrumentTable.create(4);
   for (const s of SYMBOLS) table.define(s);
   return table;
-}
-
-async function until(done: () => boolean, ms = 5_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
 }
 
 function gatewayFor(server: FixExchangeServer, options: Partial<FixGatewayOptions> = {}): FixGateway {
