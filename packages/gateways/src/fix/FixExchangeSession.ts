@@ -158,7 +158,8 @@ export class FixExchangeSession implements ReportSink {
       const px = ordType === OrderType.LIMIT || ordType === OrderType.STOP_LIMIT ? m.units(Tag.Price, this.symbols.tick[sym]) : 0;
       const stop = ordType === OrderType.STOP || ordType === OrderType.STOP_LIMIT ? m.units(Tag.StopPx, this.symbols.tick[sym]) : 0;
       if (!(qty > 0) || qty > 2 ** 31 - 1) return this.refuseNew(m, 'INVALID_QUANTITY', 13);
-      if (Number.isNaN(px) || Number.isNaN(stop)) return this.refuseNew(m, 'INVALID_PRICE', 16);
+      // The exchange's symbols take positive prices only.
+      if (Number.isNaN(px) || Number.isNaN(stop) || ((ordType === OrderType.LIMIT || ordType === OrderType.STOP_LIMIT) && px <= 0) || ((ordType === OrderType.STOP || ordType === OrderType.STOP_LIMIT) && stop <= 0)) return this.refuseNew(m, 'INVALID_PRICE', 16);
       this.stats.orders++;
       const flags = m.char(Tag.ExecInst) === 0x36 ? 1 : 0; // '6': post-only
       this.version.set(id.base, 0);
@@ -172,7 +173,7 @@ export class FixExchangeSession implements ReportSink {
     const sym = this.symbols.ids.get(m.text(Tag.Symbol) ?? '');
     const qty = sym === undefined ? Number.NaN : m.units(Tag.OrderQty, this.symbols.lot[sym]);
     const px = sym === undefined ? Number.NaN : m.units(Tag.Price, this.symbols.tick[sym]);
-    if (!(qty > 0) || qty > 2 ** 31 - 1 || Number.isNaN(px)) return this.book.refuse(a, id.base, ExecType.REPLACE_REJECT, RejectReason.INVALID_PRICE);
+    if (!(qty > 0) || qty > 2 ** 31 - 1 || !(px > 0)) return this.book.refuse(a, id.base, ExecType.REPLACE_REJECT, RejectReason.INVALID_PRICE);
     this.book.replace(a, id.base, px, qty);
   }
 

@@ -297,7 +297,7 @@ export class FixGateway implements GatewayAdapter {
     if (g === null || side === 0) return -1;
     const qty = m.units(Tag.OrderQty, g.lot);
     const px = m.has(Tag.Price) ? m.units(Tag.Price, g.tick) : m.has(Tag.LastPx) ? m.units(Tag.LastPx, g.tick) : m.units(Tag.AvgPx, g.tick);
-    if (!(qty > 0) || Number.isNaN(px)) return -1;
+    if (!(qty > 0) || qty > 2 ** 31 - 1 || Number.isNaN(px) || (px <= 0 && !g.allowNegativePrices)) return -1;
     const slot = this.orders.open(id, FOREIGN_HANDLE, symbolId, qty);
     if (slot < 0) return -1;
     this.orders.keepOrderId(slot, m, Tag.OrderID);
@@ -400,6 +400,7 @@ export class FixGateway implements GatewayAdapter {
       symbol: venue?.securityId !== undefined && venue.symbol === undefined ? null : asciiBytes(venue?.symbol ?? spec.symbol, 'Symbol'),
       securityId: venue?.securityId === undefined ? null : asciiBytes(venue.securityId, 'SecurityID'),
       securityIdSource: venue?.securityIdSource === undefined ? null : asciiBytes(venue.securityIdSource, 'SecurityIDSource'),
+      allowNegativePrices: spec.allowNegativePrices,
     };
     this.grids[symbolId] = entry; // cold: once per symbol
     return entry;

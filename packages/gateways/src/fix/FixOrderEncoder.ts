@@ -12,6 +12,8 @@ export interface FixInstrument {
   symbol: Uint8Array | null;
   securityId: Uint8Array | null;
   securityIdSource: Uint8Array | null;
+  /** Prices at or below zero are the instrument's (spreads); otherwise a report carrying one is not believed. */
+  allowNegativePrices?: boolean;
 }
 
 /** Per-venue field conventions (FixGatewayOptions), prepared once. */

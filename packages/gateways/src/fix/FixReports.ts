@@ -6,7 +6,10 @@ import { FixOrders, Pending } from './FixOrders.js';
 import { ExecTypeCode, MsgType, OrdStatusCode, Tag } from './FixTags.js';
 
 /** Grids of a symbol id: [tick, lot] (null: not an instrument of the router's). */
-export type GridsOf = (symbolId: number) => { tick: FixDecimal; lot: FixDecimal } | null;
+export type GridsOf = (symbolId: number) => { tick: FixDecimal; lot: FixDecimal; allowNegativePrices?: boolean } | null;
+
+/** Lots an order may have (what the router's risk counters hold). */
+const MAX_LOTS = 2 ** 31 - 1;
 
 /** Fills kept for `executionsSince`. */
 const FILL_LOG = 16_384;
@@ -108,7 +111,8 @@ export class FixReports {
         const px = m.units(Tag.LastPx, grids.tick);
         const cum = m.units(Tag.CumQty, grids.lot);
         const leaves = m.units(Tag.LeavesQty, grids.lot);
-        if (!(last > 0) || Number.isNaN(px) || !(cum >= last) || !(leaves >= 0) || cum > o.quantity[slot]) return this.unreadable(slot, events);
+        // Numbers the order cannot have: never applied (a position built on them would be wrong).
+        if (!(last > 0) || Number.isNaN(px) || (px <= 0 && grids.allowNegativePrices !== true) || !(cum >= last) || !(leaves >= 0) || cum + leaves > o.quantity[slot]) return this.unreadable(slot, events);
         if (cum <= o.cum[slot]) return void this.stats.duplicates++;
         if (o.pending[slot] === Pending.NEW) o.pending[slot] = Pending.NONE;
         o.cum[slot] = cum;
@@ -142,7 +146,7 @@ export class FixReports {
         const px = m.has(Tag.Price) ? m.units(Tag.Price, grids.tick) : 0;
         const cum = m.units(Tag.CumQty, grids.lot);
         const leaves = m.units(Tag.LeavesQty, grids.lot);
-        if (!(qty > 0) || Number.isNaN(px) || !(cum >= 0) || !(leaves >= 0)) return this.unreadable(slot, events);
+        if (!(qty > 0) || qty > MAX_LOTS || Number.isNaN(px) || (m.has(Tag.Price) && px <= 0 && grids.allowNegativePrices !== true) || !(cum >= 0) || !(leaves >= 0) || cum + leaves > qty) return this.unreadable(slot, events);
         if (request > 0) o.version[slot] = request;
         o.price[slot] = px;
         if (o.pending[slot] === Pending.REPLACE && request === o.pendingRequest[slot]) o.answered(slot);
