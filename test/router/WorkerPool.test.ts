@@ -160,6 +160,31 @@ describe('WorkerPool', () => {
     expect(send(w.commands, ECHO, 0, 1)).toBe(RING_CLOSED);
   });
 
+  it('gateways sharing a thread: one whose loop throws fails alone, a hang fails every gateway on the thread', async () => {
+    const failures: WorkerFailure[] = [];
+    const pool = await WorkerPool.start({ workers: 3, task: FAULTY, threads: [[0, 1], [2]], heartbeatTimeoutMs: 300, onFailure: (f) => failures.push(f) });
+    pools.push(pool);
+    const [a, b, c] = pool.workers;
+    expect(a.threadId).toBe(b.threadId);
+    expect(c.threadId).not.toBe(a.threadId);
+    expect(a.doorbell).toBe(b.doorbell);
+    const counter = new Counter();
+    send(a.commands, THROW, 0, 0);
+    await until(() => failures.length === 1, 2_000, pool, counter);
+    expect(failures[0]).toMatchObject({ index: 0, kind: 'crashed' });
+    expect(failures[0].error?.message).toContain('handler threw');
+    send(b.commands, ECHO, 1, 1);
+    await until(() => counter.seen.has('1:1'), 2_000, pool, counter);
+    expect(b.state).toBe(WorkerState.RUNNING);
+    // Now b's handler never returns: the thread is stuck, so b is hung; c, on its own thread, is not.
+    send(b.commands, HANG, 0, 0);
+    await until(() => failures.length === 2, 3_000, pool, counter);
+    expect(failures[1]).toMatchObject({ index: 1, kind: 'hung' });
+    send(c.commands, ECHO, 2, 2);
+    await until(() => counter.seen.has('2:2'), 2_000, pool, counter);
+    expect(c.state).toBe(WorkerState.RUNNING);
+  });
+
   it('shutdown while every worker is parked ends promptly', async () => {
     const pool = await WorkerPool.start({ workers: 2, task: ECHO_TASK, idle: 'blocking' });
     await new Promise((r) => setTimeout(r, 300)); // nothing to do: both park

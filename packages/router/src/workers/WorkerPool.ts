@@ -1,3 +1,4 @@
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { ConfigurationError, nanoTime } from '@ringroute/core';
 import { ManyToOneRingBuffer } from '../ring/ManyToOneRingBuffer.js';
@@ -19,20 +20,33 @@ import {
   MAX_LANES,
   WorkerState,
   type CommandRingKind,
+  type ThreadStart,
   type WorkerStart,
   type WorkerSummary,
 } from './protocol.js';
 
 export interface WorkerPoolOptions {
-  /** Gateway worker threads (each runs one long-lived loop). */
+  /** Gateways (each a loop created by its task module, with its own rings and control block). */
   workers: number;
   /** The task module (a file URL): its default export calls `runWorkerLoop`. */
   task: URL | string;
-  /** A different task module per worker (worker i runs `tasks[i]`); overrides `task`. */
+  /** A different task module per gateway (gateway i runs `tasks[i]`); overrides `task`. */
   tasks?: (URL | string)[];
-  /** How workers wait for commands: 'backoff' (default, laptop-safe), 'blocking', 'busy-spin' (opt-in), or 'async' (event loop keeps running). */
+  /**
+   * Which gateways share a thread: each inner list is one thread, naming gateway indices;
+   * every gateway in exactly one (default: a thread per gateway). A thread polls its
+   * gateways in turn and parks on one doorbell (see GatewayThread).
+   */
+  threads?: readonly (readonly number[])[];
+  /** Why this layout (shown as `layoutReason`; the router says how it chose). */
+  layoutReason?: string;
+  /** How threads wait for commands: 'backoff' (default, laptop-safe), 'blocking', 'busy-spin' (opt-in), or 'async' (event loop keeps running). */
   idle?: IdleStrategyName | 'async';
-  /** A different idle strategy per worker (worker i uses `idles[i]`); overrides `idle`. */
+  /**
+   * A different idle strategy per gateway (`idles[i]` for gateway i); overrides `idle`. A
+   * thread waits 'async' when any gateway it hosts asks for it (a socket gateway needs its
+   * event loop), else as its first gateway asks.
+   */
   idles?: (IdleStrategyName | 'async')[];
   /**
    * Lanes per worker (default 1, at most 16): each lane is a command ring and an event
@@ -62,9 +76,11 @@ export interface WorkerFailure {
   detectedNs: number;
 }
 
-/** The main thread's view of one gateway worker. */
+/** The main thread's view of one gateway (its rings and control block) and of the thread hosting it. */
 export class GatewayWorker {
   readonly index: number;
+  /** The thread hosting this gateway (an index into `WorkerPool.threads`). */
+  readonly thread: number;
   /** Produce commands here (lane 0: this thread is its producer). Closed when the worker fails or stops. */
   readonly commands: RingBuffer;
   /** Events from the worker (lane 0: this thread consumes). */
@@ -73,7 +89,7 @@ export class GatewayWorker {
   readonly commandLanes: readonly RingBuffer[];
   /** Every lane's event ring (`eventLanes[0] === events`). */
   readonly eventLanes: readonly OneToOneRingBuffer[];
-  /** The worker's doorbell (rung by `commands` on every commit). */
+  /** The hosting thread's doorbell (rung by `commands` on every commit; shared by the gateways on that thread). */
   readonly doorbell: Doorbell;
   readonly control: Int32Array;
   failure: WorkerFailure | null = null;
@@ -81,8 +97,9 @@ export class GatewayWorker {
   /** @internal */ lastHeartbeat = 0;
   /** @internal */ lastProgressNs = 0;
 
-  constructor(index: number, commandLanes: RingBuffer[], eventLanes: OneToOneRingBuffer[], doorbell: Doorbell, control: Int32Array) {
+  constructor(index: number, thread: number, commandLanes: RingBuffer[], eventLanes: OneToOneRingBuffer[], doorbell: Doorbell, control: Int32Array) {
     this.index = index;
+    this.thread = thread;
     this.commandLanes = commandLanes;
     this.eventLanes = eventLanes;
     this.commands = commandLanes[0];
@@ -111,13 +128,16 @@ export class GatewayWorker {
 }
 
 /**
- * Starts N gateway worker threads through piscina, each running one long-lived loop fed
- * by a command ring and answering on an event ring, and supervises them:
- * - start-up handshake: `start()` resolves once every worker reports RUNNING;
- * - crash detection: a worker that throws or exits is reported (`onFailure`, `failures`)
- *   as soon as piscina settles its task, a worker whose loop stops making progress is
- *   declared hung after `heartbeatTimeoutMs` and terminated; either way its command
- *   ring is closed, so producers get RING_CLOSED instead of waiting forever;
+ * Starts gateway threads through piscina, each running one long-lived loop that polls
+ * the gateways it hosts (`threads`; by default one per gateway), each gateway fed by its
+ * command rings and answering on its event rings, and supervises them:
+ * - start-up handshake: `start()` resolves once every gateway reports RUNNING;
+ * - crash detection: a gateway whose loop throws is failed alone, the others on its
+ *   thread go on; a thread that throws or exits fails every gateway it hosts, as soon as
+ *   piscina settles its task; a thread whose loop stops making progress is declared hung
+ *   after `heartbeatTimeoutMs` and terminated. A failed gateway is reported (`onFailure`,
+ *   `failures`) once, and its command rings are closed, so producers get RING_CLOSED
+ *   instead of waiting forever;
  * - graceful stop: close intake, let workers drain, keep consuming their events, then
  *   end the threads.
  * Orders never travel by postMessage: only the start-up data does, once.
@@ -131,16 +151,23 @@ export class WorkerPool {
   /** This thread's view of lane 0. */
   readonly mainLane: GatewayLane;
   readonly failures: WorkerFailure[] = [];
+  /** The gateways each thread hosts (indices into `workers`). */
+  readonly threads: readonly (readonly number[])[];
+  /** Why the layout is what it is (`WorkerPoolOptions.layoutReason`, or 'as given'). */
+  readonly layoutReason: string;
   private readonly piscina: Piscina;
+  private readonly ports: MessagePort[];
   private readonly tasks: Promise<void>[];
   private readonly options: WorkerPoolOptions;
   private readonly watchdog: NodeJS.Timeout;
   private stopping = false;
 
-  private constructor(options: WorkerPoolOptions, piscina: Piscina, workers: GatewayWorker[], laneDoorbells: Doorbell[], starts: WorkerStart[]) {
+  private constructor(options: WorkerPoolOptions, piscina: Piscina, workers: GatewayWorker[], laneDoorbells: Doorbell[], threads: number[][], starts: ThreadStart[]) {
     this.options = options;
     this.piscina = piscina;
     this.workers = workers;
+    this.threads = threads;
+    this.layoutReason = options.layoutReason ?? (options.threads === undefined ? 'a thread per gateway' : 'as given');
     this.laneDoorbells = laneDoorbells;
     this.mainDoorbell = laneDoorbells[0];
     this.mainLane = new GatewayLane(
@@ -150,16 +177,32 @@ export class WorkerPool {
       this.mainDoorbell,
       workers.map((w) => w.control),
     );
-    const filenames = options.tasks?.map((t) => (t instanceof URL ? t.href : t));
-    this.tasks = starts.map((start, i) =>
-      piscina.run(start, filenames === undefined ? undefined : { filename: filenames[i] }).then(
-        (summary: WorkerSummary) => {
-          workers[i].summary = summary;
-          if (!this.stopping) this.fail(workers[i], 'exited', null);
+    this.ports = [];
+    this.tasks = starts.map((start, t) => {
+      // A gateway that fails on a thread that goes on is reported here (cold path).
+      const channel = new MessageChannel();
+      start.failures = channel.port2;
+      channel.port1.on('message', (m: { index: number; message: string }) => {
+        const worker = workers[m.index];
+        if (worker !== undefined && worker.thread === t) this.fail(worker, 'crashed', new Error(m.message));
+      });
+      channel.port1.unref();
+      this.ports.push(channel.port1);
+      return piscina.run(start, { transferList: [channel.port2] }).then(
+        (summaries: WorkerSummary[]) => {
+          for (const summary of summaries) if (workers[summary.index]?.thread === t) workers[summary.index].summary = summary;
+          // A gateway the thread failed itself and reported: its report may still be in flight.
+          for (const i of threads[t]) {
+            if (workers[i].state === WorkerState.FAILED) this.fail(workers[i], 'crashed', new Error('gateway loop failed'));
+            else if (!this.stopping) this.fail(workers[i], 'exited', null);
+          }
         },
-        (error: unknown) => this.fail(workers[i], 'crashed', error instanceof Error ? error : new Error(String(error))),
-      ),
-    );
+        (error: unknown) => {
+          const reason = error instanceof Error ? error : new Error(String(error));
+          for (const i of threads[t]) this.fail(workers[i], 'crashed', reason);
+        },
+      );
+    });
     const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 5_000;
     this.watchdog = setInterval(() => this.checkHeartbeats(heartbeatTimeoutMs * 1e6), Math.max(10, Math.min(1_000, heartbeatTimeoutMs / 4)));
     this.watchdog.unref();
@@ -174,16 +217,21 @@ export class WorkerPool {
     if (options.tasks !== undefined && options.tasks.length !== count) {
       throw new ConfigurationError('ERR_INVALID_ARGUMENT', `tasks must name one module per worker (${count})`, options.tasks.length);
     }
+    const threads = checkThreads(options.threads ?? Array.from({ length: count }, (_, i) => [i]), count);
     const lanes = options.lanes ?? 1;
     if (!Number.isInteger(lanes) || lanes < 1 || lanes > MAX_LANES) {
       throw new ConfigurationError('ERR_INVALID_ARGUMENT', `lanes must be an integer from 1 to ${MAX_LANES}`, lanes);
     }
     const laneDoorbells = Array.from({ length: lanes }, () => Doorbell.create());
     const commandKind = options.commandRing?.kind ?? 'one-to-one';
+    const threadDoorbells = threads.map(() => Doorbell.create());
+    const threadOf = new Int32Array(count);
+    threads.forEach((members, t) => members.forEach((i) => (threadOf[i] = t)));
     const workers: GatewayWorker[] = [];
     const starts: WorkerStart[] = [];
+    const idleOf = (index: number) => options.idles?.[index] ?? options.idle ?? 'backoff';
     for (let index = 0; index < count; index++) {
-      const doorbell = Doorbell.create();
+      const doorbell = threadDoorbells[threadOf[index]];
       const ringOptions = { capacityBytes: options.commandRing?.capacityBytes ?? 1 << 16, maxPayloadBytes: options.commandRing?.maxPayloadBytes };
       const commands: RingBuffer[] = [];
       const events: OneToOneRingBuffer[] = [];
@@ -192,7 +240,7 @@ export class WorkerPool {
         events.push(OneToOneRingBuffer.create({ capacityBytes: options.eventRing?.capacityBytes ?? 1 << 16, maxPayloadBytes: options.eventRing?.maxPayloadBytes }));
       }
       const control = new Int32Array(new SharedArrayBuffer(CONTROL_BYTES));
-      workers.push(new GatewayWorker(index, commands, events, doorbell, control));
+      workers.push(new GatewayWorker(index, threadOf[index], commands, events, doorbell, control));
       starts.push({
         index,
         control: control.buffer as SharedArrayBuffer,
@@ -201,18 +249,30 @@ export class WorkerPool {
         events: events.map((r) => r.buffer),
         workerDoorbell: doorbell.buffer,
         laneDoorbells: laneDoorbells.map((d) => d.buffer),
-        idle: options.idles?.[index] ?? options.idle ?? 'backoff',
+        idle: idleOf(index),
         drainTimeoutMs: options.drainTimeoutMs ?? 2_000,
         data: options.data?.(index),
       });
     }
+    const taskOf = (index: number) => {
+      const task = options.tasks?.[index] ?? options.task;
+      return task instanceof URL ? task.href : task;
+    };
+    const threadStarts: ThreadStart[] = threads.map((members, t) => ({
+      thread: t,
+      gateways: members.map((i) => ({ task: taskOf(i), gateway: starts[i] })),
+      doorbell: threadDoorbells[t].buffer,
+      idle: members.some((i) => idleOf(i) === 'async') ? 'async' : idleOf(members[0]),
+      drainTimeoutMs: options.drainTimeoutMs ?? 2_000,
+      failures: undefined as unknown as MessagePort, // set per run, with the port it transfers
+    }));
     const piscina = new Piscina({
-      filename: options.task instanceof URL ? options.task.href : options.task,
-      minThreads: count,
-      maxThreads: count,
+      filename: THREAD_TASK,
+      minThreads: threads.length,
+      maxThreads: threads.length,
       concurrentTasksPerWorker: 1,
       idleTimeout: Number.MAX_SAFE_INTEGER,
-      maxQueue: count,
+      maxQueue: threads.length,
     });
     // Errors piscina cannot pin on a task (a worker that fails while loading the task
     // module) arrive as 'error' events on the pool.
@@ -220,7 +280,7 @@ export class WorkerPool {
     piscina.on('error', (error: unknown) => {
       poolError = error instanceof Error ? error : new Error(String(error));
     });
-    const pool = new WorkerPool(options, piscina, workers, laneDoorbells, starts);
+    const pool = new WorkerPool(options, piscina, workers, laneDoorbells, threads, threadStarts);
     const deadline = nanoTime() + (options.startTimeoutMs ?? 10_000) * 1e6;
     for (;;) {
       const failed = pool.failures[0]?.error ?? poolError;
@@ -295,7 +355,10 @@ export class WorkerPool {
     if (!settled) throw new ConfigurationError('ERR_WORKER_STOP', 'gateway workers did not stop in time and were terminated', options.timeoutMs);
   }
 
-  /** Terminate one worker's thread at once (fault injection, or a hung worker). */
+  /**
+   * Terminate the thread hosting gateway `index` at once (fault injection, or a hung
+   * thread): every gateway on that thread fails with it.
+   */
   async terminateWorker(index: number): Promise<void> {
     const worker = this.workers[index];
     const thread = this.piscina.threads.find((t) => t.threadId === worker.threadId);
@@ -316,13 +379,21 @@ export class WorkerPool {
   private checkHeartbeats(timeoutNs: number): void {
     const now = nanoTime();
     for (const w of this.workers) {
-      if (w.failure !== null || w.state !== WorkerState.RUNNING) continue;
+      if (w.failure !== null) continue;
+      // Failed by its thread, whose report has not arrived (or was lost with the thread).
+      if (w.state === WorkerState.FAILED) {
+        this.fail(w, 'crashed', new Error('gateway loop failed'));
+        continue;
+      }
+      if (w.state !== WorkerState.RUNNING) continue;
       const beat = Atomics.load(w.control, C_HEARTBEAT);
       if (beat !== w.lastHeartbeat) {
         w.lastHeartbeat = beat;
         w.lastProgressNs = now;
       } else if (now - w.lastProgressNs > timeoutNs) {
-        this.fail(w, 'hung', new Error(`no loop progress for ${Math.round((now - w.lastProgressNs) / 1e6)} ms`));
+        // The thread is stuck: every gateway on it is, too.
+        const error = new Error(`no loop progress for ${Math.round((now - w.lastProgressNs) / 1e6)} ms`);
+        for (const i of this.threads[w.thread]) this.fail(this.workers[i], 'hung', error);
         void this.terminateWorker(w.index);
       }
     }
@@ -332,8 +403,31 @@ export class WorkerPool {
     clearInterval(this.watchdog);
     this.stopping = true;
     await this.piscina.destroy();
+    for (const port of this.ports) port.close();
     for (const bell of this.laneDoorbells) bell.close();
   }
 }
 
 const DISCARD: RecordHandler = { onRecord() {} };
+
+/** The task module every gateway thread runs. */
+const THREAD_TASK = new URL('./threadTask.js', import.meta.url).href;
+
+/** Check a thread layout: every gateway index in exactly one non-empty group. */
+function checkThreads(threads: readonly (readonly number[])[], count: number): number[][] {
+  const seen = new Uint8Array(count);
+  if (!Array.isArray(threads) || threads.length < 1 || threads.length > count) {
+    throw new ConfigurationError('ERR_INVALID_ARGUMENT', `threads must be 1 to ${count} groups of gateway indices`, threads);
+  }
+  for (const group of threads) {
+    if (!Array.isArray(group) || group.length === 0) throw new ConfigurationError('ERR_INVALID_ARGUMENT', 'every thread hosts at least one gateway', threads);
+    for (const i of group) {
+      if (!Number.isInteger(i) || i < 0 || i >= count || seen[i] !== 0) {
+        throw new ConfigurationError('ERR_INVALID_ARGUMENT', `every gateway index from 0 to ${count - 1} must be in exactly one thread`, threads);
+      }
+      seen[i] = 1;
+    }
+  }
+  if (seen.includes(0)) throw new ConfigurationError('ERR_INVALID_ARGUMENT', `every gateway index from 0 to ${count - 1} must be in exactly one thread`, threads);
+  return threads.map((g) => [...g]);
+}

@@ -3,6 +3,7 @@
  * through piscina, when a worker starts) and the layout of each worker's control block.
  * Imported by both sides; holds no thread-specific code.
  */
+import type { MessagePort } from 'node:worker_threads';
 import type { IdleStrategyName } from '../wait/IdleStrategy.js';
 
 /** Lifecycle of a gateway worker, stored in its control block. */
@@ -52,11 +53,27 @@ export interface WorkerStart {
   /** Task-specific start data (pools, instruments, venue configuration). */
   data: unknown;
   /**
-   * Set only when the task runs inline on the calling thread (`RouterConfig.gateways:
-   * 'inline'`): `runWorkerLoop` then creates the loop, leaves it here and returns at once;
-   * the caller drives `loop.poll()` itself.
+   * Set when something else drives the task's loop: a gateway thread hosting several
+   * gateways, or the router's own thread (`RouterConfig.gateways: 'inline'`).
+   * `runWorkerLoop` then creates the loop, leaves it here (with its rings, as `hosted`)
+   * and returns at once; the caller drives `loop.poll()` itself.
    */
-  inline?: { loop?: unknown };
+  inline?: { loop?: unknown; hosted?: unknown };
+}
+
+/** Everything a gateway thread needs at start-up: the gateways it hosts (see threadTask). */
+export interface ThreadStart {
+  /** The thread's index in the pool. */
+  thread: number;
+  /** Each hosted gateway: its task module (a URL's href) and its own start data and rings. */
+  gateways: { task: string; gateway: WorkerStart }[];
+  /** The thread parks here; the command rings of every gateway it hosts ring it. */
+  doorbell: SharedArrayBuffer;
+  /** One wait for the whole thread: 'async' when any gateway it hosts needs its event loop. */
+  idle: IdleStrategyName | 'async';
+  drainTimeoutMs: number;
+  /** Where the thread reports a gateway that failed while the others go on: `{ index, message }`. */
+  failures: MessagePort;
 }
 
 /** What a worker's task returns when it stops. */

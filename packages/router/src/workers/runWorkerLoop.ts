@@ -1,12 +1,11 @@
 import { threadId } from 'node:worker_threads';
-import { nanoTime } from '@ringroute/core';
 import { ManyToOneRingBuffer } from '../ring/ManyToOneRingBuffer.js';
 import { OneToOneRingBuffer } from '../ring/OneToOneRingBuffer.js';
 import type { RingBuffer } from '../ring/RingBuffer.js';
 import { Doorbell } from '../wait/Doorbell.js';
-import { AsyncBackoffIdleStrategy, createIdleStrategy, type WakeSource } from '../wait/IdleStrategy.js';
+import { runGatewayThread, type HostedGateway } from './GatewayThread.js';
 import { writeVenueDeclaration, type VenueDeclaration } from './VenueDeclaration.js';
-import { C_BLOCKED_LANES, C_HANDLER_ERRORS, C_HEARTBEAT, C_STATE, C_STOP, C_THREAD_ID, WorkerState, type WorkerStart, type WorkerSummary } from './protocol.js';
+import { C_BLOCKED_LANES, C_HANDLER_ERRORS, C_STATE, C_STOP, C_THREAD_ID, WorkerState, type WorkerStart, type WorkerSummary } from './protocol.js';
 
 /** What a worker task sees: its rings, its doorbell and its start data. */
 export interface WorkerContext {
@@ -58,10 +57,12 @@ export interface WorkerLoop {
 }
 
 /**
- * Runs a worker task: attaches the rings, reports RUNNING (the start-up handshake), polls
- * `loop` with the configured idle strategy until the main thread sets the stop flag, then
- * drains the command ring (bounded by `drainTimeoutMs`), closes the loop and reports
- * STOPPED. A task module's default export calls this:
+ * Runs a worker task: attaches the rings, creates the gateway's loop and reports RUNNING
+ * (the start-up handshake). A gateway thread (WorkerPool's thread task, which may host
+ * several gateways) or InlineGateways then drives the loop until the stop flag, drains
+ * the command rings (bounded by `drainTimeoutMs`), closes the loop and reports STOPPED.
+ * Run on a thread of its own, without them, it does all that itself. A task module's
+ * default export calls this:
  *
  * ```ts
  * export default (start: WorkerStart) => runWorkerLoop(start, (ctx) => new MyGatewayLoop(ctx));
@@ -74,7 +75,6 @@ export async function runWorkerLoop(start: WorkerStart, create: (ctx: WorkerCont
   const control = new Int32Array(start.control);
   const doorbell = Doorbell.attach(start.workerDoorbell);
   const laneDoorbells = start.laneDoorbells.map((b) => Doorbell.attach(b));
-  const mainDoorbell = laneDoorbells[0];
   const commandLanes = start.commands.map((b) => (start.commandKind === 'many-to-one' ? ManyToOneRingBuffer.attach(b) : OneToOneRingBuffer.attach(b)));
   const eventLanes = start.events.map((b, lane) => OneToOneRingBuffer.attach(b, laneDoorbells[lane]));
   const context: WorkerContext = {
@@ -99,58 +99,22 @@ export async function runWorkerLoop(start: WorkerStart, create: (ctx: WorkerCont
     },
   };
   const loop = await create(context);
+  const hosted: HostedGateway = { index: start.index, loop, control, commandLanes, eventLanes, laneDoorbells };
   if (start.inline !== undefined) {
-    // Inline: the calling thread drives the loop (InlineGateways); nothing runs here.
+    // The caller drives the loop: InlineGateways on the router's thread, or a gateway
+    // thread hosting several gateways (threadTask). Nothing runs here.
     start.inline.loop = loop;
+    start.inline.hosted = hosted;
     Atomics.store(control, C_STATE, WorkerState.RUNNING);
     return { index: start.index, loops: 0, handlerErrors: 0, drained: true };
   }
+  // A task module run on a thread of its own: a gateway thread hosting this one gateway.
+  // A loop that throws ends the task (the supervisor sees the rejection).
   Atomics.store(control, C_THREAD_ID, threadId);
   Atomics.store(control, C_STATE, WorkerState.RUNNING);
-  mainDoorbell.wake();
-
-  let loops = 0;
-  const wake = typeof loop.nextWakeNs === 'function' ? (loop as WakeSource) : null;
-  if (start.idle === 'async') {
-    const idle = new AsyncBackoffIdleStrategy(doorbell);
-    while (control[C_STOP] === 0) {
-      const work = loop.poll();
-      control[C_HEARTBEAT] = ++loops | 0;
-      const wait = idle.idle(work, wake);
-      if (wait !== undefined) {
-        await wait;
-        loop.resumed?.();
-      }
-    }
-    idle.reset();
-  } else {
-    const idle = createIdleStrategy(start.idle, doorbell);
-    // The stop flag is a plain read: every poll performs an atomic load of a ring
-    // position first, which V8 does not move loads across.
-    while (control[C_STOP] === 0) {
-      const work = loop.poll();
-      control[C_HEARTBEAT] = ++loops | 0;
-      const parks = idle.parks;
-      idle.idle(work, wake);
-      if (idle.parks !== parks) loop.resumed?.();
-    }
-    idle.reset();
-  }
-
-  // Stop: intake is already closed by the main thread; finish what is in the ring.
-  Atomics.store(control, C_STATE, WorkerState.DRAINING);
-  const deadline = nanoTime() + start.drainTimeoutMs * 1e6;
-  let drained = false;
-  while (nanoTime() < deadline) {
-    const work = loop.poll();
-    if (work === 0 && commandLanes.every((ring) => ring.size() === 0)) {
-      drained = true;
-      break;
-    }
-    if (work === 0) await new Promise((resolve) => setImmediate(resolve));
-  }
-  await loop.close?.();
-  Atomics.store(control, C_STATE, WorkerState.STOPPED);
-  for (const bell of laneDoorbells) bell.wake();
-  return { index: start.index, loops, handlerErrors: control[C_HANDLER_ERRORS], drained };
+  laneDoorbells[0].wake();
+  const [summary] = await runGatewayThread([hosted], start.idle, doorbell, start.drainTimeoutMs, (_index, error) => {
+    throw error;
+  });
+  return summary;
 }
