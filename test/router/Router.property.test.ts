@@ -27,8 +27,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ op: fc.constant('replace' as const), pick: fc.nat(), price: fc.integer({ min: 98, max: 102 }), lots: fc.integer({ min: 1, max: 9 }) }) },
 );
 
-/** Two symbols on two simulated venues, each on its own gateway worker. */
-function startRouter(orderCapacity: number): Promise<Router> {
+/** Two symbols on two simulated venues (on one gateway thread by default on 2 cores; 'dedicated': one thread each). */
+function startRouter(orderCapacity: number, gatewayThreads?: 'dedicated'): Promise<Router> {
   return Router.create({
     instruments: [
       { symbol: 'AAA', tickSize: '1', lotSize: '1' },
@@ -39,6 +39,7 @@ function startRouter(orderCapacity: number): Promise<Router> {
       { name: 'beta', task: SIM_VENUE_TASK },
     ],
     orderCapacity,
+    gatewayThreads,
   });
 }
 
@@ -171,7 +172,7 @@ describe('Router properties when a gateway worker crashes mid-flow (real threads
   it('no order disappears: each ends terminal or UNKNOWN, UNKNOWN only on the crashed venue, no overfill', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(opArb, { minLength: 4, maxLength: 40 }), fc.nat(), async (ops, cut) => {
-        const router = await startRouter(1_024);
+        const router = await startRouter(1_024, 'dedicated');
         try {
           const ledger = new Ledger();
           const venueOf = new Map<number, number>();

@@ -39,11 +39,12 @@ const BTC = { symbol: 'BTC-USD', tickSize: '0.01', lotSize: '0.001', minNotional
 
 describe('Router with two simulated venues on gateway workers', () => {
   const routers: Router[] = [];
-  const start = async () => {
+  const start = async (gatewayThreads?: 'dedicated') => {
     const router = await Router.create({
       instruments: [BTC],
       venues: alphaBeta(),
       defaultVenue: 'alpha',
+      gatewayThreads,
     });
     routers.push(router);
     return { router, events: new Events() };
@@ -143,8 +144,8 @@ describe('Router with two simulated venues on gateway workers', () => {
     expect(router.topOfBook.read(router.venueId('alpha'), 0, q) && q.version).toBe(0);
   });
 
-  it('a gateway that dies turns its working orders into UNKNOWN events; the other venue works on', async () => {
-    const { router, events } = await start();
+  it('a gateway thread that dies turns its working orders into UNKNOWN events; the venue on another thread works on', async () => {
+    const { router, events } = await start('dedicated');
     const resting = router.submit({ symbol: 'BTC-USD', side: 'buy', price: '60000', quantity: '0.003', venue: 'beta' });
     await pollUntil(router, events, 1);
     await router.gateways.terminateWorker(router.venueId('beta'));

@@ -87,7 +87,7 @@ describe('strategies on several threads share the same gateway workers (real thr
   }, 60_000);
 
   it("a gateway worker crash reaches an attached strategy: its orders on that venue become UNKNOWN, the others are canceled on stop", async () => {
-    const main = await Router.create({ instruments: INSTRUMENTS, venues: alphaBeta(), strategyThreads: 2 });
+    const main = await Router.create({ instruments: INSTRUMENTS, venues: alphaBeta(), strategyThreads: 2, gatewayThreads: 'dedicated' });
     const thread = strategy(main, 1, 2, 'sell', '100', 'GTC', 200);
     try {
       expect(await nextMessage(thread)).toBe('ready');

@@ -3,7 +3,7 @@
  *
  * - `OneToOneRingBuffer`, `ManyToOneRingBuffer`: lock-free rings over SharedArrayBuffer.
  * - `Doorbell` and idle strategies: busy-spin (opt-in), backoff (default), blocking, async.
- * - `WorkerPool`: gateway workers started and supervised through piscina.
+ * - `WorkerPool`: gateway threads (each hosting one or more venues' gateways) started and supervised through piscina.
  *
  * Worker-side code (task modules) imports from `@ringroute/router/worker`.
  */
@@ -24,6 +24,7 @@ export {
 } from './wait/IdleStrategy.js';
 export type { AsyncIdleStrategy, BackoffOptions, IdleStrategy, IdleStrategyName, WakeSource } from './wait/IdleStrategy.js';
 export { GatewayWorker, WorkerPool } from './workers/WorkerPool.js';
+export { describeThreads, planGatewayThreads, type GatewayThreads, type ThreadLayout } from './workers/ThreadLayout.js';
 export { GatewayLane, type LaneLink } from './workers/GatewayLane.js';
 export { InlineGateways } from './workers/InlineGateways.js';
 export type { WorkerFailure, WorkerPoolOptions } from './workers/WorkerPool.js';

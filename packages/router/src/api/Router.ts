@@ -639,6 +639,16 @@ export class Router implements AckWatchOwner {
     return this.pool;
   }
 
+  /**
+   * How the venues' gateways are laid out on threads: each thread's venue names, and why
+   * (`RouterConfig.gatewayThreads`). Inline gateways: no threads. Creating router only.
+   */
+  get threadLayout(): { threads: string[][]; reason: string } {
+    if (this.inline !== null) return { threads: [], reason: 'inline: the gateways run on this thread' };
+    const pool = this.gateways;
+    return { threads: pool.threads.map((group) => group.map((i) => this.venueLimits[i].name)), reason: pool.layoutReason };
+  }
+
   /** This router's lane: its rings into the gateway workers and the doorbell to park on for events. */
   get gatewayLane(): GatewayLane {
     return this.lane;

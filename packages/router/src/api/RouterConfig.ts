@@ -6,6 +6,7 @@ import type { InstrumentConfig } from '@ringroute/core';
 import type { IdleStrategyName } from '../wait/IdleStrategy.js';
 import type { WorkerFailure } from '../workers/WorkerPool.js';
 import type { LaneLink } from '../workers/GatewayLane.js';
+import type { GatewayThreads } from '../workers/ThreadLayout.js';
 import type { BreakerOptions } from './CircuitBreaker.js';
 import type { RiskLimits } from './RiskEngine.js';
 
@@ -20,12 +21,13 @@ export interface VenueLimits {
   cancelBurst?: number;
 }
 
-/** One venue: a gateway worker running `task` (a module whose default export runs `runGatewayHost`). */
+/** One venue: a gateway running `task` (a module whose default export runs `runGatewayHost`) on a gateway thread. */
 export interface VenueConfig extends VenueLimits {
   task: URL | string;
   /**
-   * How this venue's gateway worker waits (default: `RouterConfig.idle`). A gateway whose
-   * adapter works in socket callbacks (the WebSocket gateway) needs 'async'.
+   * How this venue's gateway waits (default: `RouterConfig.idle`). A gateway whose adapter
+   * works in socket callbacks (the WebSocket and FIX gateways) needs 'async'; a thread
+   * hosting it and other venues then waits 'async' for all of them.
    */
   idle?: IdleStrategyName | 'async';
   /** Passed to the adapter factory as `GatewayStartData.adapter`. */
@@ -64,11 +66,21 @@ export interface RouterConfig extends RouterOptions {
   /** How gateway workers wait for commands (default 'backoff'). */
   idle?: IdleStrategyName | 'async';
   /**
-   * Where gateways run: 'workers' (default: one worker thread per venue) or 'inline' (on
-   * this thread, driven by `poll()`: same task modules, same rings, no thread hop; for
-   * backtests, single-core hosts and the in-process benchmark).
+   * Where gateways run: 'workers' (default: on gateway threads, see `gatewayThreads`) or
+   * 'inline' (on this thread, driven by `poll()`: same task modules, same rings, no
+   * thread hop; for backtests, single-core hosts and the in-process benchmark).
    */
   gateways?: 'workers' | 'inline';
+  /**
+   * How many gateway threads run the venues, and which venues share one (see
+   * docs/threads.md): 'auto' (default) fits the machine, as many threads as the cores
+   * left after `strategyThreads`, at least one and at most one per venue, venues spread
+   * over them in turn; 'dedicated' gives each venue its own thread; a number n spreads
+   * the venues over n threads; groups of venue names say exactly (each group one thread).
+   * Venues sharing a thread keep their own rings, breaker, rate limits and top-of-book
+   * row; a venue whose adapter breaks fails alone, a thread that dies fails its venues.
+   */
+  gatewayThreads?: GatewayThreads;
   /**
    * Strategy threads that share these gateway workers, this one included (default 1, at
    * most 16). Each further strategy thread gets its own rings into every gateway worker:

@@ -3,6 +3,7 @@ import { TopOfBook } from '../protocol/TopOfBook.js';
 import { GatewayLane } from '../workers/GatewayLane.js';
 import { InlineGateways } from '../workers/InlineGateways.js';
 import { WorkerPool } from '../workers/WorkerPool.js';
+import { planGatewayThreads } from '../workers/ThreadLayout.js';
 import { Journal } from '../journal/Journal.js';
 import { JournalReplay } from '../recovery/JournalReplay.js';
 import { JournalLane } from '../journal/JournalLane.js';
@@ -11,9 +12,10 @@ import { Router } from './Router.js';
 import type { RouterConfig, RouterLink, RouterOptions } from './RouterConfig.js';
 
 /**
- * Start a router: the instrument table, the shared order pool and top of book, and one
- * gateway worker per venue (with `strategyThreads` lanes each, so that routers on other
- * strategy threads can share them through `router.link(n)` and `Router.attach`).
+ * Start a router: the instrument table, the shared order pool and top of book, and the
+ * venues' gateways on gateway threads laid out by `gatewayThreads` (each gateway with
+ * `strategyThreads` lanes, so that routers on other strategy threads can share them
+ * through `router.link(n)` and `Router.attach`).
  * Resolves once every gateway worker runs; rejects with a ConfigurationError otherwise.
  */
 export async function startRouter(config: RouterConfig): Promise<Router> {
@@ -88,8 +90,15 @@ async function startWithJournal(config: RouterConfig, instruments: InstrumentTab
     return inlineRouter;
   }
   let router: Router | null = null;
+  const layout = planGatewayThreads(
+    config.venues.map((v) => v.name),
+    config.gatewayThreads,
+    config.strategyThreads ?? 1,
+  );
   const pool = await WorkerPool.start({
     workers: config.venues.length,
+    threads: layout.threads,
+    layoutReason: layout.reason,
     lanes: config.strategyThreads ?? 1,
     task: config.venues[0].task,
     tasks: config.venues.map((v) => v.task),
