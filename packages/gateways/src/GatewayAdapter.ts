@@ -104,8 +104,10 @@ export interface VenueExecution {
  *   into the worker's event ring (and top-of-book into shared memory);
  * - `submit` / `cancel` / `replace` get the order as a flyweight over the shared order
  *   pool, already wrapped at the order's slot: read what you need, do not keep it;
- * - `poll(nowNs)` is called on every loop turn: adapters with timers or in-process venues
- *   do their work there and return how much they did (0 lets the host idle);
+ * - `poll(nowNs)` is called on every loop turn that handled a command, after every park,
+ *   and at least every 256th idle turn (microseconds apart while the loop spins; a
+ *   parked loop wakes for `nextWakeNs`): adapters with timers or in-process venues do
+ *   their work there and return how much they did (0 lets the host idle);
  * - `openOrders()` answers what the venue believes is open, and `executionsSince(seq)`
  *   the fills it logged after a sequence number, so the router can reconcile orders whose
  *   fate is unknown after a reconnect (fills missed while disconnected included).
