@@ -18,6 +18,7 @@ export { Doorbell } from './wait/Doorbell.js';
 export {
   AsyncBackoffIdleStrategy,
   BackoffIdleStrategy,
+  DEFAULT_SPIN_NS,
   BlockingIdleStrategy,
   BusySpinIdleStrategy,
   createIdleStrategy,
