@@ -49,6 +49,14 @@ describe('planGatewayThreads: the layout fits the machine or follows the configu
     expect(planGatewayThreads(venues, 'auto', 1, 2).reason).toContain('2 cores');
   });
 
+  it("'auto' puts the venues that wait 'async' (sockets) together on one more thread, beside the polling ones", () => {
+    const four = ['alpha', 'beta', 'ws', 'fix'];
+    const sockets = [false, false, true, true];
+    expect(planGatewayThreads(four, 'auto', 1, 2, sockets).threads).toEqual([[0, 1], [2, 3]]);
+    expect(planGatewayThreads(four, 'auto', 1, 8, sockets).threads).toEqual([[0], [1], [2, 3]]);
+    expect(planGatewayThreads(['ws', 'fix'], 'auto', 1, 2, [true, true]).threads).toEqual([[0, 1]]);
+  });
+
   it("'dedicated', a count and explicit groups", () => {
     expect(planGatewayThreads(venues, 'dedicated').threads).toEqual([[0], [1], [2]]);
     expect(planGatewayThreads(venues, 2).threads).toEqual([[0, 2], [1]]);

@@ -73,9 +73,10 @@ export interface RouterConfig extends RouterOptions {
   gateways?: 'workers' | 'inline';
   /**
    * How many gateway threads run the venues, and which venues share one (see
-   * docs/threads.md): 'auto' (default) fits the machine, as many threads as the cores
-   * left after `strategyThreads`, at least one and at most one per venue, venues spread
-   * over them in turn; 'dedicated' gives each venue its own thread; a number n spreads
+   * docs/threads.md): 'auto' (default) fits the machine: the polling venues (in memory)
+   * spread over as many threads as the cores left after `strategyThreads`, at least one,
+   * and the venues that wait 'async' (sockets, event driven) together on one more;
+   * 'dedicated' gives each venue its own thread; a number n spreads
    * the venues over n threads; groups of venue names say exactly (each group one thread).
    * Venues sharing a thread keep their own rings, breaker, rate limits and top-of-book
    * row; a venue whose adapter breaks fails alone, a thread that dies fails its venues.

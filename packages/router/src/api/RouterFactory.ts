@@ -94,6 +94,8 @@ async function startWithJournal(config: RouterConfig, instruments: InstrumentTab
     config.venues.map((v) => v.name),
     config.gatewayThreads,
     config.strategyThreads ?? 1,
+    undefined,
+    config.venues.map((v) => (v.idle ?? config.idle) === 'async'),
   );
   const pool = await WorkerPool.start({
     workers: config.venues.length,

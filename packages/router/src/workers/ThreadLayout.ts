@@ -3,8 +3,10 @@ import { ConfigurationError } from '@ringroute/core';
 
 /**
  * How the venues' gateways are spread over threads (`RouterConfig.gatewayThreads`):
- * - 'auto': fit the machine: the cores left after the strategy threads, at least one
- *   thread and at most one per venue, venues spread over them in turn;
+ * - 'auto': fit the machine: the venues that poll (in memory, or any adapter that does
+ *   not wait 'async') spread over the cores left after the strategy threads, at least one
+ *   thread and at most one per venue; the venues that wait 'async' (sockets: event driven,
+ *   asleep between messages) together on one more thread;
  * - 'dedicated': a thread per venue (the most isolation and the most threads);
  * - a number n: n threads, venue i on thread i mod n;
  * - groups of venue names: each group is one thread; every venue in exactly one group.
@@ -27,12 +29,26 @@ export interface ThreadLayout {
  * cores and the kernel time-slices them, which costs milliseconds at the tail (measured:
  * docs/threads.md). The journal thread is not counted: it sleeps between writes.
  */
-export function planGatewayThreads(venues: readonly string[], spec: GatewayThreads = 'auto', strategyThreads = 1, cores = availableParallelism()): ThreadLayout {
+export function planGatewayThreads(
+  venues: readonly string[],
+  spec: GatewayThreads = 'auto',
+  strategyThreads = 1,
+  cores = availableParallelism(),
+  waitsAsync: readonly boolean[] = [],
+): ThreadLayout {
   const n = venues.length;
   if (spec === 'dedicated') return { threads: venues.map((_, i) => [i]), reason: 'dedicated: one thread per venue' };
   if (spec === 'auto') {
-    const count = Math.max(1, Math.min(n, cores - strategyThreads));
-    return { threads: spread(n, count), reason: `auto: ${cores} cores - ${strategyThreads} strategy thread${strategyThreads === 1 ? '' : 's'} -> ${count} gateway thread${count === 1 ? '' : 's'}` };
+    const polling = venues.map((_, i) => i).filter((i) => waitsAsync[i] !== true);
+    const sockets = venues.map((_, i) => i).filter((i) => waitsAsync[i] === true);
+    const busy = polling.length === 0 ? 0 : Math.max(1, Math.min(polling.length, cores - strategyThreads));
+    const threads = spread(polling.length, busy).map((group) => group.map((k) => polling[k]));
+    if (sockets.length > 0) threads.push(sockets);
+    const plural = (k: number, what: string) => `${k} ${what}${k === 1 ? '' : 's'}`;
+    const reason =
+      `auto: ${plural(cores, 'core')} - ${plural(strategyThreads, 'strategy thread')} -> ${plural(busy, 'polling gateway thread')}` +
+      (sockets.length > 0 ? `, and ${polling.length === 0 ? '' : 'one more '}thread for the socket venues (event driven)` : '');
+    return { threads, reason };
   }
   if (typeof spec === 'number') {
     if (!Number.isInteger(spec) || spec < 1 || spec > n) throw new ConfigurationError('ERR_INVALID_ARGUMENT', `gatewayThreads must be 'auto', 'dedicated', 1 to ${n} threads, or groups of venue names`, spec);
