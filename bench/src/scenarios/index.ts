@@ -14,6 +14,7 @@ import { riskScenarios } from './router/riskScenarios.js';
 import { journalScenarios } from './router/journalScenarios.js';
 import { openLoopScenarios, ringRttScenarios } from './router/ringScenarios.js';
 import { throughputScenarios } from './router/throughputScenarios.js';
+import { threadLayoutScenarios } from './router/threadLayoutScenarios.js';
 import { topOfBookScenarios } from './router/topOfBookScenarios.js';
 
 /**
@@ -35,6 +36,7 @@ export function allScenarios(): Scenario[] {
     ...riskScenarios(),
     ...topOfBookScenarios(),
     ...orderRttScenarios(),
+    ...threadLayoutScenarios(),
     ...journalScenarios(),
     ...wsScenarios(),
     ...fixCodecScenarios(),
