@@ -4,6 +4,7 @@ import { newHistogram } from '../../harness/Histograms.js';
 import type { RunContext, RunSample, Scenario } from '../../harness/Scenario.js';
 import { BATCH } from '../micro.js';
 import { NaiveBook } from './naiveBook.js';
+import { OrderBook } from 'hft-limit-order-book';
 
 const FLOW = 1 << 20;
 /** Each order is canceled this many orders later if it still rests (most resting orders on real venues are canceled). */
@@ -43,9 +44,16 @@ class CountingListener extends NullMatchListener {
   }
 }
 
-/** `gateways.sim.match`: limit orders through MatchingEngine, beside the naive object book. */
+/**
+ * `gateways.sim.match`: limit orders through MatchingEngine, beside the most used
+ * JavaScript limit order book on npm (`hft-limit-order-book`, a bench-only dependency)
+ * and a naive object book, on the same flow.
+ */
 export function matchScenarios(): Scenario[] {
   const flow = makeFlow();
+  // hft-limit-order-book names orders by string: the ids are made before the timed loop,
+  // so its figure is its book's work, not our string building.
+  let ids: string[] | null = null;
   const measure = (run: (from: number, to: number) => void, ctx: RunContext): RunSample => {
     const orders = ctx.quick ? FLOW >> 2 : FLOW;
     const histogram = newHistogram();
@@ -73,11 +81,31 @@ export function matchScenarios(): Scenario[] {
       },
     },
     {
+      name: 'gateways.sim.match.hft-limit-order-book',
+      description: 'the same flow through hft-limit-order-book 7.0.2 (OrderBook.limit and cancel, GTC; order ids as strings, made before timing)',
+      opsPerSample: BATCH,
+      run(ctx) {
+        ids ??= Array.from({ length: FLOW }, (_, i) => String(i + 1));
+        const names = ids;
+        const book = new OrderBook();
+        return measure((from, to) => {
+          for (let i = from; i < to; i++) {
+            book.limit({ id: names[i], side: flow.side[i] === 1 ? 'buy' : 'sell', size: flow.qty[i], price: flow.price[i] } as never);
+            if (i >= LIVE) book.cancel(names[i - LIVE]);
+          }
+        }, ctx);
+      },
+    },
+    {
       name: 'gateways.sim.match',
-      reference: 'gateways.sim.match.naive',
+      reference: 'gateways.sim.match.hft-limit-order-book',
       description: 'limit orders (each canceled 10,000 orders later if still resting) through the simulated venue matching engine, one thread',
       opsPerSample: BATCH,
-      targets: [{ metric: 'opsPerSec', op: '>=', value: 2e6, label: '>= 2M limit orders/s' }],
+      targets: [
+        { metric: 'opsPerSec', op: '>=', value: 2e6, label: '>= 2M limit orders/s' },
+        { metric: 'speedupVsReference', op: '>=', value: 2, label: 'at least 2x the rate of hft-limit-order-book on the same flow' },
+        { metric: 'p99Ratio', op: '<=', value: 1, label: 'a lower p99 than hft-limit-order-book' },
+      ],
       run(ctx) {
         const listener = new CountingListener();
         const engine = new MatchingEngine({ symbols: 1, capacity: 1 << 16, rememberTerminal: 1 << 16 }, listener);
