@@ -26,6 +26,14 @@ console.log(JSON.stringify({ handle, rule, state: order.toJSON().state, filled: 
     });
   });
 
+  it('the thread layout example (docs/threads.md) runs as written and prints what its comment says', async () => {
+    const code = /# Threads and layouts[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(code).toBeDefined();
+    const { stdout } = await run(process.execPath, [writeExample('docs-threads.mjs', code!)]);
+    const printed = /\/\/ (\{.*\})/.exec(code!)?.[1];
+    expect(stdout.trim()).toBe(printed);
+  });
+
   it('the @ringroute/router example runs as written and prints what its comment says', async () => {
     const code = /# @ringroute\/router: the transport\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(code).toBeDefined();
