@@ -158,6 +158,21 @@ describe('venues sharing gateway threads (real threads)', () => {
     expect(router.gateways.workers[2].state).toBe(WorkerState.RUNNING);
   });
 
+  it('idleSpinNs sets how long an idle gateway thread spins before it parks on its doorbell', async () => {
+    const venues = [{ name: 'a', task: SIM_VENUE_TASK }];
+    await expect(Router.create({ instruments: INSTRUMENTS, venues, idleSpinNs: -1 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    const parked = (router: Router) => router.gateways.workers[0].doorbell.waiters === 1;
+    const quick = await start({ venues, idleSpinNs: 0 });
+    const slow = await start({ venues: [{ name: 'b', task: SIM_VENUE_TASK }], idleSpinNs: 400e6 });
+    const t0 = Date.now();
+    while (!parked(quick) && Date.now() - t0 < 2_000) await new Promise((r) => setTimeout(r, 5));
+    expect(parked(quick)).toBe(true);
+    expect(parked(slow)).toBe(Date.now() - t0 > 400); // still spinning through its 400 ms budget
+    while (!parked(slow) && Date.now() - t0 < 5_000) await new Promise((r) => setTimeout(r, 5));
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
+    expect(parked(slow)).toBe(true);
+  });
+
   it('a WebSocket venue and an in-memory venue share one thread: the socket is served and the in-memory venue gets its turns', async () => {
     const server = await exchange();
     servers.push(server);

@@ -66,6 +66,13 @@ export interface RouterConfig extends RouterOptions {
   /** How gateway workers wait for commands (default 'backoff'). */
   idle?: IdleStrategyName | 'async';
   /**
+   * How long a 'backoff' gateway thread keeps spinning after its last work before it
+   * parks (default 200 µs, `DEFAULT_SPIN_NS`). Traffic whose gaps are shorter never pays a
+   * wake-up; a longer budget serves slower flows at microseconds for more CPU while they
+   * last. The measured trade-off: docs/threads.md.
+   */
+  idleSpinNs?: number;
+  /**
    * Where gateways run: 'workers' (default: on gateway threads, see `gatewayThreads`) or
    * 'inline' (on this thread, driven by `poll()`: same task modules, same rings, no
    * thread hop; for backtests, single-core hosts and the in-process benchmark).

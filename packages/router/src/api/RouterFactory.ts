@@ -90,6 +90,9 @@ async function startWithJournal(config: RouterConfig, instruments: InstrumentTab
     return inlineRouter;
   }
   let router: Router | null = null;
+  if (config.idleSpinNs !== undefined && !(Number.isFinite(config.idleSpinNs) && config.idleSpinNs >= 0 && config.idleSpinNs <= 1e9)) {
+    throw new ConfigurationError('ERR_INVALID_ARGUMENT', 'idleSpinNs must be a number of nanoseconds from 0 to 1e9', config.idleSpinNs);
+  }
   const layout = planGatewayThreads(
     config.venues.map((v) => v.name),
     config.gatewayThreads,
@@ -101,6 +104,7 @@ async function startWithJournal(config: RouterConfig, instruments: InstrumentTab
     workers: config.venues.length,
     threads: layout.threads,
     layoutReason: layout.reason,
+    spinNs: config.idleSpinNs,
     lanes: config.strategyThreads ?? 1,
     task: config.venues[0].task,
     tasks: config.venues.map((v) => v.task),

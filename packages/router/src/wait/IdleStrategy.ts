@@ -287,13 +287,13 @@ export class AsyncBackoffIdleStrategy implements AsyncIdleStrategy {
   };
 }
 
-/** Build a named strategy for a loop whose doorbell is `doorbell`. */
-export function createIdleStrategy(name: IdleStrategyName, doorbell: Doorbell): IdleStrategy {
+/** Build a named strategy for a loop whose doorbell is `doorbell` (`backoff` takes `options`: its spin budget and parks). */
+export function createIdleStrategy(name: IdleStrategyName, doorbell: Doorbell, options: BackoffOptions = {}): IdleStrategy {
   switch (name) {
     case 'busy-spin':
       return new BusySpinIdleStrategy();
     case 'backoff':
-      return new BackoffIdleStrategy(doorbell);
+      return new BackoffIdleStrategy(doorbell, options);
     case 'blocking':
       return new BlockingIdleStrategy(doorbell);
     default:

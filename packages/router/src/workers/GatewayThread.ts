@@ -183,6 +183,7 @@ export async function runGatewayThread(
   doorbell: Doorbell,
   drainTimeoutMs: number,
   report: GatewayFailureReport,
+  spinNs?: number,
 ): Promise<WorkerSummary[]> {
   const thread = new GatewayThread(gateways, report);
   let loops = 0;
@@ -199,7 +200,7 @@ export async function runGatewayThread(
     }
     strategy.reset();
   } else {
-    const strategy = createIdleStrategy(idle, doorbell);
+    const strategy = createIdleStrategy(idle, doorbell, { spinNs });
     while (thread.running > 0 && !thread.stopRequested()) {
       const work = thread.poll();
       loops++;

@@ -48,6 +48,8 @@ export interface WorkerPoolOptions {
    * event loop), else as its first gateway asks.
    */
   idles?: (IdleStrategyName | 'async')[];
+  /** How long a 'backoff' thread spins after its last work before it parks (default DEFAULT_SPIN_NS, 200 µs). */
+  spinNs?: number;
   /**
    * Lanes per worker (default 1, at most 16): each lane is a command ring and an event
    * ring, so that many threads (this one on lane 0, strategy threads on the others, see
@@ -250,6 +252,7 @@ export class WorkerPool {
         workerDoorbell: doorbell.buffer,
         laneDoorbells: laneDoorbells.map((d) => d.buffer),
         idle: idleOf(index),
+        spinNs: options.spinNs,
         drainTimeoutMs: options.drainTimeoutMs ?? 2_000,
         data: options.data?.(index),
       });
@@ -263,6 +266,7 @@ export class WorkerPool {
       gateways: members.map((i) => ({ task: taskOf(i), gateway: starts[i] })),
       doorbell: threadDoorbells[t].buffer,
       idle: members.some((i) => idleOf(i) === 'async') ? 'async' : idleOf(members[0]),
+      spinNs: options.spinNs,
       drainTimeoutMs: options.drainTimeoutMs ?? 2_000,
       failures: undefined as unknown as MessagePort, // set per run, with the port it transfers
     }));

@@ -48,6 +48,8 @@ export interface WorkerStart {
   /** Each lane's thread parks on its doorbell; the worker rings it after publishing events on that lane. */
   laneDoorbells: SharedArrayBuffer[];
   idle: IdleStrategyName | 'async';
+  /** The backoff wait's spin budget (BackoffOptions.spinNs; undefined: the default). */
+  spinNs?: number;
   /** How long a stopping worker may spend draining its command ring. */
   drainTimeoutMs: number;
   /** Task-specific start data (pools, instruments, venue configuration). */
@@ -71,6 +73,8 @@ export interface ThreadStart {
   doorbell: SharedArrayBuffer;
   /** One wait for the whole thread: 'async' when any gateway it hosts needs its event loop. */
   idle: IdleStrategyName | 'async';
+  /** The backoff wait's spin budget (undefined: the default). */
+  spinNs?: number;
   drainTimeoutMs: number;
   /** Where the thread reports a gateway that failed while the others go on: `{ index, message }`. */
   failures: MessagePort;

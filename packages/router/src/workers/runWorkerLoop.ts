@@ -113,8 +113,15 @@ export async function runWorkerLoop(start: WorkerStart, create: (ctx: WorkerCont
   Atomics.store(control, C_THREAD_ID, threadId);
   Atomics.store(control, C_STATE, WorkerState.RUNNING);
   laneDoorbells[0].wake();
-  const [summary] = await runGatewayThread([hosted], start.idle, doorbell, start.drainTimeoutMs, (_index, error) => {
-    throw error;
-  });
+  const [summary] = await runGatewayThread(
+    [hosted],
+    start.idle,
+    doorbell,
+    start.drainTimeoutMs,
+    (_index, error) => {
+      throw error;
+    },
+    start.spinNs,
+  );
   return summary;
 }

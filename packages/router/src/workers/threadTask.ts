@@ -31,9 +31,14 @@ export default async function threadTask(start: ThreadStart): Promise<WorkerSumm
   for (const g of hosted) Atomics.store(g.control, C_STATE, WorkerState.RUNNING);
   hosted[0]?.laneDoorbells[0]?.wake();
   try {
-    return await runGatewayThread(hosted, start.idle, doorbell, start.drainTimeoutMs, (index, error) => {
-      port.postMessage({ index, message: error.message });
-    });
+    return await runGatewayThread(
+      hosted,
+      start.idle,
+      doorbell,
+      start.drainTimeoutMs,
+      (index, error) => port.postMessage({ index, message: error.message }),
+      start.spinNs,
+    );
   } finally {
     port.close();
   }
