@@ -206,8 +206,12 @@ async function countInstructions(outcome: GateOutcome, base: Side, candidate: Si
       continue;
     }
     log(`counting instructions: ${path} (base, candidate)`);
-    const a = await instructionsPerOp(baseBundle, path, candidatePaths[path], base.env);
-    const b = await instructionsPerOp(candidateBundle, path, candidatePaths[path], candidate.env);
+    // Both sides at once: a count is the guest's instructions, the same however the host
+    // schedules the two valgrind processes, and the tier takes half the wall time.
+    const [a, b] = await Promise.all([
+      instructionsPerOp(baseBundle, path, candidatePaths[path], base.env),
+      instructionsPerOp(candidateBundle, path, candidatePaths[path], candidate.env),
+    ]);
     const ratio = b.perOp / a.perOp;
     const override = overrides.find((o) => o.scenario === `instructions:${path}`) ?? null;
     let verdict: InstructionDecision['verdict'] = ratio > args.instructionsThreshold ? 'regression' : 'pass';
