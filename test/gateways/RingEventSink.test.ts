@@ -46,6 +46,37 @@ describe('RingEventSink', () => {
     expect(q).toMatchObject({ bidTicks: 100, bidLots: 5, askTicks: 101, askLots: 6, version: 1 });
   });
 
+  it("stamps events with one clock read per host loop pass, and outside a pass each event with its own", () => {
+    const ring = OneToOneRingBuffer.create({ capacityBytes: 1 << 12 });
+    const sink = new RingEventSink(ring, 0, null);
+    const spin = (ms: number) => {
+      const until = nanoTime() + ms * 1e6;
+      while (nanoTime() < until);
+    };
+    sink.ack(1, 1, 1); // outside a pass
+    spin(2);
+    sink.ack(2, 2, 2);
+    sink.beginPass();
+    sink.ack(3, 3, 3);
+    spin(2);
+    sink.ack(4, 4, 4); // the same pass: the same time
+    sink.endPass();
+    spin(2);
+    sink.ack(5, 5, 5); // a callback between passes: its own time
+    sink.beginPass();
+    spin(2);
+    sink.ack(6, 6, 6); // a new pass: read at its first event, not at beginPass
+    sink.endPass();
+    const decoder = new Decoder();
+    ring.read(decoder, 10);
+    const t = decoder.events.map((e) => e.timeNs);
+    expect(t[1] - t[0]).toBeGreaterThan(1.5e6);
+    expect(t[2]).toBeGreaterThan(t[1]);
+    expect(t[3]).toBe(t[2]);
+    expect(t[4] - t[3]).toBeGreaterThan(3.5e6);
+    expect(t[5] - t[4]).toBeGreaterThan(1.5e6);
+  });
+
   it('keeps reason codes above 255 intact', () => {
     const ring = OneToOneRingBuffer.create({ capacityBytes: 1 << 10 });
     new RingEventSink(ring, 0, null).reject(1, 2, 0x1234);

@@ -71,7 +71,7 @@ export class ExecutionEventFlyweight extends Flyweight {
     this.f64[this.base8 + 5] = value;
   }
 
-  /** When the gateway produced the event, nanoTime() ns. (int53 at byte 48) */
+  /** When the gateway produced the event, nanoTime() ns (read once per gateway loop pass: exact to within the pass). (int53 at byte 48) */
   get eventTimeNs(): number {
     return this.f64[this.base8 + 6];
   }

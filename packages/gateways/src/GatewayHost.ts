@@ -82,6 +82,7 @@ class GatewayHostLoop implements WorkerLoop, RecordHandler {
     // would otherwise date the command at the last poll before the park). Only then: a
     // clock read costs 16 bytes of heap in Node 20.
     let work = 0;
+    events.beginPass();
     if (this.slept) {
       this.slept = false;
       work = this.adapter.poll(nanoTime());
@@ -102,7 +103,8 @@ class GatewayHostLoop implements WorkerLoop, RecordHandler {
     // milliseconds, measured. So a pass that read commands lets the adapter work at once,
     // and an idle one only every 256th pass (microseconds apart: its timers are late by
     // no more than that; a parked loop wakes for them through nextWakeNs).
-    if (work !== 0 || (++this.idlePasses & 255) === 0) work += this.adapter.poll(nanoTime());
+    if (work !== 0 || (++this.idlePasses & 255) === 0) work += this.adapter.poll(events.passTimeNs());
+    events.endPass(); // events from callbacks between passes read the clock themselves
     if (events.blockedLanes !== this.reportedBlocked) {
       this.reportedBlocked = events.blockedLanes;
       this.context.reportBackPressure(this.reportedBlocked);

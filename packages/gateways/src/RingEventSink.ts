@@ -66,6 +66,44 @@ export class RingEventSink implements GatewayEvents {
    * order's events go to the lane its NEW came from (`setLane`), so `slotCapacity` (the
    * order pool's capacity, a power of two) must be given.
    */
+  /**
+   * The time events written in the current loop pass carry (NaN: not read yet this pass).
+   * A typed array: a double kept in a field or returned through a call is boxed.
+   */
+  private readonly passClock = Float64Array.of(NaN);
+
+  /** True between `beginPass` and `endPass`. */
+  private inPass = false;
+
+  /**
+   * The gateway host's loop begins a pass (reading commands, polling the adapter). Inside
+   * a pass every event carries the time of the pass's first event: one clock read per
+   * pass, not one per event (in Node 20 each read allocates and costs ~40 ns: 16 % of a
+   * gateway thread at 2 M orders/s, profiled), so `eventTimeNs` is exact to within one
+   * pass (64 commands at most). Outside a pass (an adapter's socket callbacks, a sink used
+   * on its own) every event reads the clock itself.
+   */
+  beginPass(): void {
+    this.passClock[0] = NaN;
+    this.inPass = true;
+  }
+
+  /** The pass ended: later events read the clock themselves until the next `beginPass`. */
+  endPass(): void {
+    this.inPass = false;
+  }
+
+  /** The time for an event now: inside a pass, the pass's (read at its first event). */
+  passTimeNs(): number {
+    if (!this.inPass) return nanoTime();
+    let t = this.passClock[0];
+    if (t !== t) {
+      t = nanoTime();
+      this.passClock[0] = t;
+    }
+    return t;
+  }
+
   constructor(rings: RingBuffer | readonly RingBuffer[], venueId: number, book: TopOfBook | null, slotCapacity = 1) {
     this.rings = Array.isArray(rings) ? rings : [rings as RingBuffer];
     this.spills = this.rings.map(() => new EventSpill());
@@ -261,14 +299,14 @@ export class RingEventSink implements GatewayEvents {
     const replaying = this.replaying;
     // Behind events already waiting for this lane, never ahead of them.
     if (!replaying && this.spilling !== 0 && this.spills[lane].count > 0) {
-      this.spill(lane, type, handle, clientOrderId, venueOrderId, priceTicks, lastLots, cumLots, leavesLots, reason, nanoTime());
+      this.spill(lane, type, handle, clientOrderId, venueOrderId, priceTicks, lastLots, cumLots, leavesLots, reason, this.passTimeNs());
       return RING_FULL;
     }
     const ring = rings[lane];
     const at = ring.claim(EXECUTION_EVENT_RECORD, EXEC_RECORD_BYTES);
     if (at < 0) {
       if (replaying) return at;
-      if (at === RING_FULL) this.spill(lane, type, handle, clientOrderId, venueOrderId, priceTicks, lastLots, cumLots, leavesLots, reason, nanoTime());
+      if (at === RING_FULL) this.spill(lane, type, handle, clientOrderId, venueOrderId, priceTicks, lastLots, cumLots, leavesLots, reason, this.passTimeNs());
       else this.dropped++;
       return at;
     }
@@ -280,7 +318,7 @@ export class RingEventSink implements GatewayEvents {
     f64[(at + EXEC_LAST_QTY_LOTS_OFFSET) >> 3] = lastLots;
     f64[(at + EXEC_CUM_QTY_LOTS_OFFSET) >> 3] = cumLots;
     f64[(at + EXEC_LEAVES_LOTS_OFFSET) >> 3] = leavesLots;
-    f64[(at + EXEC_EVENT_TIME_NS_OFFSET) >> 3] = replaying ? this.replayTimeNs : nanoTime();
+    f64[(at + EXEC_EVENT_TIME_NS_OFFSET) >> 3] = replaying ? this.replayTimeNs : this.passTimeNs();
     ring.i32[(at + EXEC_ORDER_HANDLE_OFFSET) >> 2] = handle;
     u8[at + EXEC_REJECT_REASON_OFFSET] = reason & 0xff;
     u8[at + EXEC_REJECT_REASON_OFFSET + 1] = reason >>> 8;

@@ -41,7 +41,7 @@ export const EXECUTION_EVENT_LAYOUT = defineLayout(
     { name: 'lastQtyLots', type: 'int53', doc: 'FILL: quantity of this fill.' },
     { name: 'cumQtyLots', type: 'int53', doc: "Venue's cumulative filled quantity after this event." },
     { name: 'leavesLots', type: 'int53', doc: "Venue's open quantity after this event." },
-    { name: 'eventTimeNs', type: 'int53', doc: 'When the gateway produced the event, nanoTime() ns.' },
+    { name: 'eventTimeNs', type: 'int53', doc: 'When the gateway produced the event, nanoTime() ns (read once per gateway loop pass: exact to within the pass).' },
     { name: 'orderHandle', type: 'int32', doc: 'Handle of the order in the order pool (-1 if unknown to the gateway).' },
     { name: 'rejectReason', type: 'uint16', doc: 'RejectReason for REJECT, CANCEL_REJECT, REPLACE_REJECT.' },
     { name: 'execType', type: 'uint8', doc: 'ExecType.' },
