@@ -30,7 +30,6 @@ function startRouter(gatewayThreads: GatewayThreads): Promise<Router> {
     idle: 'backoff',
     gatewayThreads,
     orderCapacity: 8_192,
-    ackTimeoutMs: 0,
     risk: { maxOrderLots: 1_000_000, maxOpenOrdersPerSymbol: 8_000, priceCollarBps: 10_000 },
   });
 }
@@ -91,7 +90,7 @@ function sharedRtt(): Scenario {
           const before = acks.acked;
           if (send(router, symbol, i % 3, t0) < 0) throw new Error('order refused');
           while (acks.acked === before) {
-            idle.idle(router.poll(acks, 16));
+            idle.idle(router.poll(acks, 16, t0)); // as router.order.rtt.backoff: the strategy's time, no clock read in poll
             if (nanoTime() > deadline) throw new Error('ack never arrived');
           }
           idle.idle(1);
