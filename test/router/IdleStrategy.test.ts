@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BackoffIdleStrategy, DEFAULT_SPIN_NS, Doorbell } from '@ringroute/router';
+import { AsyncBackoffIdleStrategy, BackoffIdleStrategy, DEFAULT_SPIN_NS, Doorbell } from '@ringroute/router';
 
 /** Idle `strategy` with empty polls until it parks once; returns how long that took (ms) and the empty polls. */
 function untilFirstPark(strategy: BackoffIdleStrategy): { ms: number; polls: number } {
@@ -48,6 +48,46 @@ describe('BackoffIdleStrategy: the spin budget is time, not a count', () => {
     strategy.idle(0);
     expect(performance.now() - t0).toBeLessThan(1_000);
     strategy.reset();
+    doorbell.close();
+  });
+});
+
+describe('AsyncBackoffIdleStrategy: the event loop keeps turning, spinning or busy', () => {
+  it('while it spins it gives the event loop a turn on every poll (timers fire), and parks only after spinNs', async () => {
+    const doorbell = Doorbell.create();
+    const strategy = new AsyncBackoffIdleStrategy(doorbell, { maxSpins: 0, spinNs: 30_000_000 });
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const t0 = performance.now();
+    let turns = 0;
+    while (strategy.parks === 0) {
+      const wait = strategy.idle(0);
+      if (wait !== undefined) {
+        turns++;
+        await wait;
+      }
+    }
+    clearInterval(timer);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(29);
+    expect(turns).toBeGreaterThan(10);
+    expect(ticks).toBeGreaterThan(5); // a 1 ms timer ran during the spin
+    strategy.reset();
+    doorbell.close();
+  });
+
+  it('a loop with work on every pass still yields a turn every 64 passes: its sockets are never starved', async () => {
+    const doorbell = Doorbell.create();
+    const strategy = new AsyncBackoffIdleStrategy(doorbell);
+    let fired = false;
+    setImmediate(() => (fired = true));
+    let passes = 0;
+    while (!fired && passes < 1_000) {
+      passes++;
+      const wait = strategy.idle(1);
+      if (wait !== undefined) await wait;
+    }
+    expect(fired).toBe(true);
+    expect(passes).toBeLessThanOrEqual(64);
     doorbell.close();
   });
 });

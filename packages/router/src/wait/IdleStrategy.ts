@@ -223,29 +223,46 @@ export class BlockingIdleStrategy implements IdleStrategy {
   }
 }
 
+/** One turn of the event loop (its I/O poll included), then resolve. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Busy passes between two event-loop turns of an async loop with work every pass. */
+const BUSY_PASSES_PER_TURN = 64;
+
 /**
- * For loops that must keep their event loop turning: a few immediate re-polls, then
- * `Atomics.waitAsync` on the doorbell with a growing timeout, so sockets and timers run
- * while the loop waits for commands.
+ * For loops that must keep their event loop turning (sockets, timers): after its last
+ * work it keeps polling for `spinNs`, giving the event loop one turn per poll (a
+ * `setImmediate`: the sockets are read in it, without any wake-up), then parks with
+ * `Atomics.waitAsync` on the doorbell with a growing timeout. A loop that has work on
+ * every pass still yields a turn every 64 passes, so its sockets are never starved.
+ * `spinNs: 0` parks after `maxSpins` synchronous re-polls (the behaviour before spinNs).
  */
 export class AsyncBackoffIdleStrategy implements AsyncIdleStrategy {
   readonly name = 'async' as const;
   parks = 0;
   private readonly doorbell: Doorbell;
   private readonly maxSpins: number;
+  private readonly spinMs: number;
   private readonly minParkMs: number;
   private readonly maxParkMs: number;
   private spins: number;
+  private busy: number;
+  private idleSinceMs: number;
   private registered: boolean;
   private parkMs: number;
   private seen: number;
 
-  constructor(doorbell: Doorbell, options: { maxSpins?: number; minParkNs?: number; maxParkNs?: number } = {}) {
+  constructor(doorbell: Doorbell, options: { maxSpins?: number; spinNs?: number; minParkNs?: number; maxParkNs?: number } = {}) {
     this.doorbell = doorbell;
     this.maxSpins = nonNegative('maxSpins', options.maxSpins ?? 20);
+    this.spinMs = nonNegative('spinNs', options.spinNs ?? DEFAULT_SPIN_NS) / 1e6;
     this.minParkMs = nonNegative('minParkNs', options.minParkNs ?? 50_000) / 1e6;
     this.maxParkMs = Math.max(this.minParkMs, nonNegative('maxParkNs', options.maxParkNs ?? 1_000_000) / 1e6);
     this.spins = 0;
+    this.busy = 0;
+    this.idleSinceMs = 0;
     this.registered = false;
     this.parkMs = this.minParkMs;
     this.seen = 0;
@@ -254,9 +271,19 @@ export class AsyncBackoffIdleStrategy implements AsyncIdleStrategy {
   idle(workCount: number, wake?: WakeSource | null): Promise<unknown> | undefined {
     if (workCount > 0) {
       if (this.registered || this.spins !== 0) this.reset();
-      return undefined;
+      if (++this.busy < BUSY_PASSES_PER_TURN) return undefined;
+      this.busy = 0;
+      return nextTurn();
     }
-    if (++this.spins <= this.maxSpins) return undefined;
+    this.busy = 0;
+    const spins = ++this.spins;
+    if (spins <= this.maxSpins) return undefined;
+    if (this.spinMs > 0 && !this.registered) {
+      // Spinning with the event loop turning: every poll sees new commands at once, and
+      // every turn reads the sockets. The clock every 16 turns (each read allocates).
+      if (spins === this.maxSpins + 1) this.idleSinceMs = nowMs();
+      if ((spins & 15) !== 0 || nowMs() - this.idleSinceMs < this.spinMs) return nextTurn();
+    }
     if (!this.registered) {
       this.doorbell.register();
       this.registered = true;

@@ -188,7 +188,7 @@ export async function runGatewayThread(
   const thread = new GatewayThread(gateways, report);
   let loops = 0;
   if (idle === 'async') {
-    const strategy = new AsyncBackoffIdleStrategy(doorbell);
+    const strategy = new AsyncBackoffIdleStrategy(doorbell, { spinNs });
     while (thread.running > 0 && !thread.stopRequested()) {
       const work = thread.poll();
       loops++;
