@@ -49,12 +49,14 @@ describe('planGatewayThreads: the layout fits the machine or follows the configu
     expect(planGatewayThreads(venues, 'auto', 1, 2).reason).toContain('2 cores');
   });
 
-  it("'auto' puts the venues that wait 'async' (sockets) together on one more thread, beside the polling ones", () => {
+  it("'auto' never runs more gateway threads than spare cores: with one, every venue shares it; with more, the socket venues get one", () => {
     const four = ['alpha', 'beta', 'ws', 'fix'];
     const sockets = [false, false, true, true];
-    expect(planGatewayThreads(four, 'auto', 1, 2, sockets).threads).toEqual([[0, 1], [2, 3]]);
+    expect(planGatewayThreads(four, 'auto', 1, 2, sockets).threads).toEqual([[0, 1, 2, 3]]);
+    expect(planGatewayThreads(four, 'auto', 1, 3, sockets).threads).toEqual([[0, 1], [2, 3]]);
     expect(planGatewayThreads(four, 'auto', 1, 8, sockets).threads).toEqual([[0], [1], [2, 3]]);
-    expect(planGatewayThreads(['ws', 'fix'], 'auto', 1, 2, [true, true]).threads).toEqual([[0, 1]]);
+    expect(planGatewayThreads(four, 'auto', 2, 4, sockets).threads).toEqual([[0, 1], [2, 3]]);
+    expect(planGatewayThreads(['ws', 'fix'], 'auto', 1, 8, [true, true]).threads).toEqual([[0], [1]]);
   });
 
   it("'dedicated', a count and explicit groups", () => {

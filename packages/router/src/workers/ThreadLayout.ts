@@ -3,10 +3,10 @@ import { ConfigurationError } from '@ringroute/core';
 
 /**
  * How the venues' gateways are spread over threads (`RouterConfig.gatewayThreads`):
- * - 'auto': fit the machine: the venues that poll (in memory, or any adapter that does
- *   not wait 'async') spread over the cores left after the strategy threads, at least one
- *   thread and at most one per venue; the venues that wait 'async' (sockets: event driven,
- *   asleep between messages) together on one more thread;
+ * - 'auto': fit the machine: as many gateway threads as the cores left after the
+ *   strategy threads, at least one and at most one per venue. With a core or less to
+ *   spare, one thread hosts every venue. With more, the venues that wait 'async' (socket
+ *   gateways) share one thread and the polling ones (in memory) spread over the rest;
  * - 'dedicated': a thread per venue (the most isolation and the most threads);
  * - a number n: n threads, venue i on thread i mod n;
  * - groups of venue names: each group is one thread; every venue in exactly one group.
@@ -39,16 +39,22 @@ export function planGatewayThreads(
   const n = venues.length;
   if (spec === 'dedicated') return { threads: venues.map((_, i) => [i]), reason: 'dedicated: one thread per venue' };
   if (spec === 'auto') {
+    // Every gateway thread spins while orders flow (the socket ones too, turning their
+    // event loop), so the count is what the cores allow: more and they time-slice.
+    const budget = Math.max(1, cores - strategyThreads);
     const polling = venues.map((_, i) => i).filter((i) => waitsAsync[i] !== true);
     const sockets = venues.map((_, i) => i).filter((i) => waitsAsync[i] === true);
-    const busy = polling.length === 0 ? 0 : Math.max(1, Math.min(polling.length, cores - strategyThreads));
-    const threads = spread(polling.length, busy).map((group) => group.map((k) => polling[k]));
-    if (sockets.length > 0) threads.push(sockets);
     const plural = (k: number, what: string) => `${k} ${what}${k === 1 ? '' : 's'}`;
-    const reason =
-      `auto: ${plural(cores, 'core')} - ${plural(strategyThreads, 'strategy thread')} -> ${plural(busy, 'polling gateway thread')}` +
-      (sockets.length > 0 ? `, and ${polling.length === 0 ? '' : 'one more '}thread for the socket venues (event driven)` : '');
-    return { threads, reason };
+    const head = `auto: ${plural(cores, 'core')} - ${plural(strategyThreads, 'strategy thread')}`;
+    if (sockets.length === 0 || polling.length === 0) {
+      const count = Math.min(n, budget);
+      return { threads: spread(n, count), reason: `${head} -> ${plural(count, 'gateway thread')}` };
+    }
+    if (budget === 1) return { threads: [venues.map((_, i) => i)], reason: `${head} -> 1 gateway thread for every venue` };
+    const count = Math.min(polling.length, budget - 1);
+    const threads = spread(polling.length, count).map((group) => group.map((k) => polling[k]));
+    threads.push(sockets);
+    return { threads, reason: `${head} -> ${plural(count, 'thread')} for the in-memory venues, 1 for the socket venues` };
   }
   if (typeof spec === 'number') {
     if (!Number.isInteger(spec) || spec < 1 || spec > n) throw new ConfigurationError('ERR_INVALID_ARGUMENT', `gatewayThreads must be 'auto', 'dedicated', 1 to ${n} threads, or groups of venue names`, spec);
