@@ -89,7 +89,7 @@ describe('gate arguments', () => {
       percentile: 99,
       alpha: 0.01,
       warmupMs: 250,
-      filters: ['router.order.rtt.backoff', 'router.order.rtt.busy-spin', 'router.ring.rtt.busy-spin'],
+      filters: ['router.order.rtt.backoff', 'router.order.rtt.busy-spin', 'router.ring.rtt.busy-spin', 'router.order.openloop.20k.shared'],
     });
     expect(parseGateArgs(['--replay', 'bench-results/gate'])).toMatchObject({ replay: 'bench-results/gate', filters: [] });
     expect(parseGateArgs(['--', '--baseline', 'b.json'])).toMatchObject({ threshold: 1.25, warn: 1.15 });

@@ -60,8 +60,8 @@ Fails a build when p99 latency regresses, with statistics that hold on noisy mac
                       process's result is kept there), with the thresholds given now:
                       calibrating a machine's gate from one recorded session
   --filter <p>        scenarios to gate (repeatable; default: the round trips
-                      router.order.rtt.backoff, router.order.rtt.busy-spin and
-                      router.ring.rtt.busy-spin)
+                      router.order.rtt.backoff, router.order.rtt.busy-spin,
+                      router.ring.rtt.busy-spin and router.order.openloop.20k.shared)
   --pairs <n>         A B pairs of fresh processes (default 20)
   --threshold <r>     regression when the merged p99 ratio candidate/base AND the median of
                       the per-pair p99 ratios both exceed r (default 1.10; 1.25 with --baseline)
@@ -95,7 +95,7 @@ Exit codes: 0 pass (warnings and accepted overrides included), 1 regression (con
  * strategy and with busy-spin, and the bare ring with busy-spin (two spinning threads on
  * a 2-core host: as many as it has, never more).
  */
-export const DEFAULT_GATE_SCENARIOS = ['router.order.rtt.backoff', 'router.order.rtt.busy-spin', 'router.ring.rtt.busy-spin'];
+export const DEFAULT_GATE_SCENARIOS = ['router.order.rtt.backoff', 'router.order.rtt.busy-spin', 'router.ring.rtt.busy-spin', 'router.order.openloop.20k.shared'];
 
 export function parseGateArgs(argv: readonly string[]): GateArgs {
   const args: GateArgs = {
