@@ -88,6 +88,8 @@ async function main(argv: string[]): Promise<number> {
   });
   const layout = router.threadLayout;
   const threads = layout.threads.map((group) => `[${group.join(', ')}]`).join(' ');
+  // How each thread waits: 'async' (event loop turning) when it hosts a socket gateway.
+  const waits = layout.threads.map((group) => (group.some((v) => v === 'exchange' || v === 'exchange-fix') ? 'async' : options.spin ? 'busy-spin' : 'backoff'));
   process.stderr.write(`gateway threads: ${threads} (${layout.reason})\n`);
   const strategy = new DemoStrategy(exchange !== null ? router.venueId('exchange') : -1, exchange !== null ? router.venueId('exchange-fix') : -1);
   const flow = new OrderFlow(router, strategy, { memory: [router.venueId('alpha'), router.venueId('beta')], exchange: exchange !== null ? router.venueId('exchange') : -1, fix: exchange !== null ? router.venueId('exchange-fix') : -1 }, options.rate);
@@ -107,7 +109,7 @@ async function main(argv: string[]): Promise<number> {
 
   const stats = router.stats;
   const lines = [
-    `ringroute demo: ${durationS} s measured after ${options.warmupS} s of warm-up, at ${options.rate.toLocaleString('en')} orders/s offered, gateway threads ${threads} (${options.spin ? 'busy-spin' : 'backoff'}${exchange !== null ? '; the exchange gateways async' : ''}), venues alpha and beta${exchange !== null ? ' in memory, exchange over WebSocket and exchange-fix over FIX 4.4 on loopback' : ''}`,
+    `ringroute demo: ${durationS} s measured after ${options.warmupS} s of warm-up, at ${options.rate.toLocaleString('en')} orders/s offered, gateway threads ${layout.threads.map((group, t) => `[${group.join(', ')}] (${waits[t]})`).join(' ')}, venues alpha and beta${exchange !== null ? ' in memory, exchange over WebSocket and exchange-fix over FIX 4.4 on loopback' : ''}`,
     '',
     `orders sent      ${flow.sent.toLocaleString('en')}${flow.refused > 0 ? ` (${flow.refused.toLocaleString('en')} refused by the router: ${[...flow.refusals].map(([s, n]) => `${routerStatusName(s)} ${n}`).join(', ')})` : ''}`,
     `accepted         ${stats.accepted.toLocaleString('en')}`,

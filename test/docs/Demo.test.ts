@@ -15,6 +15,8 @@ describe('the demo (the README main job)', () => {
     expect(stdout).toMatch(/orders sent\s+3,000/);
     // The layout it chose on this machine, and why.
     expect(stderr).toMatch(/gateway threads: \[.*alpha.*\] .*\((auto|dedicated).*\)/);
+    // A thread hosting a socket gateway waits 'async' (its event loop turning).
+    expect(stdout).toMatch(/exchange-fix\] \(async\)/);
     expect(stdout).toMatch(/demo\.submit-to-ack .* of floor\.sab\.spin/);
     const report = JSON.parse(readFileSync(json, 'utf8'));
     expect(report.scenarios.map((s: { name: string }) => s.name)).toEqual([
@@ -46,7 +48,7 @@ describe('the demo (the README main job)', () => {
   it('runs on the in-memory venues alone with --no-exchange', async () => {
     const json = join(mkdtempSync(join(tmpdir(), 'rr-demo-')), 'demo.json');
     const { stdout } = await run(process.execPath, [DEMO, '--', '--duration', '1', '--warmup', '0', '--rate', '1000', '--no-exchange', '--threads', 'dedicated', '--json', json]);
-    expect(stdout).toMatch(/gateway threads \[alpha\] \[beta\]/);
+    expect(stdout).toMatch(/gateway threads \[alpha\] \(backoff\) \[beta\] \(backoff\)/);
     const report = JSON.parse(readFileSync(json, 'utf8'));
     expect(report.scenarios.map((s: { name: string }) => s.name)).not.toContain('demo.submit-to-ack.exchange');
     expect(report.demo.stats.unknown).toBe(0);
