@@ -299,7 +299,7 @@ export class Router implements AckWatchOwner {
     return recovery;
   }
 
-  /** Start a router: instruments, the order pool, and one gateway worker per venue (see `createRouter`). */
+  /** Start a router: instruments, the order pool, and the venues' gateways on gateway threads (`RouterConfig.gatewayThreads`; see `createRouter`). */
   static create(config: RouterConfig): Promise<Router> {
     return startRouter(config);
   }
