@@ -24,7 +24,11 @@ export type RingrouteErrorCode =
   | 'ERR_LAYOUT'
   | 'ERR_WORKER_START'
   | 'ERR_WORKER_STOP'
-  | 'ERR_STRATEGY_ID_IN_USE';
+  | 'ERR_STRATEGY_ID_IN_USE'
+  | 'ERR_FIRM_UNREACHABLE'
+  | 'ERR_FIRM_AUTH'
+  | 'ERR_FIRM_LIMIT_MISMATCH'
+  | 'ERR_FIRM_AMOUNT';
 
 /** Base class of every error ringroute throws. */
 export class RingrouteError extends Error {

@@ -71,3 +71,4 @@ export type { JournalFlushPolicy } from './journal/JournalControl.js';
 export { JournalRecordDecoder, type DecodedRecord } from './journal/JournalRecords.js';
 export { JournalReplay, type ReplayCounts } from './recovery/JournalReplay.js';
 export type { ForeignOrderPolicy, RecoveryOptions, RecoveryReport, VenueRecovery } from './recovery/RecoveryReport.js';
+export { FirmLedger } from './firm/FirmLedger.js';

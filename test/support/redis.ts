@@ -1,0 +1,65 @@
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+
+/** redis-server is a Debian package; .ci/run installs it, and CI must have it (a developer machine may not). */
+export function redisAvailable(): boolean {
+  try {
+    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    if (process.env.CI) throw new Error('redis-server is missing: .ci/run installs it with apt-get');
+    return false;
+  }
+}
+
+/** A free loopback port (bound, then released: the next listener takes it). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export interface RedisProcess {
+  readonly port: number;
+  readonly url: string;
+  readonly child: ChildProcess;
+  /** End it (SIGKILL: no save, no grace). */
+  kill(): Promise<void>;
+}
+
+/** A real redis-server on a free loopback port, without persistence; resolves once it accepts connections (within 10 s). */
+export async function startRedis(options: { password?: string } = {}): Promise<RedisProcess> {
+  const port = await freePort();
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'notice'];
+  if (options.password !== undefined) args.push('--requirepass', options.password);
+  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('redis-server did not start in 10 s')), 10_000);
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server exited (${code}): ${out.slice(-500)}`));
+    });
+  });
+  const url = options.password === undefined ? `redis://127.0.0.1:${port}` : `redis://:${options.password}@127.0.0.1:${port}`;
+  return {
+    port,
+    url,
+    child,
+    async kill() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
