@@ -29,7 +29,6 @@ export abstract class Flyweight {
   protected base4: number;
   protected base8: number;
   protected currentHandle: number;
-  private readonly recordBytes: number;
   /** The record's length in 8-byte words. */
   private readonly recordWords: number;
 
@@ -44,7 +43,6 @@ export abstract class Flyweight {
     this.base4 = pool.dataOffset >> 2;
     this.base8 = pool.dataOffset >> 3;
     this.currentHandle = -1;
-    this.recordBytes = recordBytes;
     if (recordBytes % 8 !== 0) throw new RangeError(`a record is whole 8-byte words: ${recordBytes} bytes`);
     this.recordWords = recordBytes >> 3;
   }
