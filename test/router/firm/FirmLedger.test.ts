@@ -65,6 +65,14 @@ describe.skipIf(!redisAvailable())('FirmLedger: firm credit in a real redis-serv
       await expect(p.lease('position:BTC-USD', bad)).rejects.toMatchObject({ code: 'ERR_FIRM_AMOUNT' });
     }
     await expect(p.lease('no spaces allowed', 1)).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    // The largest amount there is stays exact all the way through Redis and back.
+    const max = Number.MAX_SAFE_INTEGER;
+    await p.declare('huge', max);
+    expect(await p.lease('huge', max - 1)).toBe(max - 1);
+    expect(await q.lease('huge', max)).toBe(1);
+    expect(await p.giveBack('huge', 2 ** 52)).toBe(2 ** 52);
+    expect(await q.read('huge')).toEqual({ limit: max, free: 2 ** 52, hosts: { p: max - 1 - 2 ** 52, q: 1 } });
+    await q.declare('huge', max);
     // The scripts check too: a caller going around this class cannot mint credit.
     expect((await p.read('position:BTC-USD')).free).toBe(500);
   });
