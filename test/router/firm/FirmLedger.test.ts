@@ -53,7 +53,7 @@ describe.skipIf(!redisAvailable())('FirmLedger: firm credit in a real redis-serv
     expect(await x.giveBack('open-orders', 1_000)).toBe(30); // not a unit minted
     expect(await y.lease('open-orders', 1)).toBe(1);
     expect(await x.release('open-orders', 'y')).toBe(71);
-    expect(await x.read('open-orders')).toEqual({ limit: 100, free: 100, hosts: {} });
+    expect(await x.read('open-orders')).toEqual({ kind: 'count', limit: 100, free: 100, hosts: {} });
   });
 
   it('hosts that disagree on a firm limit get a typed error; bad amounts are refused on both sides', async () => {
@@ -71,7 +71,7 @@ describe.skipIf(!redisAvailable())('FirmLedger: firm credit in a real redis-serv
     expect(await p.lease('huge', max - 1)).toBe(max - 1);
     expect(await q.lease('huge', max)).toBe(1);
     expect(await p.giveBack('huge', 2 ** 52)).toBe(2 ** 52);
-    expect(await q.read('huge')).toEqual({ limit: max, free: 2 ** 52, hosts: { p: max - 1 - 2 ** 52, q: 1 } });
+    expect(await q.read('huge')).toEqual({ kind: 'count', limit: max, free: 2 ** 52, hosts: { p: max - 1 - 2 ** 52, q: 1 } });
     await q.declare('huge', max);
     // The scripts check too: a caller going around this class cannot mint credit.
     expect((await p.read('position:BTC-USD')).free).toBe(500);
@@ -102,7 +102,7 @@ describe.skipIf(!redisAvailable())('FirmLedger: firm credit in a real redis-serv
       const file = writeExample('docs-firm.mjs', code!.replace('redis://127.0.0.1:6379', own.url));
       await promisify(execFile)(process.execPath, [file]);
       const reader = await FirmLedger.connect({ redis: own.url, host: 'reader' });
-      expect(await reader.read('gross-notional')).toEqual({ limit: 5_000_000, free: 4_850_000, hosts: { 'host-a': 150_000 } });
+      expect(await reader.read('gross-notional')).toEqual({ kind: 'count', limit: 5_000_000, free: 4_850_000, hosts: { 'host-a': 150_000 } });
       await reader.close();
     } finally {
       await own.kill();

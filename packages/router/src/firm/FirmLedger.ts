@@ -1,31 +1,63 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { ConfigurationError } from '@ringroute/core';
+import { DECLARE, FILL, GIVE_BACK, HALT, LEASE, RELEASE } from './FirmScripts.js';
+
+/** A limit's kind: a count of credit (open orders), or a position per symbol with a buying and a selling pool. */
+export type FirmLimitKind = 'count' | 'position';
+/** A pool of a limit: '' (a count limit's one pool), 'b' (buying credit) or 's' (selling credit). */
+export type FirmPool = '' | 'b' | 's';
+
+/** What a limit's hash holds (`read`). */
+export interface FirmLimitState {
+  kind: FirmLimitKind;
+  limit: number;
+  /** Credit no host holds: a count limit's, or the buying pool's. */
+  free: number;
+  /** What each host holds: a count limit's, or the buying pool's. */
+  hosts: Record<string, number>;
+  /** Position limits: the selling pool, the firm's position, and each host's published position. */
+  freeSell?: number;
+  sellHosts?: Record<string, number>;
+  position?: number;
+  positions?: Record<string, number>;
+}
+
+/** The firm halt as stored and published: who, why, and the sender's monotonic clock (for the delay). */
+export interface FirmHalt {
+  halted: boolean;
+  by: string;
+  reason: string;
+  /** process.hrtime of the sender, ns: the same clock in every process of one machine (Linux CLOCK_MONOTONIC). */
+  sentNs: number;
+  at: string;
+}
+
+/** The key prefix and channel names (every key's name is its own hash tag: one slot each). */
+export const FIRM_HALT_KEY = 'rr:firm:{halt}';
+export const FIRM_HALT_CHANNEL = 'rr:firm:halt';
+export const FIRM_LIMITS_KEY = 'rr:firm:{limits}';
+export const FIRM_HOSTS_KEY = 'rr:firm:{hosts}';
 
 /**
- * The firm's credit ledger in Redis: for each firm-wide limit (gross notional, open
- * orders, position per symbol, ...), one hash holds the limit, the credit no host holds,
- * and what each host holds:
+ * The firm's credit ledger in Redis: for each firm-wide limit, one hash holds the limit,
+ * the credit no host holds, and what each host holds (see FirmScripts for the layout and
+ * the invariants). Every change is one Lua script, atomic on the server, so two hosts can
+ * never lease the same credit; each touches one key whose name is its own hash tag, so it
+ * runs on Redis Cluster as on one node.
  *
- *   rr:firm:{<limit name>}   limit -> the firm limit
- *                            free  -> credit no host holds
- *                            host:<id> -> credit host <id> holds
+ * Amounts are integers (lots, or orders) up to 2^53 - 1; the scripts refuse anything else
+ * (`ERR_FIRM_AMOUNT`), so a hostile or buggy caller can neither mint credit nor make the
+ * ledger inexact. Mutating calls take an optional sequence number (`seq`, per host and
+ * limit, see `nextSeq`): a call retried with the same number after a lost reply is applied
+ * once and answered the same.
  *
- * Invariant, kept by every script: free + the sum of host:* = limit. Every change is one
- * Lua script (atomic on the server), so two hosts can never lease the same credit. The
- * key of a limit has a hash tag (`{...}`): a script touches one key, so it runs on
- * Redis Cluster as on one node.
- *
- * Amounts are integers (lots, or notional in the limit's own unit) up to 2^53 - 1; the
- * scripts refuse anything else (`ERR_FIRM_AMOUNT`), so a hostile or buggy caller can
- * neither mint credit nor make the ledger inexact.
- *
- * This is the building block of the firm layer (issue 16): the router leases from it in
- * the background and consumes local credit with the same CAS as its local limits; no
- * order ever waits for Redis.
+ * The router's firm agent (FirmAgent) leases from it in the background; no order ever
+ * waits for Redis.
  */
 export class FirmLedger {
-  private readonly redis: Redis;
-  private readonly host: string;
+  readonly redis: Redis;
+  readonly host: string;
+  private readonly seqs = new Map<string, number>();
 
   private constructor(redis: Redis, host: string) {
     this.redis = redis;
@@ -36,13 +68,20 @@ export class FirmLedger {
    * Connect as host `host` (a name unique in the firm). Rejects with a ConfigurationError
    * (`ERR_FIRM_UNREACHABLE`, `ERR_FIRM_AUTH`) within `connectTimeoutMs` (default 2,000):
    * an unreachable Redis or a wrong password is a clear error at start, never a hang.
+   * With `reconnect`, the connection then comes back by itself after a loss (each command
+   * still fails at once while it is down: nothing queues).
    */
-  static async connect(options: { redis: string | RedisOptions; host: string; connectTimeoutMs?: number }): Promise<FirmLedger> {
-    if (typeof options.host !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(options.host)) {
-      throw new ConfigurationError('ERR_INVALID_ARGUMENT', 'a firm host id is 1 to 64 letters, digits, dots, dashes or underscores', options.host);
-    }
+  static async connect(options: { redis: string | RedisOptions; host: string; connectTimeoutMs?: number; commandTimeoutMs?: number; reconnect?: boolean }): Promise<FirmLedger> {
+    checkHost(options.host);
     const timeout = options.connectTimeoutMs ?? 2_000;
-    const base: RedisOptions = { lazyConnect: true, connectTimeout: timeout, maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: () => null };
+    const base: RedisOptions = {
+      lazyConnect: true,
+      connectTimeout: timeout,
+      commandTimeout: options.commandTimeoutMs,
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+    };
     const redis = typeof options.redis === 'string' ? new Redis(options.redis, base) : new Redis({ ...options.redis, ...base });
     // Errors are reported through the failing call, never as an unhandled event; the last
     // one is kept, because a refused AUTH surfaces on the connect call as a closed connection.
@@ -55,54 +94,148 @@ export class FirmLedger {
       redis.disconnect();
       const message = `${error instanceof Error ? error.message : String(error)}${lastError === '' ? '' : `; ${lastError}`}`;
       const auth = /NOAUTH|WRONGPASS|invalid password|AUTH/i.test(message);
-      throw new ConfigurationError(auth ? 'ERR_FIRM_AUTH' : 'ERR_FIRM_UNREACHABLE', `firm Redis: ${auth ? 'authentication refused' : 'not reachable'} (${message})`, typeof options.redis === 'string' ? redactUrl(options.redis) : `${options.redis.host ?? 'localhost'}:${options.redis.port ?? 6379}`);
+      throw new ConfigurationError(auth ? 'ERR_FIRM_AUTH' : 'ERR_FIRM_UNREACHABLE', `firm Redis: ${auth ? 'authentication refused' : 'not reachable'} (${message})`, describeRedis(options.redis));
     }
+    // Once connected, a lost connection comes back (bounded backoff, 50 ms to 1 s) when asked.
+    if (options.reconnect === true) redis.options.retryStrategy = (attempt: number) => Math.min(1_000, 50 * attempt);
     return new FirmLedger(redis, options.host);
   }
 
   /**
-   * Declare a firm limit. The first host sets it; a later host must declare the same value,
-   * or this rejects with `ERR_FIRM_LIMIT_MISMATCH` (hosts disagreeing on a firm limit is a
-   * configuration error, never silently resolved).
+   * Declare a firm limit. The first host sets it; a later host must declare the same kind
+   * and value, or this rejects with `ERR_FIRM_LIMIT_MISMATCH` (hosts disagreeing on a firm
+   * limit is a configuration error, never silently resolved). Learns this host's last
+   * sequence number on it.
    */
-  async declare(limit: string, value: number): Promise<void> {
+  async declare(limit: string, value: number, kind: FirmLimitKind = 'count'): Promise<void> {
     checkAmount(value, 'a firm limit');
-    const result = await this.run(DECLARE, limit, value);
-    if (result !== 'OK') throw new ConfigurationError('ERR_FIRM_LIMIT_MISMATCH', `firm limit ${limit} is ${result} in Redis, this host says ${value}`, value);
+    const key = keyOf(limit);
+    const result = await this.redis.eval(DECLARE, 1, key, kind, String(value));
+    if (result !== 'OK') throw new ConfigurationError('ERR_FIRM_LIMIT_MISMATCH', `firm limit ${limit} is ${String(result)} in Redis, this host says ${kind} ${value}`, value);
+    await this.redis.sadd(FIRM_LIMITS_KEY, limit);
+    this.seqs.set(limit, Number((await this.redis.hget(key, `seq:${this.host}`)) ?? 0));
   }
 
-  /** Lease up to `want` of `limit` for this host; resolves with what was granted (0 to want). */
-  async lease(limit: string, want: number): Promise<number> {
+  /** The next sequence number of this host on `limit` (for a call it may have to retry). */
+  nextSeq(limit: string): number {
+    const next = (this.seqs.get(limit) ?? 0) + 1;
+    this.seqs.set(limit, next);
+    return next;
+  }
+
+  /** Lease up to `want` of `limit` (of `pool`) for this host; resolves with what was granted (0 to want). */
+  async lease(limit: string, want: number, options: { pool?: FirmPool; seq?: number } = {}): Promise<number> {
     checkAmount(want, 'a lease');
-    return Number(await this.run(LEASE, limit, this.host, want));
+    return Number(await this.redis.eval(LEASE, 1, keyOf(limit), options.pool ?? '', this.host, String(options.seq ?? 0), String(want)));
   }
 
-  /** Give back up to `amount` of what this host holds of `limit`; resolves with what was returned. */
-  async giveBack(limit: string, amount: number): Promise<number> {
+  /** Give back up to `amount` of what this host holds of `limit` (of `pool`); resolves with what was returned. */
+  async giveBack(limit: string, amount: number, options: { pool?: FirmPool; seq?: number } = {}): Promise<number> {
     checkAmount(amount, 'a return');
-    return Number(await this.run(GIVE_BACK, limit, this.host, amount));
+    return Number(await this.redis.eval(GIVE_BACK, 1, keyOf(limit), options.pool ?? '', this.host, String(options.seq ?? 0), String(amount)));
+  }
+
+  /** This host's fills on a position limit: `lots` of its buying ('b') or selling ('s') credit became position. Resolves with the firm position after. */
+  async fill(limit: string, side: 'b' | 's', lots: number, seq = 0): Promise<number> {
+    checkAmount(lots, 'a fill');
+    return Number(await this.redis.eval(FILL, 1, keyOf(limit), side, this.host, String(seq), String(lots)));
   }
 
   /** Operator: return everything host `host` holds of `limit` (a host that died, once its orders are reconciled). */
   async release(limit: string, host: string): Promise<number> {
-    return Number(await this.run(RELEASE, limit, host));
+    checkHost(host);
+    return Number(await this.redis.eval(RELEASE, 1, keyOf(limit), host));
   }
 
-  /** The ledger of one limit: the limit, the free credit, what each host holds. */
-  async read(limit: string): Promise<{ limit: number; free: number; hosts: Record<string, number> }> {
+  /** The ledger of one limit: the limit, the free credit, what each host holds (and, for a position limit, the selling pool and positions). */
+  async read(limit: string): Promise<FirmLimitState> {
     const raw = await this.redis.hgetall(keyOf(limit));
-    const hosts: Record<string, number> = {};
-    for (const [field, value] of Object.entries(raw)) if (field.startsWith('host:')) hosts[field.slice(5)] = Number(value);
-    return { limit: Number(raw.limit ?? 0), free: Number(raw.free ?? 0), hosts };
+    const pick = (prefix: string): Record<string, number> => {
+      const out: Record<string, number> = {};
+      for (const [field, value] of Object.entries(raw)) {
+        if (field.startsWith(prefix) && !field.slice(prefix.length).includes(':')) out[field.slice(prefix.length)] = Number(value);
+      }
+      return out;
+    };
+    if (raw.kind !== 'position') return { kind: 'count', limit: Number(raw.limit ?? 0), free: Number(raw.free ?? 0), hosts: pick('host:') };
+    return {
+      kind: 'position',
+      limit: Number(raw.limit),
+      free: Number(raw['free:b']),
+      hosts: pick('host:b:'),
+      freeSell: Number(raw['free:s']),
+      sellHosts: pick('host:s:'),
+      position: Number(raw.pos),
+      positions: pick('pos:'),
+    };
+  }
+
+  /** What `host` holds of `limit`: [count or buying pool, selling pool, published position]. */
+  async holding(limit: string, host = this.host): Promise<[number, number, number]> {
+    const [n, b, s, p] = await this.redis.hmget(keyOf(limit), `host:${host}`, `host:b:${host}`, `host:s:${host}`, `pos:${host}`);
+    return [Number(n ?? b ?? 0), Number(s ?? 0), Number(p ?? 0)];
+  }
+
+  /** Every limit declared in this firm. */
+  async limits(): Promise<string[]> {
+    return (await this.redis.smembers(FIRM_LIMITS_KEY)).sort();
+  }
+
+  /** Set (or with `halted: false`, clear) the firm halt and publish it to every host, in one step. */
+  async setHalt(halted: boolean, reason = ''): Promise<FirmHalt> {
+    const halt: FirmHalt = { halted, by: this.host, reason, sentNs: Number(process.hrtime.bigint()), at: new Date().toISOString() };
+    await this.redis.eval(HALT, 1, FIRM_HALT_KEY, FIRM_HALT_CHANNEL, halted ? JSON.stringify(halt) : '');
+    return halt;
+  }
+
+  /** The firm halt now (null: not halted). */
+  async halt(): Promise<FirmHalt | null> {
+    return parseHalt(await this.redis.get(FIRM_HALT_KEY));
+  }
+
+  /** Renew this host's heartbeat: alive for `ttlMs` from the server's receipt. */
+  async heartbeat(ttlMs: number, info: string): Promise<void> {
+    await this.redis.set(heartbeatKey(this.host), info, 'PX', ttlMs);
+    await this.redis.sadd(FIRM_HOSTS_KEY, this.host);
+  }
+
+  /** Every host that ever joined, and whether its heartbeat is alive (its remaining time, ms; -2 when dead). */
+  async hosts(): Promise<{ host: string; aliveMs: number }[]> {
+    const names = (await this.redis.smembers(FIRM_HOSTS_KEY)).sort();
+    const out: { host: string; aliveMs: number }[] = [];
+    for (const host of names) out.push({ host, aliveMs: await this.redis.pttl(heartbeatKey(host)) });
+    return out;
   }
 
   async close(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
+}
 
-  private run(script: string, limit: string, ...args: (string | number)[]): Promise<unknown> {
-    return this.redis.eval(script, 1, keyOf(limit), ...args.map(String));
+/** A published halt message (or the stored key) as a FirmHalt; '' or null: not halted. Anything unreadable counts as a halt (fail safe). */
+export function parseHalt(raw: string | null): FirmHalt | null {
+  if (raw === null || raw === '') return null;
+  try {
+    const halt = JSON.parse(raw) as FirmHalt;
+    if (typeof halt === 'object' && halt !== null && halt.halted === true) return halt;
+  } catch {
+    // fall through: an unreadable halt still halts
   }
+  return { halted: true, by: '?', reason: `unreadable halt record: ${raw.slice(0, 80)}`, sentNs: Number.NaN, at: '' };
+}
+
+function heartbeatKey(host: string): string {
+  return `rr:firm:{host:${host}}`;
+}
+
+function checkHost(host: unknown): void {
+  if (typeof host !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(host)) {
+    throw new ConfigurationError('ERR_INVALID_ARGUMENT', 'a firm host id is 1 to 64 letters, digits, dots, dashes or underscores', host);
+  }
+}
+
+export function describeRedis(redis: string | RedisOptions): string {
+  return typeof redis === 'string' ? redactUrl(redis) : `${redis.host ?? 'localhost'}:${redis.port ?? 6379}`;
 }
 
 /** The key of a limit: its name as the hash tag, so every script touches one slot. */
@@ -130,65 +263,3 @@ async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   }
 }
 
-// The scripts. Each checks its amount again on the server (a caller bypassing this class
-// must not mint credit either): a non-negative integer below 2^53.
-const AMOUNT = `
-local function amount(v)
-  local n = tonumber(v)
-  if n == nil or n < 0 or n ~= math.floor(n) or n > 9007199254740991 then
-    return redis.error_reply('ERR_FIRM_AMOUNT ' .. tostring(v))
-  end
-  return n
-end
-`;
-
-/** KEYS[1] limit key; ARGV[1] the limit. 'OK', or the value already there when it differs. */
-const DECLARE = `${AMOUNT}
-local limit = amount(ARGV[1])
-if type(limit) == 'table' then return limit end
-local current = redis.call('HGET', KEYS[1], 'limit')
-if not current then
-  redis.call('HSET', KEYS[1], 'limit', limit, 'free', limit)
-  return 'OK'
-end
-if tonumber(current) ~= limit then return current end
-return 'OK'
-`;
-
-/** KEYS[1]; ARGV[1] host, ARGV[2] wanted. The credit granted: min(wanted, free). */
-const LEASE = `${AMOUNT}
-local want = amount(ARGV[2])
-if type(want) == 'table' then return want end
-local free = tonumber(redis.call('HGET', KEYS[1], 'free') or '0')
-local grant = math.min(want, free)
-if grant > 0 then
-  redis.call('HINCRBY', KEYS[1], 'free', -grant)
-  redis.call('HINCRBY', KEYS[1], 'host:' .. ARGV[1], grant)
-end
-return grant
-`;
-
-/** KEYS[1]; ARGV[1] host, ARGV[2] amount. What was given back: min(amount, held). */
-const GIVE_BACK = `${AMOUNT}
-local give = amount(ARGV[2])
-if type(give) == 'table' then return give end
-local held = tonumber(redis.call('HGET', KEYS[1], 'host:' .. ARGV[1]) or '0')
-give = math.min(give, held)
-if give > 0 then
-  if give == held then
-    redis.call('HDEL', KEYS[1], 'host:' .. ARGV[1])
-  else
-    redis.call('HINCRBY', KEYS[1], 'host:' .. ARGV[1], -give)
-  end
-  redis.call('HINCRBY', KEYS[1], 'free', give)
-end
-return give
-`;
-
-/** KEYS[1]; ARGV[1] host. Everything the host held, back to free. */
-const RELEASE = `
-local held = tonumber(redis.call('HGET', KEYS[1], 'host:' .. ARGV[1]) or '0')
-if held > 0 then redis.call('HINCRBY', KEYS[1], 'free', held) end
-redis.call('HDEL', KEYS[1], 'host:' .. ARGV[1])
-return held
-`;
