@@ -28,7 +28,8 @@ export type RingrouteErrorCode =
   | 'ERR_FIRM_UNREACHABLE'
   | 'ERR_FIRM_AUTH'
   | 'ERR_FIRM_LIMIT_MISMATCH'
-  | 'ERR_FIRM_AMOUNT';
+  | 'ERR_FIRM_AMOUNT'
+  | 'ERR_FIRM_HOST_HOLDS_CREDIT';
 
 /** Base class of every error ringroute throws. */
 export class RingrouteError extends Error {

@@ -1,9 +1,12 @@
 import { ConfigurationError, nanoTime, OK, OrderType, Side } from '@ringroute/core';
 import { JournalRecordType } from '../journal/JournalFormat.js';
 import type { JournalLane } from '../journal/JournalLane.js';
+import type { FirmCredit } from '../firm/FirmCredit.js';
 import {
   RISK_CANCEL_RATE,
   RISK_CONTENDED,
+  RISK_FIRM_FENCED,
+  RISK_FIRM_HALT,
   RISK_KILL_SWITCH,
   RISK_NO_REFERENCE_PRICE,
   RISK_OPEN_ORDERS,
@@ -78,6 +81,27 @@ const S_SELL_EXPOSURE = 3;
 const MAX_CAS_ATTEMPTS = 1_024;
 
 /**
+ * The kill word's bits: any set stops new orders. Each has one owner, so one never
+ * clears another: the router's own switch (kill/resume), the firm halt and the fence,
+ * both set by the firm agent's thread (`setKillBit`).
+ */
+export const KILL_LOCAL = 1;
+export const KILL_FIRM_HALT = 2;
+export const KILL_FIRM_FENCED = 4;
+
+/** Set or clear one bit of the kill word of shared risk counters (the firm agent's thread does this). Returns the word before. */
+export function setKillBit(riskBuffer: SharedArrayBuffer, bit: number, on: boolean): number {
+  const c = new Int32Array(riskBuffer, 0, 1);
+  return on ? Atomics.or(c, W_KILL, bit) : Atomics.and(c, W_KILL, ~bit);
+}
+
+/** The status a set kill word refuses with: the router's own switch first, then the firm's halt, then the fence. */
+function killStatus(word: number): number {
+  if ((word & KILL_LOCAL) !== 0) return RISK_KILL_SWITCH;
+  return (word & KILL_FIRM_HALT) !== 0 ? RISK_FIRM_HALT : RISK_FIRM_FENCED;
+}
+
+/**
  * Pre-trade risk: every check runs on the strategy thread before anything is enqueued,
  * allocates nothing, and answers OK or a RISK_* status naming the rule. Counters that
  * strategies on several threads share (open orders, positions, working quantity, the
@@ -97,6 +121,12 @@ export class RiskEngine {
   private lastRefillNs: number;
   private readonly rejectTimes: Float64Array;
   private rejectHead = 0;
+  /**
+   * The firm credit this host holds (RouterConfig.firm; null: no firm layer). Every check
+   * that reserves locally takes firm credit too, and every release gives it back; firm
+   * credit is taken last, so a local refusal never touches it.
+   */
+  firm: FirmCredit | null = null;
 
   constructor(symbols: number, limits: RiskLimits, buffer?: SharedArrayBuffer) {
     const bytes = RiskEngine.bytesFor(symbols);
@@ -180,7 +210,8 @@ export class RiskEngine {
     // and V8 reads it from memory on every call. An Atomics.load here measured 125 more
     // instructions per check (823 against 698 per operation under callgrind, same run):
     // the whole of the check's growth. kill() stores it atomically.
-    if (c[W_KILL] !== 0) return RISK_KILL_SWITCH;
+    const kill = c[W_KILL];
+    if (kill !== 0) return killStatus(kill);
     const priced = this.checkOrderValue(symbolId, ordType, priceTicks, lots);
     if (priced !== OK) return priced;
     this.refill(nowNs);
@@ -199,6 +230,15 @@ export class RiskEngine {
       Atomics.sub(c, base + S_OPEN, 1);
       return exposure;
     }
+    const firm = this.firm;
+    if (firm !== null) {
+      const granted = firm.takeNew(symbolId, side, lots);
+      if (granted !== OK) {
+        Atomics.sub(c, base + S_OPEN, 1);
+        this.releaseLocal(symbolId, side, lots);
+        return granted;
+      }
+    }
     c[strategyWord]++;
     this.orderTokens -= 1;
     return OK;
@@ -213,7 +253,8 @@ export class RiskEngine {
    * Refused under the kill switch.
    */
   checkReplace(symbolId: number, side: number, ordType: number, newPriceTicks: number, newLots: number, increaseLots: number, nowNs: number): number {
-    if (this.c[W_KILL] !== 0) return RISK_KILL_SWITCH; // read plainly: see checkNew
+    const kill = this.c[W_KILL]; // read plainly: see checkNew
+    if (kill !== 0) return killStatus(kill);
     const priced = this.checkOrderValue(symbolId, ordType, newPriceTicks, newLots);
     if (priced !== OK) return priced;
     this.refill(nowNs);
@@ -221,6 +262,14 @@ export class RiskEngine {
     if (increaseLots > 0) {
       const exposure = this.reserveExposure(W_SYMBOLS + symbolId * PER_SYMBOL, side, increaseLots);
       if (exposure !== OK) return exposure;
+      const firm = this.firm;
+      if (firm !== null) {
+        const granted = firm.takeLots(symbolId, side, increaseLots);
+        if (granted !== OK) {
+          this.releaseLocal(symbolId, side, increaseLots);
+          return granted;
+        }
+      }
     }
     this.orderTokens -= 1;
     return OK;
@@ -244,11 +293,17 @@ export class RiskEngine {
       Atomics.sub(this.c, base + S_POSITION, lots);
       Atomics.sub(this.c, base + S_BUY_EXPOSURE, lots);
     }
+    this.firm?.filled(symbolId, side, lots);
   }
 
   /** `lots` of an order stopped working without filling (ended, or replaced smaller). */
   release(symbolId: number, side: number, lots: number): void {
     if (lots <= 0) return;
+    this.releaseLocal(symbolId, side, lots);
+    this.firm?.giveLots(symbolId, side, lots);
+  }
+
+  private releaseLocal(symbolId: number, side: number, lots: number): void {
     const base = W_SYMBOLS + symbolId * PER_SYMBOL;
     if (side === Side.BUY) Atomics.sub(this.c, base + S_BUY_EXPOSURE, lots);
     else Atomics.add(this.c, base + S_SELL_EXPOSURE, lots);
@@ -264,6 +319,7 @@ export class RiskEngine {
     const base = W_SYMBOLS + symbolId * PER_SYMBOL;
     if (side === Side.BUY) Atomics.add(this.c, base + S_BUY_EXPOSURE, lots);
     else Atomics.sub(this.c, base + S_SELL_EXPOSURE, lots);
+    this.firm?.forceLots(symbolId, side, lots);
   }
 
   /**
@@ -273,12 +329,14 @@ export class RiskEngine {
   addOpen(strategyId: number, symbolId: number): void {
     this.c[W_OPEN_STRATEGY + (strategyId & (MAX_STRATEGIES - 1)) * STRATEGY_STRIDE]++; // one writer: see checkNew
     Atomics.add(this.c, W_SYMBOLS + symbolId * PER_SYMBOL + S_OPEN, 1);
+    this.firm?.forceOpen();
   }
 
   /** An order ended (filled, canceled, rejected, expired) with `reservedLots` still counted as working. */
   onDone(strategyId: number, symbolId: number, side: number, reservedLots: number): void {
     this.c[W_OPEN_STRATEGY + (strategyId & (MAX_STRATEGIES - 1)) * STRATEGY_STRIDE]--; // one writer: see checkNew
     Atomics.sub(this.c, W_SYMBOLS + symbolId * PER_SYMBOL + S_OPEN, 1);
+    this.firm?.giveOpen();
     this.release(symbolId, side, reservedLots);
   }
 
@@ -298,15 +356,22 @@ export class RiskEngine {
 
   /** Stop all new orders and replaces, on every thread sharing these counters (cancels still go). Journaled, so a restart keeps it. */
   kill(): void {
-    if (Atomics.exchange(this.c, W_KILL, 1) === 0) this.journal?.numbers(JournalRecordType.KILL_SWITCH, nanoTime(), 1, 0, 0, 1);
+    if ((Atomics.or(this.c, W_KILL, KILL_LOCAL) & KILL_LOCAL) === 0) this.journal?.numbers(JournalRecordType.KILL_SWITCH, nanoTime(), 1, 0, 0, 1);
   }
 
+  /** Clear this router's own kill switch (a firm halt or fence, set by the firm layer, stays until the firm clears it). */
   resume(): void {
-    if (Atomics.exchange(this.c, W_KILL, 0) !== 0) this.journal?.numbers(JournalRecordType.KILL_SWITCH, nanoTime(), 0, 0, 0, 1);
+    if ((Atomics.and(this.c, W_KILL, ~KILL_LOCAL) & KILL_LOCAL) !== 0) this.journal?.numbers(JournalRecordType.KILL_SWITCH, nanoTime(), 0, 0, 0, 1);
   }
 
+  /** New orders are stopped: by this router's kill switch, the firm halt or the firm fence (`killState` says which). */
   get killed(): boolean {
     return Atomics.load(this.c, W_KILL) !== 0;
+  }
+
+  /** The kill word: KILL_LOCAL | KILL_FIRM_HALT | KILL_FIRM_FENCED bits. */
+  get killState(): number {
+    return Atomics.load(this.c, W_KILL);
   }
 
   position(symbolId: number): number {

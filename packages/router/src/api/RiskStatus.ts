@@ -24,6 +24,22 @@ export const RISK_NO_REFERENCE_PRICE = -61;
  * attempts (other threads kept changing them). Nothing was reserved; retry.
  */
 export const RISK_CONTENDED = -62;
+/**
+ * Firm layer (`RouterConfig.firm`): this host holds no credit of the firm's open-order
+ * limit now. Nothing waited for Redis; the background thread is leasing more (or the firm
+ * limit is used up). Retry.
+ */
+export const RISK_FIRM_OPEN_ORDERS = -63;
+/** Firm layer: this host holds too little credit of the symbol's firm position limit on that side now. Retry. */
+export const RISK_FIRM_POSITION = -64;
+/** Firm layer: the firm kill switch is on (set by a host or `pnpm firm -- halt`). Cancels still go. */
+export const RISK_FIRM_HALT = -65;
+/**
+ * Firm layer: this host has not reached Redis for nearly its lease TTL, so it stops new
+ * orders before its lease ends (an operator may then release its credit). Trading resumes
+ * when Redis answers again.
+ */
+export const RISK_FIRM_FENCED = -66;
 
 const NAMES: Record<number, string> = {
   [RISK_ORDER_QUANTITY]: 'RISK_ORDER_QUANTITY',
@@ -39,6 +55,10 @@ const NAMES: Record<number, string> = {
   [RISK_VENUE_CANCEL_RATE]: 'RISK_VENUE_CANCEL_RATE',
   [RISK_NO_REFERENCE_PRICE]: 'RISK_NO_REFERENCE_PRICE',
   [RISK_CONTENDED]: 'RISK_CONTENDED',
+  [RISK_FIRM_OPEN_ORDERS]: 'RISK_FIRM_OPEN_ORDERS',
+  [RISK_FIRM_POSITION]: 'RISK_FIRM_POSITION',
+  [RISK_FIRM_HALT]: 'RISK_FIRM_HALT',
+  [RISK_FIRM_FENCED]: 'RISK_FIRM_FENCED',
 };
 
 export function riskStatusName(status: number): string {

@@ -1,0 +1,196 @@
+import { OK, Side } from '@ringroute/core';
+import { RISK_FIRM_OPEN_ORDERS, RISK_FIRM_POSITION } from '../api/RiskStatus.js';
+import type { FirmPlan } from './FirmConfig.js';
+
+// The firm credit this host holds, in one SharedArrayBuffer of Int32 words that every
+// strategy thread of the process and the firm agent's thread share.
+//
+//   word 0   doorbell: a strategy thread adds 1 and notifies when a line runs low
+//   word 1   status flags, written by the agent (FIRM_*)
+//   word 2   refusals for want of credit (a count, for reports)
+//   lines from word 16, 16 words (one 64-byte cache line) each, so that the open-order
+//   line every order takes from and the per-symbol lines never share a cache line:
+//     +0 avail  credit in hand: taken with compare-and-set by the pre-trade check,
+//               given back when an order ends; the agent adds leases and takes returns
+//     +1 used   lots that fills turned into position, for the agent to publish (it
+//               subtracts what Redis has applied; a plain add here, never a reset, so no
+//               fill is lost between its read and its write)
+//     +2 ask    1 while a top-up request is outstanding (one doorbell per low-water crossing)
+//
+// Line 0 is the open-order limit (when configured); a symbol with a position limit has
+// two lines, buying then selling. `lineOf[symbol]` is -1 for a symbol without one.
+//
+// Every word another thread reads goes through Atomics: the agent reads `avail` and `used`
+// from another thread, and JavaScript's memory model orders nothing for plain accesses.
+
+const W_DOORBELL = 0;
+const W_STATUS = 1;
+const W_REFUSALS = 2;
+const W_LINES = 16;
+export const LINE_STRIDE = 16;
+export const L_AVAIL = 0;
+export const L_USED = 1;
+export const L_ASK = 2;
+const MAX_CAS_ATTEMPTS = 1_024;
+
+/** Status flags (word 1). */
+export const FIRM_CONNECTED = 1;
+export const FIRM_READY = 2;
+
+/**
+ * The firm credit this host holds, as the order path sees it: taking credit is a
+ * compare-and-set on local memory, never a call to Redis. With too little credit in hand
+ * the order is refused with a named status (RISK_FIRM_OPEN_ORDERS, RISK_FIRM_POSITION) and
+ * the agent is asked to top up.
+ */
+export class FirmCredit {
+  readonly buffer: SharedArrayBuffer;
+  readonly lines: number;
+  private readonly c: Int32Array;
+  /** Word index of the open-order line's `avail` (-1: no firm open-order limit). */
+  private readonly openWord: number;
+  /** Per symbol: word index of its buying line's `avail` (-1: no firm position limit). */
+  private readonly buyWord: Int32Array;
+  /** Per line: below this much `avail`, the agent is asked to top up. */
+  private readonly lowWater: Int32Array;
+
+  constructor(plan: Pick<FirmPlan, 'openOrders' | 'openLease' | 'positionLots' | 'positionLease'>, buffer?: SharedArrayBuffer) {
+    let lines = plan.openOrders > 0 ? 1 : 0;
+    this.openWord = plan.openOrders > 0 ? W_LINES : -1;
+    this.buyWord = new Int32Array(plan.positionLots.length).fill(-1);
+    for (let s = 0; s < plan.positionLots.length; s++) {
+      if (plan.positionLots[s] === 0) continue;
+      this.buyWord[s] = W_LINES + lines * LINE_STRIDE;
+      lines += 2;
+    }
+    this.lines = lines;
+    this.lowWater = new Int32Array(lines);
+    if (plan.openOrders > 0) this.lowWater[0] = Math.ceil(plan.openLease / 2);
+    for (let s = 0; s < plan.positionLots.length; s++) {
+      const w = this.buyWord[s];
+      if (w < 0) continue;
+      const line = (w - W_LINES) / LINE_STRIDE;
+      this.lowWater[line] = this.lowWater[line + 1] = Math.ceil(plan.positionLease[s] / 2);
+    }
+    const bytes = FirmCredit.bytesFor(lines);
+    this.buffer = buffer ?? new SharedArrayBuffer(bytes);
+    this.c = new Int32Array(this.buffer);
+  }
+
+  static bytesFor(lines: number): number {
+    return (W_LINES + lines * LINE_STRIDE) * 4;
+  }
+
+  /** Word index of line `line`'s first word (for the agent). */
+  static lineWord(line: number): number {
+    return W_LINES + line * LINE_STRIDE;
+  }
+
+  /** The credit of a new order: one open order and `lots` on the side's position line. OK, or the firm rule that refused (nothing taken). */
+  takeNew(symbolId: number, side: number, lots: number): number {
+    const open = this.openWord;
+    if (open >= 0 && !this.take(open, 1)) return this.refuse(open, RISK_FIRM_OPEN_ORDERS);
+    const buy = this.buyWord[symbolId];
+    if (buy >= 0) {
+      const word = side === Side.BUY ? buy : buy + LINE_STRIDE;
+      if (!this.take(word, lots)) {
+        if (open >= 0) Atomics.add(this.c, open, 1);
+        return this.refuse(word, RISK_FIRM_POSITION);
+      }
+    }
+    return OK;
+  }
+
+  /** Credit for `lots` more working on a side (a replace that grows an order): OK or RISK_FIRM_POSITION. */
+  takeLots(symbolId: number, side: number, lots: number): number {
+    const buy = this.buyWord[symbolId];
+    if (buy < 0 || lots <= 0) return OK;
+    const word = side === Side.BUY ? buy : buy + LINE_STRIDE;
+    return this.take(word, lots) ? OK : this.refuse(word, RISK_FIRM_POSITION);
+  }
+
+  /** An order ended: its open-order credit comes back. */
+  giveOpen(): void {
+    if (this.openWord >= 0) Atomics.add(this.c, this.openWord, 1);
+  }
+
+  /** One more open order without a check (an emulated replace's new order; see RiskEngine.addOpen). */
+  forceOpen(): void {
+    if (this.openWord >= 0) Atomics.sub(this.c, this.openWord, 1);
+  }
+
+  /** `lots` stopped working without filling: their credit comes back. */
+  giveLots(symbolId: number, side: number, lots: number): void {
+    const buy = this.buyWord[symbolId];
+    if (buy >= 0 && lots > 0) Atomics.add(this.c, side === Side.BUY ? buy : buy + LINE_STRIDE, lots);
+  }
+
+  /** `lots` work beyond what was reserved (the venue says so): taken whatever is in hand (it may go below zero). */
+  forceLots(symbolId: number, side: number, lots: number): void {
+    const buy = this.buyWord[symbolId];
+    if (buy >= 0 && lots > 0) Atomics.sub(this.c, side === Side.BUY ? buy : buy + LINE_STRIDE, lots);
+  }
+
+  /** `lots` filled: their credit (already taken when the order was checked) became position; the agent publishes it. */
+  filled(symbolId: number, side: number, lots: number): void {
+    const buy = this.buyWord[symbolId];
+    if (buy >= 0 && lots > 0) Atomics.add(this.c, (side === Side.BUY ? buy : buy + LINE_STRIDE) + L_USED, lots);
+  }
+
+  /** Credit in hand on the open-order line (NaN: no such limit). */
+  openInHand(): number {
+    return this.openWord < 0 ? Number.NaN : Atomics.load(this.c, this.openWord);
+  }
+
+  /** Credit in hand for a symbol's side (NaN: no firm position limit for it). */
+  lotsInHand(symbolId: number, side: number): number {
+    const buy = this.buyWord[symbolId];
+    return buy < 0 ? Number.NaN : Atomics.load(this.c, side === Side.BUY ? buy : buy + LINE_STRIDE);
+  }
+
+  get status(): number {
+    return Atomics.load(this.c, W_STATUS);
+  }
+
+  get refusals(): number {
+    return Atomics.load(this.c, W_REFUSALS);
+  }
+
+  /**
+   * Take `amount` from the line whose `avail` is at `word` if that much is in hand. The
+   * compare-and-set validates exactly the value judged; a plain read seeds it (an Int32
+   * element read is tear-free, and the CAS accepts only the current value). Below low
+   * water, the agent is asked to top up, once per crossing.
+   */
+  private take(word: number, amount: number): boolean {
+    const c = this.c;
+    let current = c[word];
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      if (current < amount) return false;
+      const seen = Atomics.compareExchange(c, word, current, current - amount);
+      if (seen === current) {
+        if (current - amount < this.lowWater[(word - W_LINES) / LINE_STRIDE]) this.ask(word);
+        return true;
+      }
+      current = seen;
+    }
+    return false;
+  }
+
+  private refuse(word: number, status: number): number {
+    Atomics.add(this.c, W_REFUSALS, 1);
+    this.ask(word);
+    return status;
+  }
+
+  /** Ring the agent's doorbell for this line, unless a request is already outstanding (cleared by the agent once it has leased). */
+  private ask(word: number): void {
+    const c = this.c;
+    if (c[word + L_ASK] !== 0 || Atomics.compareExchange(c, word + L_ASK, 0, 1) !== 0) return;
+    Atomics.add(c, W_DOORBELL, 1);
+    Atomics.notify(c, W_DOORBELL, 1);
+  }
+}
+
+export const FIRM_DOORBELL_WORD = W_DOORBELL;
+export const FIRM_STATUS_WORD = W_STATUS;
