@@ -29,10 +29,17 @@ export interface RedisProcess {
   kill(): Promise<void>;
 }
 
-/** A real redis-server on a free loopback port, without persistence; resolves once it accepts connections (within 10 s). */
-export async function startRedis(options: { password?: string } = {}): Promise<RedisProcess> {
-  const port = await freePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'notice'];
+/**
+ * A real redis-server on a loopback port (a free one unless `port` is given, to restart a
+ * killed one where its clients look for it); resolves once it accepts connections (within
+ * 10 s). Without persistence, unless `dir` is given: then an append-only file there,
+ * fsynced on every write, as docs/firm.md asks of production (a restart keeps the ledger).
+ */
+export async function startRedis(options: { password?: string; port?: number; dir?: string } = {}): Promise<RedisProcess> {
+  const port = options.port ?? (await freePort());
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--daemonize', 'no', '--loglevel', 'notice'];
+  if (options.dir === undefined) args.push('--appendonly', 'no');
+  else args.push('--appendonly', 'yes', '--appendfsync', 'always', '--dir', options.dir);
   if (options.password !== undefined) args.push('--requirepass', options.password);
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   await new Promise<void>((resolve, reject) => {

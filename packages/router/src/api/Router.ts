@@ -1,3 +1,4 @@
+import type { FirmClient } from '../firm/FirmClient.js';
 import {
   ConfigurationError,
   InstrumentTable,
@@ -131,6 +132,11 @@ export class Router implements AckWatchOwner {
   private eventLoop: EventLoopHandle | null = null;
   /** The durable journal (RouterConfig.journal), or null. */
   readonly journal: Journal | null;
+  /**
+   * The firm layer (RouterConfig.firm) on the creating router: status, firm halt and
+   * resume. Null without one, and on attached routers (they share its credit).
+   */
+  firm: FirmClient | null = null;
   private readonly journalLane: JournalLane | null;
   /** Each venue's rate limits: `VenueConfig`'s and its gateway's declared ones. */
   private readonly rates: VenueRateLimits;
@@ -321,6 +327,7 @@ export class Router implements AckWatchOwner {
       journal: this.journal?.lanes[n]?.link(),
       recovery: this.laneRecoveries?.[n],
       recoveryOptions: this.recoveryOptions,
+      firm: this.firm === null ? undefined : { plan: this.firm.plan, credit: this.firm.credit.buffer },
     };
   }
 
@@ -719,6 +726,7 @@ export class Router implements AckWatchOwner {
     this.journalLane?.stopHandOver();
     this.journalLane?.flush(); // events the gateways' last drain delivered, staged
     await this.journal?.close(); // after the gateways: every event they delivered is journaled
+    await this.firm?.stop(); // last: unused credit goes back; what working orders hold stays reserved
   }
 
   /** Convenience path: put a checked order in a new slot and dispatch it. */

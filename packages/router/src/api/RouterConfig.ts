@@ -9,6 +9,8 @@ import type { LaneLink } from '../workers/GatewayLane.js';
 import type { GatewayThreads } from '../workers/ThreadLayout.js';
 import type { BreakerOptions } from './CircuitBreaker.js';
 import type { RiskLimits } from './RiskEngine.js';
+import type { FirmConfig } from '../firm/FirmConfig.js';
+import type { FirmLinkPlan } from '../firm/FirmClient.js';
 
 /** What every router using a venue knows of it: its name and its published rate limits. */
 export interface VenueLimits {
@@ -121,6 +123,12 @@ export interface RouterConfig extends RouterOptions {
   journal?: JournalOptions;
   /** How a router restarted on its journal settles with its venues (see docs/journal.md). */
   recovery?: RecoveryOptions;
+  /**
+   * Firm-wide limits and kill switch shared with the firm's other hosts through Redis
+   * (docs/firm.md). The order path only consumes credit this host holds in local memory;
+   * a background thread leases it. Without it nothing connects and nothing changes.
+   */
+  firm?: FirmConfig;
 }
 
 /** A convenience order request, with decimals (strings are exact, numbers snap to the grid). */
@@ -160,4 +168,6 @@ export interface RouterLink {
   /** This lane's part of a recovery from the journal (absent: nothing to recover). */
   recovery?: LaneRecovery;
   recoveryOptions?: RecoveryOptions;
+  /** The creator's firm credit (absent: no firm layer): attached routers take from it too. */
+  firm?: { plan: FirmLinkPlan; credit: SharedArrayBuffer };
 }

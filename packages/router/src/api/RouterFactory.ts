@@ -9,6 +9,10 @@ import { JournalReplay } from '../recovery/JournalReplay.js';
 import { JournalLane } from '../journal/JournalLane.js';
 import { JournalRecordType } from '../journal/JournalFormat.js';
 import { Router } from './Router.js';
+import { Side } from '@ringroute/core';
+import { planFirm, type FirmPlan } from '../firm/FirmConfig.js';
+import { FirmClient } from '../firm/FirmClient.js';
+import { FirmCredit } from '../firm/FirmCredit.js';
 import type { RouterConfig, RouterLink, RouterOptions } from './RouterConfig.js';
 
 /**
@@ -24,6 +28,8 @@ export async function startRouter(config: RouterConfig): Promise<Router> {
   if (names.size !== config.venues.length) throw new ConfigurationError('ERR_INVALID_ARGUMENT', 'venue names must be unique', [...names]);
   const instruments = InstrumentTable.create(Math.max(16, config.instruments.length));
   for (const i of config.instruments) instruments.define(i);
+  // A bad firm configuration is a typed error before any thread starts.
+  const firm = config.firm === undefined ? null : planFirm(config.firm, symbolsOf(instruments));
   const orders = SlabPool.create({ slotBytes: ORDER_RECORD_BYTES, capacity: config.orderCapacity ?? 65_536, recordClass: RecordClass.ORDER });
   const topOfBook = TopOfBook.create(config.venues.length, instruments.capacity);
   // The journal opens first: its first block of client order ids is durable before any
@@ -47,6 +53,14 @@ export async function startRouter(config: RouterConfig): Promise<Router> {
     if (journal !== null && replay !== null && journal.opened.records > 0) {
       try {
         await router.beginRecovery(replay, journal.opened, replayMs, config.recovery, lanes);
+      } catch (error) {
+        await router.stop().catch(() => undefined);
+        throw error;
+      }
+    }
+    if (firm !== null) {
+      try {
+        await startFirm(router, firm, journal !== null && journal.opened.records > 0, config.firm!.onEvent);
       } catch (error) {
         await router.stop().catch(() => undefined);
         throw error;
@@ -133,9 +147,35 @@ export function attachRouter(link: RouterLink, options: RouterOptions = {}): Rou
   const settings = { ...link.defaults, ...options, venues: link.venues, riskBuffer: link.riskBuffer };
   const journalLane = link.journal === undefined ? null : JournalLane.attach(link.journal);
   const router = new Router(settings, instruments, orders, TopOfBook.attach(link.topOfBook), GatewayLane.attach(link.lane), null, null, null, journalLane);
+  if (link.firm !== undefined) router.risk.firm = new FirmCredit(link.firm.plan, link.firm.credit);
   if (link.recovery !== undefined && journalLane !== null) router.followRecovery(link.recovery, link.recoveryOptions);
   return router;
 }
+
+/** The symbols of a table by id ('' for an id not defined). */
+function symbolsOf(instruments: InstrumentTable): string[] {
+  return Array.from({ length: instruments.size }, (_, id) => instruments.spec(id)?.symbol ?? '');
+}
+
+/**
+ * Start the firm agent and put its credit under the router's risk checks. What the
+ * router holds now (recovered from its journal) is in use: the agent adopts the credit
+ * this host's earlier run left in Redis for it, or refuses to start when nothing was
+ * recovered and some is held (ERR_FIRM_HOST_HOLDS_CREDIT).
+ */
+async function startFirm(router: Router, plan: FirmPlan, recovered: boolean, onEvent: FirmConfigEvent): Promise<void> {
+  const risk = router.risk;
+  let openInUse = 0;
+  const working: [number, number, number][] = [];
+  for (let s = 0; s < plan.symbols.length; s++) {
+    openInUse += risk.openOrders(s);
+    working.push([risk.working(s, Side.BUY), risk.working(s, Side.SELL), risk.position(s)]);
+  }
+  const client = await FirmClient.start(plan, risk, { recovered, openInUse, working }, onEvent);
+  router.firm = client;
+  risk.firm = client.credit;
+}
+type FirmConfigEvent = NonNullable<RouterConfig['firm']>['onEvent'];
 
 /** Start a router (the same as `Router.create`). */
 export const createRouter = startRouter;

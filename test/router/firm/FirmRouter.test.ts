@@ -1,0 +1,208 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SIM_VENUE_TASK } from '@ringroute/gateways';
+import {
+  FirmLedger,
+  RISK_FIRM_HALT,
+  RISK_FIRM_OPEN_ORDERS,
+  RISK_FIRM_POSITION,
+  RISK_KILL_SWITCH,
+  Router,
+  type FirmConfig,
+  type OrderEventHandler,
+  type RouterConfig,
+} from '@ringroute/router';
+import { redisAvailable, startRedis, type RedisProcess } from '../../support/redis.js';
+
+const INSTRUMENTS = [
+  { symbol: 'BTC-USD', tickSize: '0.01', lotSize: '0.001' },
+  { symbol: 'ETH-USD', tickSize: '0.01', lotSize: '0.01' },
+];
+
+/** Poll every router until `done` holds (bounded: fails the test after `ms`). */
+async function until(routers: Router[], done: () => boolean, ms = 5_000, handler: OrderEventHandler = {}): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    for (const r of routers) r.poll(handler);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+describe.skipIf(!redisAvailable())('RouterConfig.firm: firm limits through a real redis-server (issue 16)', () => {
+  // Each test has its own redis-server: the limits' names are the firm's, one set per server.
+  let redis: RedisProcess;
+  const routers: Router[] = [];
+  beforeEach(async () => {
+    redis = await startRedis();
+  });
+  afterEach(async () => {
+    for (const r of routers.splice(0)) await r.stop().catch(() => undefined);
+    await redis?.kill();
+  });
+  let prefix = 0;
+  const hostOf = (firm: Omit<FirmConfig, 'redis'>, extra: Partial<RouterConfig> = {}) =>
+    Router.create({
+      instruments: INSTRUMENTS,
+      venues: [{ name: 'sim', task: SIM_VENUE_TASK }],
+      gateways: 'inline',
+      ackTimeoutMs: 0,
+      selfTradePrevention: false,
+      firm: { redis: redis.url, ...firm },
+      ...extra,
+    }).then((r) => (routers.push(r), r));
+  const resting = (r: Router, side: 'buy' | 'sell' = 'buy', quantity = '0.001', symbol = 'BTC-USD') =>
+    r.submit({ symbol, side, price: side === 'buy' ? '100' : '900', quantity, venue: 'sim' });
+
+  it('a firm open-order limit holds across two hosts: local credit first, refusals named, top-ups in the background, idle credit given back', async () => {
+    const limits = { openOrders: 10 };
+    const a = await hostOf({ host: `a${++prefix}`, limits, leaseSize: { openOrders: 4 }, idleReturnMs: 150 });
+    const b = await hostOf({ host: `b${prefix}`, limits, leaseSize: { openOrders: 4 }, idleReturnMs: 150 });
+    // Each host starts with its lease in hand: 4 orders go without any call to Redis.
+    expect(a.firm!.credit.openInHand()).toBe(4);
+    const taken = Array.from({ length: 4 }, () => resting(a));
+    expect(taken.every((id) => id > 0)).toBe(true);
+    // The agent tops up in the background; hammering both hosts never passes the firm's 10,
+    // and what is refused is refused by name.
+    let refused = 0;
+    const deadline = Date.now() + 3_000;
+    while (Date.now() < deadline && taken.length < 10) {
+      for (const r of [a, b]) {
+        const id = resting(r);
+        if (id > 0) taken.push(id);
+        else {
+          expect(id).toBe(RISK_FIRM_OPEN_ORDERS);
+          refused++;
+        }
+        r.poll({});
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    expect(refused).toBeGreaterThan(0);
+    for (let i = 0; i < 50; i++) expect([resting(a), resting(b)].every((s) => s === RISK_FIRM_OPEN_ORDERS)).toBe(true);
+    expect(taken.length).toBe(10);
+    expect(a.risk.openOrders(0) + b.risk.openOrders(0)).toBe(10);
+    const ledger = await FirmLedger.connect({ redis: redis.url, host: 'reader' });
+    try {
+      const state = await ledger.read('open-orders');
+      expect(state.free).toBe(0);
+      // a holds credit for its open orders; when it cancels them all and idles, the credit goes back and b can use it.
+      const mine = taken.filter((id) => a.orderOf(id) !== null);
+      for (const id of mine) a.cancel(id);
+      await until([a, b], () => a.risk.openOrders(0) === 0);
+      await until([a, b], () => resting(b) > 0, 3_000);
+      const after = await ledger.read('open-orders');
+      expect(after.free + Object.values(after.hosts).reduce((x, y) => x + y, 0)).toBe(10);
+    } finally {
+      await ledger.close();
+    }
+  });
+
+  it('a firm position limit counts every host\'s working orders and fills on the side that grows it, and frees the other side', async () => {
+    const limits = { positionLots: { 'BTC-USD': 6 } };
+    const a = await hostOf({ host: `pa${++prefix}`, limits, leaseSize: { positionLots: 6 }, idleReturnMs: 60_000 });
+    // ETH-USD has no firm position limit: not limited here.
+    expect(a.submit({ symbol: 'ETH-USD', side: 'buy', price: '100', quantity: '5', venue: 'sim' })).toBeGreaterThan(0);
+    expect(resting(a, 'buy', '0.004')).toBeGreaterThan(0);
+    expect(resting(a, 'buy', '0.003')).toBe(RISK_FIRM_POSITION); // 4 + 3 > 6
+    expect(resting(a, 'buy', '0.002')).toBeGreaterThan(0);
+    // A sell crossing a resting buy of another account fills it: 4 lots of buying credit become firm position.
+    const b = await hostOf({ host: `pb${prefix}`, limits, leaseSize: { positionLots: 6 } });
+    expect(resting(b, 'buy', '0.001')).toBe(RISK_FIRM_POSITION); // a holds all 6 of the buying side
+    const sell = a.submit({ symbol: 'BTC-USD', side: 'sell', price: '100', quantity: '0.004', venue: 'sim', account: 2 });
+    expect(sell).toBeGreaterThan(0);
+    let filled = 0;
+    await until([a], () => filled === 8, 5_000, { onFill: (_o, _px, lots) => void (filled += lots) });
+    const ledger = await FirmLedger.connect({ redis: redis.url, host: 'reader2' });
+    try {
+      // a's buy and its sell both filled 4: the firm's position nets to 0, and both sides'
+      // credit became position (published by the agent in the background).
+      const host = a.firm!.plan.host;
+      // What Redis says a holds is exactly its credit in hand plus what its working orders
+      // hold (the 2-lot buy), on each side, once the agent has published and topped up.
+      const exact = async () => {
+        const state = await ledger.read('position:BTC-USD');
+        const buying = a.firm!.credit.lotsInHand(0, 1) + 2;
+        const selling = a.firm!.credit.lotsInHand(0, 2);
+        return { state, ok: state.positions?.[host] === 0 && state.hosts[host] === buying && (state.sellHosts?.[host] ?? 0) === selling };
+      };
+      const deadline = Date.now() + 3_000;
+      let check = await exact();
+      while (!check.ok && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 5));
+        check = await exact();
+      }
+      expect(check.ok).toBe(true);
+      const state = check.state;
+      expect(state.position).toBe(0);
+      // The invariants of the ledger (FirmScripts): buying free + held + position = limit; selling free + held - position = limit.
+      const sum = (h: Record<string, number> | undefined) => Object.values(h ?? {}).reduce((x, y) => x + y, 0);
+      expect(state.free + sum(state.hosts) + state.position!).toBe(6);
+      expect(state.freeSell! + sum(state.sellHosts) - state.position!).toBe(6);
+    } finally {
+      await ledger.close();
+    }
+  });
+
+  it('a firm halt from one host stops new orders on every host with a named status; cancels still go; resume clears it but not a host\'s own kill switch', async () => {
+    const limits = { openOrders: 100 };
+    const a = await hostOf({ host: `ha${++prefix}`, limits });
+    const b = await hostOf({ host: `hb${prefix}`, limits });
+    const working = resting(b);
+    expect(working).toBeGreaterThan(0);
+    await until([b], () => b.orderOf(working)?.state === 2); // acknowledged: working at the venue
+    await a.firm!.halt('test: fat finger');
+    expect(resting(a)).toBe(RISK_FIRM_HALT); // the halting host at once
+    await until([a, b], () => b.risk.killed);
+    expect(resting(b)).toBe(RISK_FIRM_HALT);
+    expect(b.cancel(working)).toBeGreaterThanOrEqual(0);
+    const status = await b.firm!.status();
+    expect(status.halt?.reason).toBe('test: fat finger');
+    expect(status.haltDelayNs.length).toBeGreaterThan(0);
+    b.risk.kill(); // b's own switch is another bit: the firm's resume leaves it on
+    await a.firm!.resume();
+    await until([a, b], () => !a.risk.killed);
+    expect(resting(a)).toBeGreaterThan(0);
+    await until([a, b], () => b.risk.killState === 1);
+    expect(resting(b)).toBe(RISK_KILL_SWITCH);
+    b.risk.resume();
+    expect(resting(b)).toBeGreaterThan(0);
+  });
+
+  it('bad firm configuration is a typed error at create: unreachable Redis, refused password, limits that differ between hosts, bad values, credit held by an earlier run', async () => {
+    const base = { limits: { openOrders: 5 } };
+    const dead = await startRedis();
+    const deadUrl = dead.url;
+    await dead.kill();
+    const create = (firm: Record<string, unknown>) =>
+      Router.create({ instruments: INSTRUMENTS, venues: [{ name: 'sim', task: SIM_VENUE_TASK }], gateways: 'inline', firm: firm as unknown as FirmConfig });
+    const t0 = Date.now();
+    await expect(create({ ...base, redis: deadUrl, host: 'x', timeoutMs: 500 })).rejects.toMatchObject({ code: 'ERR_FIRM_UNREACHABLE' });
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    const locked = await startRedis({ password: 'secret' });
+    try {
+      await expect(create({ ...base, redis: `redis://:nope@127.0.0.1:${locked.port}`, host: 'x' })).rejects.toMatchObject({ code: 'ERR_FIRM_AUTH' });
+    } finally {
+      await locked.kill();
+    }
+    const one = await hostOf({ host: `m1${++prefix}`, limits: { openOrders: 7 } });
+    expect(one.firm).not.toBeNull();
+    await expect(create({ redis: redis.url, host: `m2${prefix}`, limits: { openOrders: 8 } })).rejects.toMatchObject({ code: 'ERR_FIRM_LIMIT_MISMATCH' });
+    for (const bad of [
+      { redis: redis.url, host: 'has space', limits: { openOrders: 1 } },
+      { redis: redis.url, host: 'h', limits: {} },
+      { redis: redis.url, host: 'h', limits: { openOrders: 1.5 } },
+      { redis: redis.url, host: 'h', limits: { positionLots: { 'NOPE-USD': 3 } } },
+      { redis: redis.url, host: 'h', limits: { openOrders: 5 }, leaseSize: { openOrders: 2 ** 31 } },
+      { redis: redis.url, host: 'h', limits: { openOrders: 5 }, leaseTtlMs: 10 },
+      { redis: 42, host: 'h', limits: { openOrders: 5 } },
+    ]) {
+      await expect(create(bad)).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    }
+    // A host whose earlier run still holds credit (for orders nobody has reconciled) may not start without its journal.
+    const ledger = await FirmLedger.connect({ redis: redis.url, host: `ghost${prefix}` });
+    await ledger.declare('open-orders', 7);
+    expect(await ledger.lease('open-orders', 2)).toBeGreaterThan(0);
+    await ledger.close();
+    await expect(create({ redis: redis.url, host: `ghost${prefix}`, limits: { openOrders: 7 } })).rejects.toMatchObject({ code: 'ERR_FIRM_HOST_HOLDS_CREDIT' });
+  });
+});
