@@ -52,9 +52,11 @@ export async function startRedis(options: { password?: string; port?: number; di
         resolve();
       }
     });
-    child.once('exit', (code) => {
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    // 'close', not 'exit': the output a failing server printed is all read by then.
+    child.once('close', (code) => {
       clearTimeout(timer);
-      reject(new Error(`redis-server exited (${code}): ${out.slice(-500)}`));
+      reject(new Error(`redis-server exited (${code}): ${out.slice(-800)}`));
     });
   });
   const url = options.password === undefined ? `redis://127.0.0.1:${port}` : `redis://:${options.password}@127.0.0.1:${port}`;
@@ -63,7 +65,7 @@ export async function startRedis(options: { password?: string; port?: number; di
     url,
     child,
     async kill() {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return; // already ended (a signal leaves exitCode null)
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGKILL');
       await exited;

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SIM_VENUE_TASK } from '@ringroute/gateways';
 import {
   FirmLedger,
+  RISK_FIRM_FENCED,
   RISK_FIRM_HALT,
   RISK_FIRM_OPEN_ORDERS,
   RISK_FIRM_POSITION,
@@ -11,6 +12,9 @@ import {
   type OrderEventHandler,
   type RouterConfig,
 } from '@ringroute/router';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { redisAvailable, startRedis, type RedisProcess } from '../../support/redis.js';
 
 const INSTRUMENTS = [
@@ -166,6 +170,37 @@ describe.skipIf(!redisAvailable())('RouterConfig.firm: firm limits through a rea
     expect(resting(b)).toBe(RISK_KILL_SWITCH);
     b.risk.resume();
     expect(resting(b)).toBeGreaterThan(0);
+  });
+
+  it('a host that loses Redis trades only within the credit in hand, fences itself before its lease lapses, and trades again once Redis is back', async () => {
+    await redis.kill();
+    const dir = mkdtempSync(join(tmpdir(), 'rr-firm-fence-'));
+    try {
+      redis = await startRedis({ dir });
+      const events: string[] = [];
+      const a = await hostOf({ host: `f${++prefix}`, limits: { openOrders: 50 }, leaseSize: { openOrders: 6 }, idleReturnMs: 60_000, leaseTtlMs: 800, timeoutMs: 300, onEvent: (e) => events.push(e.type) });
+      const first = resting(a);
+      expect(first).toBeGreaterThan(0);
+      await until([a], () => a.orderOf(first)?.state === 2);
+      expect(a.firm!.credit.openInHand()).toBe(5); // above low water (3): no top-up
+      const port = redis.port;
+      await redis.kill();
+      await until([a], () => !a.firm!.connected);
+      // Redis is gone: exactly the 5 in hand, then refusals by name, never more.
+      const statuses = Array.from({ length: 9 }, () => resting(a));
+      expect(statuses.filter((s) => s > 0).length).toBe(5);
+      expect(statuses.slice(5)).toEqual([RISK_FIRM_OPEN_ORDERS, RISK_FIRM_OPEN_ORDERS, RISK_FIRM_OPEN_ORDERS, RISK_FIRM_OPEN_ORDERS]);
+      // Before its lease (800 ms) can lapse, the host stops new orders itself; cancels still go.
+      await until([a], () => resting(a) === RISK_FIRM_FENCED, 3_000);
+      await until([a], () => events.includes('fenced')); // the event follows the fence (it crosses threads by message)
+      expect(a.cancel(first)).toBe(0);
+      redis = await startRedis({ dir, port });
+      await until([a], () => events.includes('unfenced'), 5_000);
+      await until([a], () => resting(a) > 0, 3_000);
+      expect(a.risk.killState).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('bad firm configuration is a typed error at create: unreachable Redis, refused password, limits that differ between hosts, bad values, credit held by an earlier run', async () => {

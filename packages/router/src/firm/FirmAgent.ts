@@ -122,7 +122,7 @@ export class FirmAgent {
       this.subscriber = redis.duplicate();
       this.subscriber.on('error', () => undefined); // reported through `connected` below
       this.subscriber.on('message', (_channel: string, message: string) => this.applyHalt(parseHalt(message), true));
-      this.subscriber.on('ready', () => void this.readHalt());
+      this.subscriber.on('ready', () => void this.readHalt().catch(() => undefined)); // re-read at the next heartbeat otherwise
       await this.subscriber.connect(); // lazy, like the connection it copies
       await this.subscriber.subscribe(FIRM_HALT_CHANNEL);
       await this.readHalt();
@@ -134,6 +134,7 @@ export class FirmAgent {
     redis.on('close', () => this.setConnected(false, 'connection closed'));
     redis.on('ready', () => {
       this.needResync = true;
+      this.lastRenewSentMs = 0; // renew at the next tick, not a quarter TTL after the last failed try
       this.setConnected(true, 'reconnected');
     });
     Atomics.or(this.c, FIRM_STATUS_WORD, FIRM_CONNECTED | FIRM_READY);
@@ -201,7 +202,12 @@ export class FirmAgent {
 
   private async tick(): Promise<void> {
     const now = performance.now();
-    if (now - this.lastRenewSentMs >= this.plan.leaseTtlMs / 4) await this.renew().catch((e: Error) => this.setConnected(false, e.message));
+    if (now - this.lastRenewSentMs >= this.plan.leaseTtlMs / 4) {
+      // The heartbeat, and the halt read again: a halt published while this host could not hear it is not missed.
+      await this.renew()
+        .then(() => this.readHalt())
+        .catch((e: Error) => this.setConnected(false, e.message));
+    }
     this.checkFence(performance.now());
     if (!this.connected || this.ledgerLost) return;
     await this.settlePending();

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { ConfigurationError, type RingrouteErrorCode } from '@ringroute/core';
-import type { RiskEngine } from '../api/RiskEngine.js';
+import { KILL_FIRM_FENCED, setKillBit, type RiskEngine } from '../api/RiskEngine.js';
 import { FirmCredit, FIRM_CONNECTED } from './FirmCredit.js';
 import type { FirmAdoption, FirmEvent } from './FirmAgent.js';
 import type { FirmPlan } from './FirmConfig.js';
@@ -67,14 +67,21 @@ export class FirmClient {
         else w?.reject(new Error(m.error));
       }
     });
-    worker.on('exit', () => {
+    worker.on('exit', (code) => {
+      // The agent gone, nobody renews this host's heartbeat or follows the halt: stop new
+      // orders at once (the fence), as if its lease had lapsed, unless this is the stop.
+      if (client.stopping === null && !client.exited && started) {
+        setKillBit(risk.buffer, KILL_FIRM_FENCED, true);
+        onEvent?.({ type: 'fenced', host: plan.host, detail: `the firm agent thread exited (code ${code}): new orders stop (RISK_FIRM_FENCED)` });
+      }
       client.exited = true;
       for (const w of client.waiting.values()) w.reject(new Error('the firm agent thread exited'));
       client.waiting.clear();
     });
     // Bounded: the connect timeout, then one timeout per call the start makes (a few per limit).
     const boundMs = plan.timeoutMs * (4 + 3 * credit.lines) + 5_000;
-    const started = await new Promise<{ type: string; code?: string; message?: string; value?: string }>((resolve) => {
+    let started = false;
+    const outcome = await new Promise<{ type: string; code?: string; message?: string; value?: string }>((resolve) => {
       const timer = setTimeout(() => resolve({ type: 'failed', code: 'ERR_FIRM_UNREACHABLE', message: `the firm agent did not start in ${boundMs} ms` }), boundMs);
       const settle = (m: { type: string }) => {
         if (m.type !== 'ready' && m.type !== 'failed') return;
@@ -85,12 +92,13 @@ export class FirmClient {
       worker.on('message', settle);
       worker.once('error', (e) => settle({ type: 'failed', code: 'ERR_FIRM_UNREACHABLE', message: e.message } as { type: string }));
     });
-    if (started.type !== 'ready') {
+    if (outcome.type !== 'ready') {
       await worker.terminate();
-      const code = (started.code ?? 'ERR_FIRM_UNREACHABLE') as RingrouteErrorCode;
-      const message = (started.message ?? '').replace(`${code}: `, '').replace(/ \(got [^)]*\)$/, '');
-      throw new ConfigurationError(code, message, started.value);
+      const code = (outcome.code ?? 'ERR_FIRM_UNREACHABLE') as RingrouteErrorCode;
+      const message = (outcome.message ?? '').replace(`${code}: `, '').replace(/ \(got [^)]*\)$/, '');
+      throw new ConfigurationError(code, message, outcome.value);
     }
+    started = true;
     worker.unref(); // the agent never keeps a process alive on its own: router.stop() ends it
     return client;
   }

@@ -24,6 +24,10 @@ const agent = new FirmAgent(data.plan, data.credit, data.risk, (event) => {
   port.postMessage({ type: 'event', event });
 });
 
+// A rejection nobody awaited (a call cut off by a lost connection) is reported, never a
+// crash: the agent's state is only changed by answers, so it stays consistent.
+process.on('unhandledRejection', (reason) => console.warn(`ringroute firm [${data.plan.host}]: ${reason instanceof Error ? reason.message : String(reason)}`));
+
 try {
   await agent.start(data.adoption);
   port.postMessage({ type: 'ready' });
