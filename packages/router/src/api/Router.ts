@@ -123,6 +123,7 @@ export class Router implements AckWatchOwner {
   private readonly ackTimeoutNs: number;
   private pollsWithoutTime = 0;
   private pollCount = 0;
+  private firmPolls = 0;
   /** The recovery from the journal in progress or done (null: none). */
   private recoverer: RouterRecovery | null = null;
   /** Every lane's part of the recovery (the creating router; `link(n)` hands lane n its part). */
@@ -589,6 +590,9 @@ export class Router implements AckWatchOwner {
     // An attached router learns of a gateway failure from the worker's control block
     // (the creator hears it from the supervisor at once): checked every 64th poll.
     if (this.pool === null && this.inline === null && (++this.pollCount & 63) === 0) this.losses.check();
+    // Firm credit that ended orders gave back goes from this thread's hands to the shared
+    // counters every 256th poll at the latest (FirmCredit.returns): the firm agent sees it.
+    if ((++this.firmPolls & 255) === 0) this.risk.firm?.flush();
     if (this.losses.pending) {
       this.losses.settle(events);
       delivered += this.live.flushUnknown(handler);
@@ -722,6 +726,7 @@ export class Router implements AckWatchOwner {
       this.draftHandle = -1;
     }
     this.orders.releaseCache(); // slots freed on this thread would otherwise stay stranded in its cache
+    this.risk.firm?.flush(); // credit this thread's ended orders gave back, before the agent returns what is unused
     this.risk.releaseStrategy(this.strategyId);
     this.journalLane?.stopHandOver();
     this.journalLane?.flush(); // events the gateways' last drain delivered, staged

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { ConfigurationError } from '@ringroute/core';
 import { KILL_FIRM_FENCED, KILL_FIRM_HALT, setKillBit } from '../api/RiskEngine.js';
-import { FirmCredit, FIRM_CONNECTED, FIRM_DOORBELL_WORD, FIRM_READY, FIRM_STATUS_WORD, L_ASK, L_AVAIL, L_USED } from './FirmCredit.js';
+import { FirmCredit, FIRM_CONNECTED, FIRM_DOORBELL_WORD, FIRM_READY, FIRM_STATUS_WORD, L_ASK, L_AVAIL, L_LOW, L_TAKEN, L_USED } from './FirmCredit.js';
 import { OPEN_ORDERS_LIMIT, positionLimitName, type FirmPlan } from './FirmConfig.js';
 import { FIRM_HALT_CHANNEL, FirmLedger, parseHalt, type FirmHalt, type FirmPool } from './FirmLedger.js';
 import { SampleRing } from './SampleRing.js';
@@ -21,7 +21,9 @@ interface Line {
   pool: FirmPool;
   word: number;
   leaseSize: number;
-  lowWater: number;
+  /** What a top-up fills to now: `leaseSize`, doubled each time demand ran the line dry (up to `maxLease`), back to `leaseSize` when idle. */
+  leaseNow: number;
+  maxLease: number;
   held: number;
   lastAvail: number;
   lastUsed: number;
@@ -45,7 +47,9 @@ export interface FirmEvent {
   detail: string;
 }
 
+/** The agent's tick while it has work (fills to publish, credit to lease); idle, it backs off to MAX_TICK_MS. Doorbells and halts wake it at once either way. */
 const TICK_MS = 2;
+const MAX_TICK_MS = 32;
 // Node 20 has Atomics.waitAsync; the TypeScript lib this project targets does not declare it.
 const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, t?: number): { async: boolean; value: unknown } }).waitAsync;
 
@@ -67,6 +71,8 @@ export class FirmAgent {
   readonly haltDelayNs = new SampleRing(8_192);
   private readonly c: Int32Array;
   private readonly lines: Line[] = [];
+  /** The lines of each limit (one Redis key): calls on one key go one at a time, keys in parallel. */
+  private readonly keys = new Map<string, Line[]>();
   private readonly pending = new Map<string, PendingOp>();
   private ledger!: FirmLedger;
   private subscriber!: Redis;
@@ -79,6 +85,8 @@ export class FirmAgent {
   private ledgerLost = false;
   private halt: FirmHalt | null = null;
   private stopped: Promise<void> | null = null;
+  /** Calls made to Redis (a tick that made none was idle). */
+  private calls = 0;
 
   constructor(
     private readonly plan: FirmPlan,
@@ -88,15 +96,24 @@ export class FirmAgent {
   ) {
     this.c = new Int32Array(credit);
     let line = 0;
-    const add = (limit: string, pool: FirmPool, leaseSize: number) => {
-      this.lines.push({ limit, pool, word: FirmCredit.lineWord(line++), leaseSize, lowWater: Math.ceil(leaseSize / 2), held: 0, lastAvail: 0, lastUsed: 0, lastChangeMs: 0, idle: false });
+    const add = (limit: string, pool: FirmPool, leaseSize: number, limitValue: number) => {
+      const word = FirmCredit.lineWord(line++);
+      // A host never grows its lease past a quarter of the firm limit: the others keep room.
+      const l: Line = { limit, pool, word, leaseSize, leaseNow: leaseSize, maxLease: Math.max(leaseSize, Math.floor(limitValue / 4)), held: 0, lastAvail: 0, lastUsed: 0, lastChangeMs: 0, idle: false };
+      this.lines.push(l);
+      this.setLease(l, leaseSize);
     };
-    if (plan.openOrders > 0) add(OPEN_ORDERS_LIMIT, '', plan.openLease);
+    if (plan.openOrders > 0) add(OPEN_ORDERS_LIMIT, '', plan.openLease, plan.openOrders);
     plan.positionLots.forEach((lots, s) => {
       if (lots === 0) return;
-      add(positionLimitName(plan.symbols[s]), 'b', plan.positionLease[s]);
-      add(positionLimitName(plan.symbols[s]), 's', plan.positionLease[s]);
+      add(positionLimitName(plan.symbols[s]), 'b', plan.positionLease[s], lots);
+      add(positionLimitName(plan.symbols[s]), 's', plan.positionLease[s], lots);
     });
+    for (const l of this.lines) {
+      const group = this.keys.get(l.limit);
+      if (group === undefined) this.keys.set(l.limit, [l]);
+      else group.push(l);
+    }
   }
 
   /**
@@ -142,15 +159,19 @@ export class FirmAgent {
 
   /** The agent's loop: wake on the doorbell or every tick, never waiting on Redis for longer than its command timeout. */
   async run(): Promise<void> {
+    let tickMs = TICK_MS;
     while (this.running) {
       const seen = Atomics.load(this.c, FIRM_DOORBELL_WORD);
+      const calls = this.calls;
       try {
         await this.tick();
       } catch (error) {
         this.setConnected(false, error instanceof Error ? error.message : String(error));
       }
       if (!this.running) break;
-      const wait = waitAsync(this.c, FIRM_DOORBELL_WORD, seen, TICK_MS);
+      // Nothing for Redis this tick: wait longer next time (less CPU beside spinning strategy and gateway threads).
+      tickMs = this.calls !== calls ? TICK_MS : Math.min(MAX_TICK_MS, tickMs * 2);
+      const wait = waitAsync(this.c, FIRM_DOORBELL_WORD, seen, tickMs);
       if (wait.async) await wait.value;
     }
   }
@@ -213,20 +234,26 @@ export class FirmAgent {
     await this.settlePending();
     if (this.needResync) await this.resync();
     const halted = this.halt !== null;
-    for (const line of this.lines) {
+    await Promise.all(Array.from(this.keys.values(), (lines) => this.serviceKey(lines, now, halted)));
+  }
+
+  /** One limit's lines: publish fills, top up or give back idle credit, one call at a time (one sequence of numbers per key). */
+  private async serviceKey(lines: Line[], now: number, halted: boolean): Promise<void> {
+    for (const line of lines) {
       const avail = Atomics.load(this.c, line.word + L_AVAIL);
       const used = Atomics.load(this.c, line.word + L_USED);
-      if (avail !== line.lastAvail || used !== line.lastUsed) {
+      if (Atomics.exchange(this.c, line.word + L_TAKEN, 0) !== 0 || avail !== line.lastAvail || used !== line.lastUsed) {
         line.lastAvail = avail;
         line.lastUsed = used;
         line.lastChangeMs = now;
       }
       if (used !== 0) await this.publishFills(line);
       if (line.idle && Atomics.load(this.c, line.word + L_ASK) !== 0) line.idle = false; // an order wants credit again
-      if (!halted && !this.fenced && !line.idle && avail < line.lowWater) await this.topUp(line);
+      if (!halted && !this.fenced && !line.idle && avail < Math.ceil(line.leaseNow / 2)) await this.topUp(line);
       else if (avail > 0 && now - line.lastChangeMs >= this.plan.idleReturnMs) {
         await this.giveBack(line, avail);
         line.idle = true;
+        this.setLease(line, line.leaseSize);
       }
     }
   }
@@ -255,7 +282,7 @@ export class FirmAgent {
   }
 
   private setConnected(connected: boolean, detail: string): void {
-    if (connected === this.connected) return;
+    if (connected === this.connected || !this.running) return; // a stop's own disconnect is not news
     this.connected = connected;
     if (connected) Atomics.or(this.c, FIRM_STATUS_WORD, FIRM_CONNECTED);
     else Atomics.and(this.c, FIRM_STATUS_WORD, ~FIRM_CONNECTED);
@@ -268,10 +295,18 @@ export class FirmAgent {
     for (const op of [...this.pending.values()]) await this.execute(op);
   }
 
+  /** Set what a top-up fills to, and the low water (half of it) the order path asks at. */
+  private setLease(line: Line, lease: number): void {
+    line.leaseNow = lease;
+    Atomics.store(this.c, line.word + L_LOW, Math.ceil(lease / 2));
+  }
+
   private async topUp(line: Line): Promise<void> {
     if (this.pending.has(line.limit)) return;
     const avail = Atomics.load(this.c, line.word + L_AVAIL);
-    const want = line.leaseSize - avail;
+    // Ran dry (orders were refused for want of it): demand outruns a top-up's round trip, so lease more at a time.
+    if (avail <= 0 && line.leaseNow < line.maxLease && Atomics.load(this.c, line.word + L_ASK) !== 0) this.setLease(line, Math.min(line.maxLease, line.leaseNow * 2));
+    const want = line.leaseNow - avail;
     if (want <= 0) return;
     await this.execute({ kind: 'lease', line, amount: want, seq: this.ledger.nextSeq(line.limit) });
   }
@@ -299,6 +334,7 @@ export class FirmAgent {
   private async execute(op: PendingOp): Promise<void> {
     const { line } = op;
     this.pending.set(line.limit, op);
+    this.calls++;
     const t0 = process.hrtime.bigint();
     let result: number;
     try {

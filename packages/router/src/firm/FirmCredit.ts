@@ -16,6 +16,14 @@ import type { FirmPlan } from './FirmConfig.js';
 //               subtracts what Redis has applied; a plain add here, never a reset, so no
 //               fill is lost between its read and its write)
 //     +2 ask    1 while a top-up request is outstanding (one doorbell per low-water crossing)
+//     +3 low    the low water: below it, a take asks for a top-up. Written by the agent (it
+//               grows with the lease when demand outruns it), read plainly here: it is a
+//               hint, an Int32 element read is tear-free, and a stale value only moves the
+//               moment of one request
+//     +4 taken  set to 1 by every take, cleared by the agent: a line whose credit is in use
+//               is never mistaken for idle, even when orders end as fast as they start and
+//               `avail` reads the same at every look. A plain store: a flag whose writers
+//               all write 1, so a race loses nothing, and the agent reads it with Atomics
 //
 // Line 0 is the open-order limit (when configured); a symbol with a position limit has
 // two lines, buying then selling. `lineOf[symbol]` is -1 for a symbol without one.
@@ -31,6 +39,8 @@ export const LINE_STRIDE = 16;
 export const L_AVAIL = 0;
 export const L_USED = 1;
 export const L_ASK = 2;
+export const L_LOW = 3;
+export const L_TAKEN = 4;
 const MAX_CAS_ATTEMPTS = 1_024;
 
 /** Status flags (word 1). */
@@ -51,8 +61,17 @@ export class FirmCredit {
   private readonly openWord: number;
   /** Per symbol: word index of its buying line's `avail` (-1: no firm position limit). */
   private readonly buyWord: Int32Array;
-  /** Per line: below this much `avail`, the agent is asked to top up. */
-  private readonly lowWater: Int32Array;
+  /**
+   * Credit this thread's ended orders gave back, by word, not yet added to `avail`: each
+   * thread has its own FirmCredit, so these are plain fields. A take folds its line's into
+   * the same compare-and-set; `flush` (every 256th poll, a refusal, the router's stop)
+   * hands the rest over. An order's end then costs no atomic operation: measured, the two
+   * atomic adds it took were half of the firm layer's ~50 ns per order on this machine.
+   * Until folded, the agent sees less in hand than there is: it may top up early, never
+   * give back what an order holds.
+   */
+  private readonly returns: Int32Array;
+  private returnsPending = false;
 
   constructor(plan: Pick<FirmPlan, 'openOrders' | 'openLease' | 'positionLots' | 'positionLease'>, buffer?: SharedArrayBuffer) {
     let lines = plan.openOrders > 0 ? 1 : 0;
@@ -64,17 +83,10 @@ export class FirmCredit {
       lines += 2;
     }
     this.lines = lines;
-    this.lowWater = new Int32Array(lines);
-    if (plan.openOrders > 0) this.lowWater[0] = Math.ceil(plan.openLease / 2);
-    for (let s = 0; s < plan.positionLots.length; s++) {
-      const w = this.buyWord[s];
-      if (w < 0) continue;
-      const line = (w - W_LINES) / LINE_STRIDE;
-      this.lowWater[line] = this.lowWater[line + 1] = Math.ceil(plan.positionLease[s] / 2);
-    }
     const bytes = FirmCredit.bytesFor(lines);
     this.buffer = buffer ?? new SharedArrayBuffer(bytes);
     this.c = new Int32Array(this.buffer);
+    this.returns = new Int32Array(bytes / 4);
   }
 
   static bytesFor(lines: number): number {
@@ -109,26 +121,46 @@ export class FirmCredit {
     return this.take(word, lots) ? OK : this.refuse(word, RISK_FIRM_POSITION);
   }
 
-  /** An order ended: its open-order credit comes back. */
+  /** An order ended: its open-order credit comes back (folded into `avail` later, see `returns`). */
   giveOpen(): void {
-    if (this.openWord >= 0) Atomics.add(this.c, this.openWord, 1);
+    if (this.openWord >= 0) this.giveBack(this.openWord, 1);
   }
 
   /** One more open order without a check (an emulated replace's new order; see RiskEngine.addOpen). */
   forceOpen(): void {
-    if (this.openWord >= 0) Atomics.sub(this.c, this.openWord, 1);
+    if (this.openWord >= 0) this.giveBack(this.openWord, -1);
   }
 
   /** `lots` stopped working without filling: their credit comes back. */
   giveLots(symbolId: number, side: number, lots: number): void {
     const buy = this.buyWord[symbolId];
-    if (buy >= 0 && lots > 0) Atomics.add(this.c, side === Side.BUY ? buy : buy + LINE_STRIDE, lots);
+    if (buy >= 0 && lots > 0) this.giveBack(side === Side.BUY ? buy : buy + LINE_STRIDE, lots);
   }
 
   /** `lots` work beyond what was reserved (the venue says so): taken whatever is in hand (it may go below zero). */
   forceLots(symbolId: number, side: number, lots: number): void {
     const buy = this.buyWord[symbolId];
-    if (buy >= 0 && lots > 0) Atomics.sub(this.c, side === Side.BUY ? buy : buy + LINE_STRIDE, lots);
+    if (buy >= 0 && lots > 0) this.giveBack(side === Side.BUY ? buy : buy + LINE_STRIDE, -lots);
+  }
+
+  /** Hand this thread's pending returns over to `avail` (one atomic add per line that has any). */
+  flush(): void {
+    if (!this.returnsPending) return;
+    this.returnsPending = false;
+    const returns = this.returns;
+    for (let line = 0; line < this.lines; line++) {
+      const word = W_LINES + line * LINE_STRIDE;
+      const n = returns[word];
+      if (n !== 0) {
+        returns[word] = 0;
+        Atomics.add(this.c, word, n);
+      }
+    }
+  }
+
+  private giveBack(word: number, amount: number): void {
+    this.returns[word] += amount;
+    this.returnsPending = true;
   }
 
   /** `lots` filled: their credit (already taken when the order was checked) became position; the agent publishes it. */
@@ -137,13 +169,15 @@ export class FirmCredit {
     if (buy >= 0 && lots > 0) Atomics.add(this.c, (side === Side.BUY ? buy : buy + LINE_STRIDE) + L_USED, lots);
   }
 
-  /** Credit in hand on the open-order line (NaN: no such limit). */
+  /** Credit in hand on the open-order line (NaN: no such limit); this thread's pending returns are handed over first. */
   openInHand(): number {
+    this.flush();
     return this.openWord < 0 ? Number.NaN : Atomics.load(this.c, this.openWord);
   }
 
   /** Credit in hand for a symbol's side (NaN: no firm position limit for it). */
   lotsInHand(symbolId: number, side: number): number {
+    this.flush();
     const buy = this.buyWord[symbolId];
     return buy < 0 ? Number.NaN : Atomics.load(this.c, side === Side.BUY ? buy : buy + LINE_STRIDE);
   }
@@ -164,16 +198,23 @@ export class FirmCredit {
    */
   private take(word: number, amount: number): boolean {
     const c = this.c;
+    const returned = this.returns[word]; // this thread's returns on the line, folded into the same CAS
     let current = c[word];
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-      if (current < amount) return false;
-      const seen = Atomics.compareExchange(c, word, current, current - amount);
+      if (current + returned < amount) {
+        if (returned !== 0) this.flush();
+        return false;
+      }
+      const seen = Atomics.compareExchange(c, word, current, current + returned - amount);
       if (seen === current) {
-        if (current - amount < this.lowWater[(word - W_LINES) / LINE_STRIDE]) this.ask(word);
+        this.returns[word] = 0;
+        c[word + L_TAKEN] = 1;
+        if (current - amount < c[word + L_LOW]) this.ask(word);
         return true;
       }
       current = seen;
     }
+    this.flush();
     return false;
   }
 

@@ -62,6 +62,14 @@ export class FirmLedger {
   private constructor(redis: Redis, host: string) {
     this.redis = redis;
     this.host = host;
+    // Each script is sent once and then called by its SHA1 (EVALSHA; ioredis sends it again
+    // after a NOSCRIPT, as from a restarted server): a lease measured 238 µs at the p50 with
+    // the script's text sent every time, beside a 29 µs PING.
+    for (const [name, lua] of Object.entries(SCRIPTS)) redis.defineCommand(name, { numberOfKeys: 1, lua });
+  }
+
+  private script(name: keyof typeof SCRIPTS, key: string, ...args: string[]): Promise<unknown> {
+    return (this.redis as unknown as Record<string, (...a: string[]) => Promise<unknown>>)[name](key, ...args);
   }
 
   /**
@@ -110,7 +118,7 @@ export class FirmLedger {
   async declare(limit: string, value: number, kind: FirmLimitKind = 'count'): Promise<void> {
     checkAmount(value, 'a firm limit');
     const key = keyOf(limit);
-    const result = await this.redis.eval(DECLARE, 1, key, kind, String(value));
+    const result = await this.script('rrDeclare', key, kind, String(value));
     if (result !== 'OK') throw new ConfigurationError('ERR_FIRM_LIMIT_MISMATCH', `firm limit ${limit} is ${String(result)} in Redis, this host says ${kind} ${value}`, value);
     await this.redis.sadd(FIRM_LIMITS_KEY, limit);
     this.seqs.set(limit, Number((await this.redis.hget(key, `seq:${this.host}`)) ?? 0));
@@ -126,25 +134,25 @@ export class FirmLedger {
   /** Lease up to `want` of `limit` (of `pool`) for this host; resolves with what was granted (0 to want). */
   async lease(limit: string, want: number, options: { pool?: FirmPool; seq?: number } = {}): Promise<number> {
     checkAmount(want, 'a lease');
-    return Number(await this.redis.eval(LEASE, 1, keyOf(limit), options.pool ?? '', this.host, String(options.seq ?? 0), String(want)));
+    return Number(await this.script('rrLease', keyOf(limit), options.pool ?? '', this.host, String(options.seq ?? 0), String(want)));
   }
 
   /** Give back up to `amount` of what this host holds of `limit` (of `pool`); resolves with what was returned. */
   async giveBack(limit: string, amount: number, options: { pool?: FirmPool; seq?: number } = {}): Promise<number> {
     checkAmount(amount, 'a return');
-    return Number(await this.redis.eval(GIVE_BACK, 1, keyOf(limit), options.pool ?? '', this.host, String(options.seq ?? 0), String(amount)));
+    return Number(await this.script('rrGiveBack', keyOf(limit), options.pool ?? '', this.host, String(options.seq ?? 0), String(amount)));
   }
 
   /** This host's fills on a position limit: `lots` of its buying ('b') or selling ('s') credit became position. Resolves with the firm position after. */
   async fill(limit: string, side: 'b' | 's', lots: number, seq = 0): Promise<number> {
     checkAmount(lots, 'a fill');
-    return Number(await this.redis.eval(FILL, 1, keyOf(limit), side, this.host, String(seq), String(lots)));
+    return Number(await this.script('rrFill', keyOf(limit), side, this.host, String(seq), String(lots)));
   }
 
   /** Operator: return everything host `host` holds of `limit` (a host that died, once its orders are reconciled). */
   async release(limit: string, host: string): Promise<number> {
     checkHost(host);
-    return Number(await this.redis.eval(RELEASE, 1, keyOf(limit), host));
+    return Number(await this.script('rrRelease', keyOf(limit), host));
   }
 
   /** The ledger of one limit: the limit, the free credit, what each host holds (and, for a position limit, the selling pool and positions). */
@@ -184,7 +192,7 @@ export class FirmLedger {
   /** Set (or with `halted: false`, clear) the firm halt and publish it to every host, in one step. */
   async setHalt(halted: boolean, reason = ''): Promise<FirmHalt> {
     const halt: FirmHalt = { halted, by: this.host, reason, sentNs: Number(process.hrtime.bigint()), at: new Date().toISOString() };
-    await this.redis.eval(HALT, 1, FIRM_HALT_KEY, FIRM_HALT_CHANNEL, halted ? JSON.stringify(halt) : '');
+    await this.script('rrHalt', FIRM_HALT_KEY, FIRM_HALT_CHANNEL, halted ? JSON.stringify(halt) : '');
     return halt;
   }
 
@@ -237,6 +245,8 @@ function checkHost(host: unknown): void {
 export function describeRedis(redis: string | RedisOptions): string {
   return typeof redis === 'string' ? redactUrl(redis) : `${redis.host ?? 'localhost'}:${redis.port ?? 6379}`;
 }
+
+const SCRIPTS = { rrDeclare: DECLARE, rrLease: LEASE, rrGiveBack: GIVE_BACK, rrFill: FILL, rrRelease: RELEASE, rrHalt: HALT };
 
 /** The key of a limit: its name as the hash tag, so every script touches one slot. */
 function keyOf(limit: string): string {
