@@ -8,6 +8,7 @@ import { wsScenarios } from './gateways/wsScenarios.js';
 import { fixCodecScenarios } from './gateways/fixCodecScenarios.js';
 import { fixRttScenarios } from './gateways/fixRttScenarios.js';
 import { gateFixtureScenarios } from './fixtures/gateFixtures.js';
+import { firmScenarios } from './router/firmScenarios.js';
 import { floorScenarios } from './router/floorScenarios.js';
 import { orderRttScenarios } from './router/orderRttScenarios.js';
 import { riskScenarios } from './router/riskScenarios.js';
@@ -38,6 +39,7 @@ export function allScenarios(): Scenario[] {
     ...orderRttScenarios(),
     ...threadLayoutScenarios(),
     ...journalScenarios(),
+    ...firmScenarios(),
     ...wsScenarios(),
     ...fixCodecScenarios(),
     ...fixRttScenarios(),

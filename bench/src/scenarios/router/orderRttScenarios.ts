@@ -6,6 +6,7 @@ import { SIM_VENUE_TASK } from '@ringroute/gateways';
 import { BackoffIdleStrategy, BusySpinIdleStrategy, Router, type IdleStrategy, type OrderEventHandler } from '@ringroute/router';
 import { newHistogram } from '../../harness/Histograms.js';
 import { heapBytesPerOp, warmUp } from '../../harness/measure.js';
+import { RedisServer } from '../../harness/redisServer.js';
 import type { RunContext, RunSample, Scenario, Target } from '../../harness/Scenario.js';
 
 /**
@@ -40,6 +41,12 @@ export function orderRttScenarios(): Scenario[] {
       { metric: 'p50Ratio', op: '<=', value: 1.1, label: 'journal on, backoff: p50 <= 1.1x journal off' },
       { metric: 'p99Ratio', op: '<=', value: 1.25, label: 'journal on, backoff: p99 <= 1.25x journal off' },
     ], true),
+    // The same path under firm limits shared through Redis (issue 16): the order path takes
+    // local credit only; the firm agent's thread leases it from a real redis-server.
+    orderRtt('busy-spin', 'router.order.rtt.busy-spin', [
+      { metric: 'p50Ratio', op: '<=', value: 1.05, label: 'firm limits on: p50 <= 1.05x off (the order path is local)' },
+      { metric: 'heapBytesPerOp', op: '<=', value: 1, label: 'firm limits on: under 1 heap byte per order' },
+    ], false, true),
     // The same path with the venue's gateway on the strategy thread: what the thread hop costs.
     orderRtt('inline', 'router.order.rtt.busy-spin', []),
   ];
@@ -52,19 +59,24 @@ class Acks implements OrderEventHandler {
   }
 }
 
-function orderRtt(strategy: 'busy-spin' | 'backoff' | 'inline', reference: string, targets: Target[], journaled = false): Scenario {
+function orderRtt(strategy: 'busy-spin' | 'backoff' | 'inline', reference: string, targets: Target[], journaled = false, firm = false): Scenario {
   const inline = strategy === 'inline';
   return {
-    name: inline ? 'router.order.inproc' : `router.order.rtt.${strategy}${journaled ? '.journal' : ''}`,
+    name: inline ? 'router.order.inproc' : `router.order.rtt.${strategy}${journaled ? '.journal' : ''}${firm ? '.firm' : ''}`,
     reference,
     description: inline
       ? 'submit (fast path, strategy-supplied time) -> risk -> ring -> simulated venue on the same thread (gateways: inline, driven by poll) -> ack -> ring -> handler'
-      : `submit (fast path, strategy-supplied time) -> risk -> ring -> gateway worker -> simulated venue -> ack -> ring -> handler; ${strategy} on both ends${journaled ? '; journal on (flush every 100 ms), the order, its ack and its cancel journaled' : ''}`,
+      : `submit (fast path, strategy-supplied time) -> risk -> ring -> gateway worker -> simulated venue -> ack -> ring -> handler; ${strategy} on both ends${journaled ? '; journal on (flush every 100 ms), the order, its ack and its cancel journaled' : ''}${firm ? '; firm open-order and position limits on (credit leased from a local redis-server by the firm agent thread)' : ''}`,
     opsPerSample: 1,
     targets,
     async run(ctx: RunContext): Promise<RunSample> {
       const journalDir = journaled ? mkdtempSync(join(tmpdir(), 'rr-bench-rtt-journal-')) : null;
+      const redis = firm ? await RedisServer.start() : null;
       const router = await Router.create({
+        firm:
+          redis === null
+            ? undefined
+            : { redis: redis.url, host: 'bench', limits: { openOrders: 1_000_000, positionLots: 100_000_000 }, leaseSize: { openOrders: 100_000, positionLots: 1_000_000 } },
         journal: journalDir === null ? undefined : { dir: journalDir },
         instruments: [{ symbol: 'BTC-USD', tickSize: '0.01', lotSize: '0.001' }],
         venues: [{ name: 'sim', task: SIM_VENUE_TASK }],
@@ -122,6 +134,7 @@ function orderRtt(strategy: 'busy-spin' | 'backoff' | 'inline', reference: strin
       } finally {
         idle.reset();
         await router.stop();
+        await redis?.stop();
         if (journalDir !== null) rmSync(journalDir, { recursive: true, force: true });
       }
       return { histogram, opsPerSec: samples / ((end - begin) / 1e9), heapBytesPerOp: heap };
