@@ -254,6 +254,10 @@ export class FirmAgent {
         await this.giveBack(line, avail);
         line.idle = true;
         this.setLease(line, line.leaseSize);
+      } else if (avail > 2 * line.leaseNow) {
+        // Ended orders brought back more than a lease's worth: keep one lease in hand, and
+        // the rest goes back to the firm now, not after an idle second (others may need it).
+        await this.giveBack(line, avail, line.leaseNow);
       }
     }
   }
@@ -312,11 +316,13 @@ export class FirmAgent {
   }
 
   /** Take up to `amount` out of hand first (so no order can use it meanwhile), then give it back in Redis. */
-  private async giveBack(line: Line, amount: number): Promise<void> {
+  /** Take `avail - keep` out of hand (if `avail` is still what is in hand: else an order moved it, and the next tick decides again), then give it back in Redis. */
+  private async giveBack(line: Line, avail: number, keep = 0): Promise<void> {
+    const amount = avail - keep;
     if (amount <= 0 || this.pending.has(line.limit)) return;
     const word = line.word + L_AVAIL;
-    if (Atomics.compareExchange(this.c, word, amount, 0) !== amount) return; // an order took some meanwhile: not idle
-    line.lastAvail = 0;
+    if (Atomics.compareExchange(this.c, word, avail, keep) !== avail) return;
+    line.lastAvail = keep;
     await this.execute({ kind: 'give', line, amount, seq: this.ledger.nextSeq(line.limit) });
   }
 
