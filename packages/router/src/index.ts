@@ -75,4 +75,5 @@ export { FirmLedger, parseHalt } from './firm/FirmLedger.js';
 export type { FirmHalt, FirmLimitKind, FirmLimitState, FirmPool } from './firm/FirmLedger.js';
 export type { FirmConfig, FirmLimits } from './firm/FirmConfig.js';
 export type { FirmStatus, FirmClient } from './firm/FirmClient.js';
+export { FirmCredit } from './firm/FirmCredit.js';
 export type { FirmEvent } from './firm/FirmAgent.js';
