@@ -15,6 +15,9 @@ import {
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { readmeBlockContaining, writeExample } from '../../support/readme.js';
 import { redisAvailable, startRedis, type RedisProcess } from '../../support/redis.js';
 
 const INSTRUMENTS = [
@@ -200,6 +203,26 @@ describe.skipIf(!redisAvailable())('RouterConfig.firm: firm limits through a rea
       expect(a.risk.killState).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the RouterConfig.firm example in docs/firm.md runs as written against a real server, and leaves the firm as its comments say', async () => {
+    const code = readmeBlockContaining('firm: {');
+    expect(code).toBeDefined();
+    const file = writeExample('docs-firm-router.mjs', code!.replace('redis://127.0.0.1:6379', redis.url));
+    const { stdout } = await promisify(execFile)(process.execPath, [file]);
+    expect(stdout).toMatch(/^accepted\n/);
+    const lines = JSON.parse(stdout.split('\n')[1]) as { limit: string; pool: string; held: number; inHand: number }[];
+    expect(lines.map((l) => l.limit)).toEqual(['open-orders', 'position:BTC-USD', 'position:BTC-USD']);
+    expect(lines[1].held - lines[1].inHand).toBe(10); // the working buy holds 10 lots of buying credit
+    const ledger = await FirmLedger.connect({ redis: redis.url, host: 'docs-reader' });
+    try {
+      expect(await ledger.read('open-orders')).toEqual({ kind: 'count', limit: 2_000, free: 2_000, hosts: {} });
+      const position = await ledger.read('position:BTC-USD');
+      expect([position.free, position.freeSell, position.position]).toEqual([500, 500, 0]);
+      expect(await ledger.halt()).toBeNull();
+    } finally {
+      await ledger.close();
     }
   });
 
