@@ -110,6 +110,7 @@ export class FirmClient {
 
   /** Everything the agent knows: connection, fence, halt, what is held and in hand, lease round trips, halt delays. */
   status(): Promise<FirmStatus> {
+    this.credit.flush(); // this thread's pocket first, so that what is in hand is all there
     return this.ask({ type: 'status' }) as Promise<FirmStatus>;
   }
 

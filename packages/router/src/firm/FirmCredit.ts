@@ -62,16 +62,18 @@ export class FirmCredit {
   /** Per symbol: word index of its buying line's `avail` (-1: no firm position limit). */
   private readonly buyWord: Int32Array;
   /**
-   * Credit this thread's ended orders gave back, by word, not yet added to `avail`: each
-   * thread has its own FirmCredit, so these are plain fields. A take folds its line's into
-   * the same compare-and-set; `flush` (every 256th poll, a refusal, the router's stop)
-   * hands the rest over. An order's end then costs no atomic operation: measured, the two
-   * atomic adds it took were half of the firm layer's ~50 ns per order on this machine.
-   * Until folded, the agent sees less in hand than there is: it may top up early, never
-   * give back what an order holds.
+   * This thread's pocket, by word: credit taken out of `avail` but not used by an order
+   * yet, and what this thread's ended orders gave back. Each thread has its own
+   * FirmCredit, so these are plain fields. A take uses the pocket first; when it is short,
+   * one compare-and-set takes what is missing plus a sixteenth of the lease (at most 64),
+   * so most orders cost no atomic operation, and ending an order costs none. `flush` (every
+   * 256th poll, a refusal, the router's stop) empties the pocket back into `avail`.
+   * Measured per order (check and end): 50 ns with a CAS and two atomic adds, 31 ns with
+   * the returns pocketed. What is in a pocket is still this host's credit, never another's;
+   * the agent just sees it later (it may top up early, never give back what an order holds).
    */
-  private readonly returns: Int32Array;
-  private returnsPending = false;
+  private readonly pocket: Int32Array;
+  private pocketed = false;
 
   constructor(plan: Pick<FirmPlan, 'openOrders' | 'openLease' | 'positionLots' | 'positionLease'>, buffer?: SharedArrayBuffer) {
     let lines = plan.openOrders > 0 ? 1 : 0;
@@ -86,7 +88,7 @@ export class FirmCredit {
     const bytes = FirmCredit.bytesFor(lines);
     this.buffer = buffer ?? new SharedArrayBuffer(bytes);
     this.c = new Int32Array(this.buffer);
-    this.returns = new Int32Array(bytes / 4);
+    this.pocket = new Int32Array(bytes / 4);
   }
 
   static bytesFor(lines: number): number {
@@ -121,7 +123,7 @@ export class FirmCredit {
     return this.take(word, lots) ? OK : this.refuse(word, RISK_FIRM_POSITION);
   }
 
-  /** An order ended: its open-order credit comes back (folded into `avail` later, see `returns`). */
+  /** An order ended: its open-order credit comes back (to this thread's pocket, see `pocket`). */
   giveOpen(): void {
     if (this.openWord >= 0) this.giveBack(this.openWord, 1);
   }
@@ -143,24 +145,24 @@ export class FirmCredit {
     if (buy >= 0 && lots > 0) this.giveBack(side === Side.BUY ? buy : buy + LINE_STRIDE, -lots);
   }
 
-  /** Hand this thread's pending returns over to `avail` (one atomic add per line that has any). */
+  /** Empty this thread's pocket back into `avail` (one atomic add per line that has any). */
   flush(): void {
-    if (!this.returnsPending) return;
-    this.returnsPending = false;
-    const returns = this.returns;
+    if (!this.pocketed) return;
+    this.pocketed = false;
+    const pocket = this.pocket;
     for (let line = 0; line < this.lines; line++) {
       const word = W_LINES + line * LINE_STRIDE;
-      const n = returns[word];
+      const n = pocket[word];
       if (n !== 0) {
-        returns[word] = 0;
+        pocket[word] = 0;
         Atomics.add(this.c, word, n);
       }
     }
   }
 
   private giveBack(word: number, amount: number): void {
-    this.returns[word] += amount;
-    this.returnsPending = true;
+    this.pocket[word] += amount;
+    this.pocketed = true;
   }
 
   /** `lots` filled: their credit (already taken when the order was checked) became position; the agent publishes it. */
@@ -197,19 +199,31 @@ export class FirmCredit {
    * water, the agent is asked to top up, once per crossing.
    */
   private take(word: number, amount: number): boolean {
+    const pocket = this.pocket;
+    const inPocket = pocket[word];
+    if (inPocket >= amount) {
+      pocket[word] = inPocket - amount;
+      return true;
+    }
     const c = this.c;
-    const returned = this.returns[word]; // this thread's returns on the line, folded into the same CAS
+    const need = amount - inPocket;
+    // A sixteenth of the lease besides (the low water is half of it), so the next orders
+    // come from the pocket; none when leases are small, where every unit counts.
+    const low = c[word + L_LOW];
+    const extra = low >= 512 ? 64 : low >> 3;
     let current = c[word];
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-      if (current + returned < amount) {
-        if (returned !== 0) this.flush();
+      if (current < need) {
+        this.flush();
         return false;
       }
-      const seen = Atomics.compareExchange(c, word, current, current + returned - amount);
+      const grab = current - need >= extra ? need + extra : need;
+      const seen = Atomics.compareExchange(c, word, current, current - grab);
       if (seen === current) {
-        this.returns[word] = 0;
+        pocket[word] = inPocket + grab - amount;
+        if (pocket[word] !== 0) this.pocketed = true;
         c[word + L_TAKEN] = 1;
-        if (current - amount < c[word + L_LOW]) this.ask(word);
+        if (current - grab < low) this.ask(word);
         return true;
       }
       current = seen;
