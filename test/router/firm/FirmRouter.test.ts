@@ -9,13 +9,15 @@ import {
   RISK_KILL_SWITCH,
   Router,
   type FirmConfig,
+  type FirmStatus,
   type OrderEventHandler,
   type RouterConfig,
 } from '@ringroute/router';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFile } from 'node:child_process';
+import { execFile, fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { promisify } from 'node:util';
 import { readmeBlockContaining, writeExample } from '../../support/readme.js';
 import { redisAvailable, startRedis, type RedisProcess } from '../../support/redis.js';
@@ -225,6 +227,40 @@ describe.skipIf(!redisAvailable())('RouterConfig.firm: firm limits through a rea
       await ledger.close();
     }
   });
+
+  it('a host SIGKILLed with orders working keeps its credit reserved; restarted on its journal, it adopts that credit instead of being refused, and the books end exact', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rr-firm-journal-'));
+    const child = (mode: string) => fork(new URL('../../dist/fixtures/firmJournalChild.js', import.meta.url), [redis.url, dir, mode], { stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+    const message = <T>(c: ChildProcess) => new Promise<T>((resolve, reject) => (c.once('message', (m) => resolve(m as T)), c.once('exit', (code) => reject(new Error(`child exited (${code})`)))));
+    const ledger = await FirmLedger.connect({ redis: redis.url, host: 'journal-reader' });
+    try {
+      const first = child('rest');
+      const ready = await message<{ ids: number[]; status: FirmStatus }>(first);
+      expect(ready.ids.every((id) => id > 0)).toBe(true);
+      first.kill('SIGKILL');
+      await once(first, 'exit');
+      // Dead, it still holds its lease: three orders' worth in use, the rest in hand, all reserved.
+      const held = (await ledger.read('open-orders')).hosts.journaled;
+      expect(held).toBe(ready.status.lines[0].held);
+      expect(held).toBeGreaterThanOrEqual(3);
+      // Restarted on its journal: no ERR_FIRM_HOST_HOLDS_CREDIT; it adopts what it holds,
+      // with its three recovered orders counted in use.
+      const second = child('restart');
+      const after = await message<{ afterCreate: FirmStatus; recovered: boolean; open: number; status: FirmStatus }>(second);
+      expect(after.recovered).toBe(true);
+      // (It held `held`, three of them in use; the start then tops the hand up to a lease.)
+      expect(after.afterCreate.lines[0].held).toBeGreaterThanOrEqual(held);
+      expect(after.afterCreate.lines[0].held - after.afterCreate.lines[0].inHand).toBe(3);
+      // Whatever recovery made of the orders, the firm's books are exact after the stop:
+      // the host holds what its still-open orders hold, and nothing else.
+      const state = await ledger.read('open-orders');
+      expect(state.hosts.journaled ?? 0).toBe(after.open);
+      expect(state.free + (state.hosts.journaled ?? 0)).toBe(100);
+    } finally {
+      await ledger.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 
   it('bad firm configuration is a typed error at create: unreachable Redis, refused password, limits that differ between hosts, bad values, credit held by an earlier run', async () => {
     const base = { limits: { openOrders: 5 } };
