@@ -29,7 +29,8 @@ export type RingrouteErrorCode =
   | 'ERR_FIRM_AUTH'
   | 'ERR_FIRM_LIMIT_MISMATCH'
   | 'ERR_FIRM_AMOUNT'
-  | 'ERR_FIRM_HOST_HOLDS_CREDIT';
+  | 'ERR_FIRM_HOST_HOLDS_CREDIT'
+  | 'ERR_FIRM_HOST_IN_USE';
 
 /** Base class of every error ringroute throws. */
 export class RingrouteError extends Error {

@@ -262,6 +262,21 @@ describe.skipIf(!redisAvailable())('RouterConfig.firm: firm limits through a rea
     }
   }, 30_000);
 
+  it('one host name, one process: a second router with a live host\'s name is refused after waiting out one TTL; after a clean stop the name is free at once', async () => {
+    const firm = { host: `solo${++prefix}`, limits: { openOrders: 20 }, leaseTtlMs: 600 };
+    const first = await hostOf(firm);
+    const t0 = Date.now();
+    await expect(hostOf(firm)).rejects.toMatchObject({ code: 'ERR_FIRM_HOST_IN_USE' });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(600); // it waited for the heartbeat to lapse: a crashed process's would have
+    expect(first.risk.killState).toBe(0); // the first is untouched
+    await first.stop();
+    routers.splice(routers.indexOf(first), 1);
+    const t1 = Date.now();
+    const again = await hostOf(firm);
+    expect(Date.now() - t1).toBeLessThan(600);
+    expect(again.submit({ symbol: 'BTC-USD', side: 'buy', price: '100', quantity: '0.001', venue: 'sim' })).toBeGreaterThan(0);
+  });
+
   it('bad firm configuration is a typed error at create: unreachable Redis, refused password, limits that differ between hosts, bad values, credit held by an earlier run', async () => {
     const base = { limits: { openOrders: 5 } };
     const dead = await startRedis();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nanoTime, OrderType, Side, TimeInForce } from '@ringroute/core';
 import { SIM_VENUE_TASK } from '@ringroute/gateways';
-import { BackoffIdleStrategy, BusySpinIdleStrategy, Router, type IdleStrategy, type OrderEventHandler } from '@ringroute/router';
+import { BackoffIdleStrategy, BusySpinIdleStrategy, Router, riskStatusName, type IdleStrategy, type OrderEventHandler } from '@ringroute/router';
 import { newHistogram } from '../../harness/Histograms.js';
 import { heapBytesPerOp, warmUp } from '../../harness/measure.js';
 import { RedisServer } from '../../harness/redisServer.js';
@@ -109,7 +109,8 @@ function orderRtt(strategy: 'busy-spin' | 'backoff' | 'inline', reference: strin
         if (record) loopNs[0] = nanoTime();
         else loopNs[0] += 1_000;
         const t0 = loopNs[0];
-        if (router.send(t0) < 0) throw new Error('order refused');
+        const sent = router.send(t0);
+        if (sent < 0) throw new Error(`order refused: ${riskStatusName(sent)}${router.firm === null ? '' : ` (firm in hand: ${router.firm.credit.openInHand()} open, ${router.firm.credit.lotsInHand(0, Side.BUY)} lots; kill word ${router.risk.killState})`}`);
         let polls = 0;
         while (acks.acked === before) {
           idle.idle(router.poll(acks, 16, t0));

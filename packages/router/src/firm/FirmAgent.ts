@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { ConfigurationError } from '@ringroute/core';
 import { KILL_FIRM_FENCED, KILL_FIRM_HALT, setKillBit } from '../api/RiskEngine.js';
@@ -87,6 +88,8 @@ export class FirmAgent {
   private stopped: Promise<void> | null = null;
   /** Calls made to Redis (a tick that made none was idle). */
   private calls = 0;
+  /** This process's claim on the host name (its heartbeat's value). */
+  private readonly instance = `${process.pid}-${randomUUID()}`;
 
   constructor(
     private readonly plan: FirmPlan,
@@ -125,6 +128,7 @@ export class FirmAgent {
     this.ledger = await FirmLedger.connect({ redis: plan.redis, host: plan.host, connectTimeoutMs: plan.timeoutMs, commandTimeoutMs: plan.timeoutMs, reconnect: true });
     const redis = this.ledger.redis;
     try {
+      await this.claimHost();
       for (const limit of new Set(this.lines.map((l) => l.limit))) {
         const s = plan.symbols.findIndex((sym) => positionLimitName(sym) === limit);
         await this.ledger.declare(limit, s < 0 ? plan.openOrders : plan.positionLots[s], s < 0 ? 'count' : 'position');
@@ -189,6 +193,7 @@ export class FirmAgent {
             await this.publishFills(line);
             await this.giveBack(line, Atomics.load(this.c, line.word + L_AVAIL));
           }
+          await this.ledger.endHeartbeat(this.instance); // stopped: known gone at once, and a restart need not wait
         }
       } catch {
         // Redis unreachable at stop: the credit stays this host's until it restarts or an operator releases it
@@ -262,11 +267,45 @@ export class FirmAgent {
     }
   }
 
+  /**
+   * Take the host name for this process. Another process holding its heartbeat is either a
+   * second router configured with the same name (two would adopt the same credit) or one
+   * that died less than a TTL ago: wait for the heartbeat to lapse, at most the TTL and a
+   * second, then refuse (ERR_FIRM_HOST_IN_USE).
+   */
+  private async claimHost(): Promise<void> {
+    const { host, leaseTtlMs } = this.plan;
+    const deadline = performance.now() + leaseTtlMs + 1_000;
+    for (;;) {
+      const sent = performance.now();
+      if (await this.ledger.heartbeat(leaseTtlMs, this.instance)) {
+        this.lastRenewSentMs = this.lastRenewMs = sent;
+        return;
+      }
+      if (performance.now() > deadline) {
+        throw new ConfigurationError('ERR_FIRM_HOST_IN_USE', `firm host ${host} is in use by another process (its heartbeat stayed alive for ${leaseTtlMs} ms): give each router its own host name`, host);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
   /** Renew the heartbeat; the fence is measured from when a renewal that succeeded was sent (before the server's clock started it). */
   private async renew(): Promise<void> {
     const sent = performance.now();
     this.lastRenewSentMs = sent;
-    await this.ledger.heartbeat(this.plan.leaseTtlMs, JSON.stringify({ pid: process.pid, at: new Date().toISOString() }));
+    if (!(await this.ledger.heartbeat(this.plan.leaseTtlMs, this.instance))) {
+      // Another process holds this host name now (it waited for our heartbeat to lapse): this
+      // one must not trade on the name's credit. Fence at once; it trades again only if it
+      // gets the name back, after re-reading what the name holds.
+      this.lastRenewMs = Number.NEGATIVE_INFINITY; // lapsed until the name is this process's again
+      if (!this.fenced) {
+        this.fenced = true;
+        this.needResync = true;
+        setKillBit(this.risk, KILL_FIRM_FENCED, true);
+        this.report({ type: 'fenced', host: this.plan.host, detail: 'another process has taken this host name: new orders stop (RISK_FIRM_FENCED)' });
+      }
+      return;
+    }
     this.lastRenewMs = sent;
     this.checkFence(performance.now());
   }

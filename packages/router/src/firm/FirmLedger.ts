@@ -1,6 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { ConfigurationError } from '@ringroute/core';
-import { DECLARE, FILL, GIVE_BACK, HALT, LEASE, RELEASE } from './FirmScripts.js';
+import { CLAIM_HOST, DECLARE, DROP_HOST, FILL, GIVE_BACK, HALT, LEASE, RELEASE } from './FirmScripts.js';
 
 /** A limit's kind: a count of credit (open orders), or a position per symbol with a buying and a selling pool. */
 export type FirmLimitKind = 'count' | 'position';
@@ -201,10 +201,19 @@ export class FirmLedger {
     return parseHalt(await this.redis.get(FIRM_HALT_KEY));
   }
 
-  /** Renew this host's heartbeat: alive for `ttlMs` from the server's receipt. */
-  async heartbeat(ttlMs: number, info: string): Promise<void> {
-    await this.redis.set(heartbeatKey(this.host), info, 'PX', ttlMs);
-    await this.redis.sadd(FIRM_HOSTS_KEY, this.host);
+  /**
+   * Take or renew this host's heartbeat for `instance` (one process), alive for `ttlMs`
+   * from the server's receipt. False: another instance holds it (CLAIM_HOST).
+   */
+  async heartbeat(ttlMs: number, instance: string): Promise<boolean> {
+    const claimed = Number(await this.script('rrClaimHost', heartbeatKey(this.host), instance, String(ttlMs))) === 1;
+    if (claimed) await this.redis.sadd(FIRM_HOSTS_KEY, this.host);
+    return claimed;
+  }
+
+  /** End this host's heartbeat if `instance` holds it (a clean stop: the host is known gone at once). */
+  async endHeartbeat(instance: string): Promise<void> {
+    await this.script('rrDropHost', heartbeatKey(this.host), instance);
   }
 
   /** Every host that ever joined, and whether its heartbeat is alive (its remaining time, ms; -2 when dead). */
@@ -246,7 +255,7 @@ export function describeRedis(redis: string | RedisOptions): string {
   return typeof redis === 'string' ? redactUrl(redis) : `${redis.host ?? 'localhost'}:${redis.port ?? 6379}`;
 }
 
-const SCRIPTS = { rrDeclare: DECLARE, rrLease: LEASE, rrGiveBack: GIVE_BACK, rrFill: FILL, rrRelease: RELEASE, rrHalt: HALT };
+const SCRIPTS = { rrDeclare: DECLARE, rrLease: LEASE, rrGiveBack: GIVE_BACK, rrFill: FILL, rrRelease: RELEASE, rrHalt: HALT, rrClaimHost: CLAIM_HOST, rrDropHost: DROP_HOST };
 
 /** The key of a limit: its name as the hash tag, so every script touches one slot. */
 function keyOf(limit: string): string {

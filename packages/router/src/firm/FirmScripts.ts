@@ -155,3 +155,22 @@ if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1],
 redis.call('PUBLISH', ARGV[1], ARGV[2])
 return 'OK'
 `;
+
+/**
+ * KEYS[1] a host's heartbeat key; ARGV: instance, ttl ms. Takes or renews the host's
+ * heartbeat for this instance (one process): 1, or 0 when another instance holds it (a
+ * second process configured with the same host name, or one that died less than its TTL
+ * ago). One host name, one process: two would adopt the same credit.
+ */
+export const CLAIM_HOST = `
+local current = redis.call('GET', KEYS[1])
+if current and current ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+`;
+
+/** KEYS[1] a host's heartbeat key; ARGV: instance. Ends the heartbeat if this instance holds it (a clean stop). */
+export const DROP_HOST = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
