@@ -1,5 +1,7 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** redis-server is a Debian package; .ci/run installs it, and CI must have it (a developer machine may not). */
 export function redisAvailable(): boolean {
@@ -35,9 +37,10 @@ export interface RedisProcess {
  * 10 s). Without persistence, unless `dir` is given: then an append-only file there,
  * fsynced on every write, as docs/firm.md asks of production (a restart keeps the ledger).
  */
-export async function startRedis(options: { password?: string; port?: number; dir?: string } = {}): Promise<RedisProcess> {
+export async function startRedis(options: { password?: string; port?: number; dir?: string; cluster?: boolean } = {}): Promise<RedisProcess> {
   const port = options.port ?? (await freePort());
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--daemonize', 'no', '--loglevel', 'notice'];
+  if (options.cluster === true) args.push('--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', '2000');
   if (options.dir === undefined) args.push('--appendonly', 'no');
   else args.push('--appendonly', 'yes', '--appendfsync', 'always', '--dir', options.dir);
   if (options.password !== undefined) args.push('--requirepass', options.password);
@@ -69,6 +72,45 @@ export async function startRedis(options: { password?: string; port?: number; di
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGKILL');
       await exited;
+    },
+  };
+}
+
+export interface RedisCluster {
+  readonly nodes: { host: string; port: number }[];
+  kill(): Promise<void>;
+}
+
+/**
+ * A real Redis Cluster of `size` masters on loopback (no replicas), created with
+ * `redis-cli --cluster create` (redis-tools, a dependency of redis-server); resolves once
+ * every node reports cluster_state:ok (within 15 s).
+ */
+export async function startRedisCluster(dir: string, size = 3): Promise<RedisCluster> {
+  const servers: RedisProcess[] = [];
+  try {
+    for (let i = 0; i < size; i++) {
+      const own = join(dir, `node-${i}`); // each node its own files (append-only file, nodes.conf)
+      mkdirSync(own, { recursive: true });
+      servers.push(await startRedis({ dir: own, cluster: true }));
+    }
+    const addresses = servers.map((s) => `127.0.0.1:${s.port}`);
+    execFileSync('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes'], { stdio: 'ignore', timeout: 15_000 });
+    const deadline = Date.now() + 15_000;
+    for (const s of servers) {
+      while (!execFileSync('redis-cli', ['-p', String(s.port), 'cluster', 'info'], { timeout: 5_000 }).toString().includes('cluster_state:ok')) {
+        if (Date.now() > deadline) throw new Error('the Redis Cluster did not reach cluster_state:ok in 15 s');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  } catch (error) {
+    for (const s of servers) await s.kill();
+    throw error;
+  }
+  return {
+    nodes: servers.map((s) => ({ host: '127.0.0.1', port: s.port })),
+    async kill() {
+      for (const s of servers) await s.kill();
     },
   };
 }

@@ -72,6 +72,7 @@ export { JournalRecordDecoder, type DecodedRecord } from './journal/JournalRecor
 export { JournalReplay, type ReplayCounts } from './recovery/JournalReplay.js';
 export type { ForeignOrderPolicy, RecoveryOptions, RecoveryReport, VenueRecovery } from './recovery/RecoveryReport.js';
 export { FirmLedger, parseHalt } from './firm/FirmLedger.js';
+export type { FirmCluster, FirmRedis } from './firm/FirmLedger.js';
 export type { FirmHalt, FirmLimitKind, FirmLimitState, FirmPool } from './firm/FirmLedger.js';
 export type { FirmConfig, FirmLimits } from './firm/FirmConfig.js';
 export type { FirmStatus, FirmClient } from './firm/FirmClient.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { ConfigurationError } from '@ringroute/core';
 import { KILL_FIRM_FENCED, KILL_FIRM_HALT, setKillBit } from '../api/RiskEngine.js';
 import { FirmCredit, FIRM_CONNECTED, FIRM_DOORBELL_WORD, FIRM_READY, FIRM_STATUS_WORD, L_ASK, L_AVAIL, L_LOW, L_TAKEN, L_USED } from './FirmCredit.js';
@@ -76,7 +76,7 @@ export class FirmAgent {
   private readonly keys = new Map<string, Line[]>();
   private readonly pending = new Map<string, PendingOp>();
   private ledger!: FirmLedger;
-  private subscriber!: Redis;
+  private subscriber!: Redis | Cluster;
   private running = true;
   private lastRenewSentMs = 0;
   private lastRenewMs = 0;
@@ -354,7 +354,6 @@ export class FirmAgent {
     await this.execute({ kind: 'lease', line, amount: want, seq: this.ledger.nextSeq(line.limit) });
   }
 
-  /** Take up to `amount` out of hand first (so no order can use it meanwhile), then give it back in Redis. */
   /** Take `avail - keep` out of hand (if `avail` is still what is in hand: else an order moved it, and the next tick decides again), then give it back in Redis. */
   private async giveBack(line: Line, avail: number, keep = 0): Promise<void> {
     const amount = avail - keep;

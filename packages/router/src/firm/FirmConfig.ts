@@ -1,6 +1,6 @@
 import { ConfigurationError } from '@ringroute/core';
-import type { RedisOptions } from 'ioredis';
 import type { FirmEvent } from './FirmAgent.js';
+import type { FirmRedis } from './FirmLedger.js';
 
 /** Firm-wide limits (shared by every host through Redis). Absent: no firm limit of that kind. */
 export interface FirmLimits {
@@ -20,8 +20,12 @@ export interface FirmLimits {
  * thread leases credit from Redis before it is needed and gives it back when idle.
  */
 export interface FirmConfig {
-  /** A redis:// URL, or ioredis options (Sentinel is configured here: `sentinels`, `name`). */
-  redis: string | RedisOptions;
+  /**
+   * A redis:// URL; ioredis options (one server, or Sentinel: `sentinels`, `name`); or a
+   * Cluster, `{ cluster: [{ host, port }, ...], options? }`. Plain data only: it travels to
+   * the agent's thread.
+   */
+  redis: FirmRedis;
   /** This host's name, unique in the firm (1 to 64 letters, digits, `.`, `-`, `_`). */
   host: string;
   limits: FirmLimits;
@@ -51,7 +55,7 @@ export interface FirmConfig {
 
 /** What `FirmConfig` resolves to (all defaults applied, symbols mapped to lines). */
 export interface FirmPlan {
-  redis: string | RedisOptions;
+  redis: FirmRedis;
   host: string;
   openOrders: number; // 0: no firm open-order limit
   openLease: number;

@@ -1,6 +1,19 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { ConfigurationError } from '@ringroute/core';
 import { CLAIM_HOST, DECLARE, DROP_HOST, FILL, GIVE_BACK, HALT, LEASE, RELEASE } from './FirmScripts.js';
+
+/** A Redis Cluster: its seed nodes, and ioredis cluster options (plain data: they travel to the agent's thread). */
+export interface FirmCluster {
+  cluster: { host: string; port: number }[];
+  options?: ClusterOptions;
+}
+
+/** Where the firm's Redis is: a redis:// URL, ioredis options (one server, or Sentinel: `sentinels`, `name`), or a Cluster. */
+export type FirmRedis = string | RedisOptions | FirmCluster;
+
+function isCluster(redis: FirmRedis): redis is FirmCluster {
+  return typeof redis === 'object' && redis !== null && Array.isArray((redis as FirmCluster).cluster);
+}
 
 /** A limit's kind: a count of credit (open orders), or a position per symbol with a buying and a selling pool. */
 export type FirmLimitKind = 'count' | 'position';
@@ -55,11 +68,11 @@ export const FIRM_HOSTS_KEY = 'rr:firm:{hosts}';
  * waits for Redis.
  */
 export class FirmLedger {
-  readonly redis: Redis;
+  readonly redis: Redis | Cluster;
   readonly host: string;
   private readonly seqs = new Map<string, number>();
 
-  private constructor(redis: Redis, host: string) {
+  private constructor(redis: Redis | Cluster, host: string) {
     this.redis = redis;
     this.host = host;
     // Each script is sent once and then called by its SHA1 (EVALSHA; ioredis sends it again
@@ -79,7 +92,7 @@ export class FirmLedger {
    * With `reconnect`, the connection then comes back by itself after a loss (each command
    * still fails at once while it is down: nothing queues).
    */
-  static async connect(options: { redis: string | RedisOptions; host: string; connectTimeoutMs?: number; commandTimeoutMs?: number; reconnect?: boolean }): Promise<FirmLedger> {
+  static async connect(options: { redis: FirmRedis; host: string; connectTimeoutMs?: number; commandTimeoutMs?: number; reconnect?: boolean }): Promise<FirmLedger> {
     checkHost(options.host);
     const timeout = options.connectTimeoutMs ?? 2_000;
     const base: RedisOptions = {
@@ -90,7 +103,19 @@ export class FirmLedger {
       enableOfflineQueue: false,
       retryStrategy: () => null,
     };
-    const redis = typeof options.redis === 'string' ? new Redis(options.redis, base) : new Redis({ ...options.redis, ...base });
+    const target = options.redis;
+    const redis = isCluster(target)
+      ? new Cluster(target.cluster, {
+          ...target.options,
+          lazyConnect: true,
+          enableOfflineQueue: false,
+          maxRedirections: 4,
+          clusterRetryStrategy: () => null,
+          redisOptions: { ...target.options?.redisOptions, connectTimeout: timeout, commandTimeout: options.commandTimeoutMs, maxRetriesPerRequest: 1 },
+        })
+      : typeof target === 'string'
+        ? new Redis(target, base)
+        : new Redis({ ...target, ...base });
     // Errors are reported through the failing call, never as an unhandled event; the last
     // one is kept, because a refused AUTH surfaces on the connect call as a closed connection.
     let lastError = '';
@@ -105,7 +130,11 @@ export class FirmLedger {
       throw new ConfigurationError(auth ? 'ERR_FIRM_AUTH' : 'ERR_FIRM_UNREACHABLE', `firm Redis: ${auth ? 'authentication refused' : 'not reachable'} (${message})`, describeRedis(options.redis));
     }
     // Once connected, a lost connection comes back (bounded backoff, 50 ms to 1 s) when asked.
-    if (options.reconnect === true) redis.options.retryStrategy = (attempt: number) => Math.min(1_000, 50 * attempt);
+    if (options.reconnect === true) {
+      const backoff = (attempt: number) => Math.min(1_000, 50 * attempt);
+      if (redis instanceof Cluster) redis.options.clusterRetryStrategy = backoff;
+      else redis.options.retryStrategy = backoff;
+    }
     return new FirmLedger(redis, options.host);
   }
 
@@ -251,7 +280,8 @@ function checkHost(host: unknown): void {
   }
 }
 
-export function describeRedis(redis: string | RedisOptions): string {
+export function describeRedis(redis: FirmRedis): string {
+  if (isCluster(redis)) return `cluster ${redis.cluster.map((n) => `${n.host}:${n.port}`).join(',')}`;
   return typeof redis === 'string' ? redactUrl(redis) : `${redis.host ?? 'localhost'}:${redis.port ?? 6379}`;
 }
 
