@@ -277,6 +277,26 @@ describe.skipIf(!redisAvailable())('RouterConfig.firm: firm limits through a rea
     expect(again.submit({ symbol: 'BTC-USD', side: 'buy', price: '100', quantity: '0.001', venue: 'sim' })).toBeGreaterThan(0);
   });
 
+  it('a Redis that comes back empty (no persistence) is noticed: the host leases nothing more and trades only within what it holds; nothing recreates the limit behind the other hosts\' backs', async () => {
+    const events: string[] = [];
+    const a = await hostOf({ host: `lost${++prefix}`, limits: { openOrders: 50 }, leaseSize: { openOrders: 6 }, idleReturnMs: 60_000, timeoutMs: 300, onEvent: (e) => events.push(e.type) });
+    const port = redis.port;
+    await redis.kill();
+    redis = await startRedis({ port }); // empty: the ledger is gone
+    await until([a], () => events.includes('ledger-lost'), 5_000);
+    const statuses = Array.from({ length: 10 }, () => resting(a));
+    expect(statuses.filter((s) => s > 0).length).toBe(6); // the lease it held
+    expect(statuses.slice(6).every((s) => s === RISK_FIRM_OPEN_ORDERS)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const ledger = await FirmLedger.connect({ redis: redis.url, host: 'lost-reader' });
+    try {
+      expect((await ledger.read('open-orders')).limit).toBe(0); // not silently declared again with all its credit free
+      await expect(ledger.fill('position:X', 'b', 1, 1)).rejects.toThrow(/UNDECLARED/); // nor rebuilt by a fill
+    } finally {
+      await ledger.close();
+    }
+  });
+
   it('bad firm configuration is a typed error at create: unreachable Redis, refused password, limits that differ between hosts, bad values, credit held by an earlier run', async () => {
     const base = { limits: { openOrders: 5 } };
     const dead = await startRedis();

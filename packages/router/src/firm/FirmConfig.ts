@@ -96,6 +96,14 @@ export function planFirm(config: FirmConfig, symbols: readonly string[]): FirmPl
     }
   }
   if (openOrders === 0 && positionLots.every((l) => l === 0)) bad('no firm limit configured (limits.openOrders or limits.positionLots)', limits);
+  const names = new Map<string, string>();
+  positionLots.forEach((lots, s) => {
+    if (lots === 0) return;
+    const name = positionLimitName(symbols[s]);
+    const other = names.get(name);
+    if (other !== undefined) bad(`symbols ${other} and ${symbols[s]} would share the firm limit ${name}`, symbols[s]);
+    names.set(name, symbols[s]);
+  });
   const lease = (size: number | undefined, limit: number, what: string): number => {
     const value = size === undefined ? Math.max(1, Math.floor(limit / 8)) : whole(size, what);
     if (value > MAX_LEASE) bad(`${what} is at most ${MAX_LEASE} (local credit is a 32-bit counter)`, value);

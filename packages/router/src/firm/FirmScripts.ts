@@ -124,6 +124,7 @@ local lots = amount(ARGV[4])
 if seq == nil or lots == nil or (ARGV[1] ~= 'b' and ARGV[1] ~= 's') then return redis.error_reply('ERR_FIRM_AMOUNT ' .. tostring(ARGV[4])) end
 local again = seen(ARGV[2], seq)
 if again then return again end
+if not redis.call('HGET', KEYS[1], 'limit') then return redis.error_reply('ERR_FIRM_UNDECLARED') end
 local signed = ARGV[1] == 'b' and lots or -lots
 local other = ARGV[1] == 'b' and 'free:s' or 'free:b'
 redis.call('HINCRBY', KEYS[1], 'host:' .. ARGV[1] .. ':' .. ARGV[2], -lots)
