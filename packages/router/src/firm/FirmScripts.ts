@@ -125,6 +125,8 @@ if seq == nil or lots == nil or (ARGV[1] ~= 'b' and ARGV[1] ~= 's') then return 
 local again = seen(ARGV[2], seq)
 if again then return again end
 if not redis.call('HGET', KEYS[1], 'limit') then return redis.error_reply('ERR_FIRM_UNDECLARED') end
+-- Zero lots change nothing (and -0 is no integer to HINCRBY).
+if lots == 0 then return remember(ARGV[2], seq, num('pos')) end
 local signed = ARGV[1] == 'b' and lots or -lots
 local other = ARGV[1] == 'b' and 'free:s' or 'free:b'
 redis.call('HINCRBY', KEYS[1], 'host:' .. ARGV[1] .. ':' .. ARGV[2], -lots)
