@@ -114,6 +114,17 @@ describe.skipIf(!redisAvailable())('three router processes under one firm limit,
     }
   };
 
+  /** The ledger of a position limit once the agents have published fills up to `position` (they publish every few ms; bounded). */
+  const published = async (limit: string, position: number): Promise<FirmLimitState> => {
+    const deadline = Date.now() + 3_000;
+    let state = await ledger(limit);
+    while (state.position !== position && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      state = await ledger(limit);
+    }
+    return state;
+  };
+
   it('the firm limit is never exceeded by three hosts hammering it at once, counted by the routers and by the exchange; one host alone gets all of it when the others idle', async () => {
     const results = await Promise.all(hosts.map((h) => h.hammer('BTC-USD', 5, 800)));
     const accepted = results.reduce((s, r) => s + r.accepted, 0);
@@ -128,8 +139,14 @@ describe.skipIf(!redisAvailable())('three router processes under one firm limit,
     }
     const sumFills = hosts.reduce((s, h) => s + exchangeFills(h.account, 0), 0);
     expect(sumFills).toBeLessThanOrEqual(LIMITS.BTC);
-    const btc = await ledger('position:BTC-USD');
+    const btc = await published('position:BTC-USD', sumFills);
     expect(btc.position).toBe(sumFills); // every fill published
+    // Every host knows the firm's position, the others' fills included (read with its heartbeat).
+    for (const h of hosts) {
+      const deadline = Date.now() + 3_000;
+      while ((await h.status()).positions['BTC-USD'] !== sumFills && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect((await h.status()).positions['BTC-USD']).toBe(sumFills);
+    }
     // ETH: b and c have been idle for longer than idleReturnMs, so they gave back their
     // leases, and a alone takes the whole firm limit.
     await new Promise((resolve) => setTimeout(resolve, 600));
@@ -184,8 +201,8 @@ describe.skipIf(!redisAvailable())('three router processes under one firm limit,
     for (const h of hosts) await h.sawEvent('connected');
     const after = await Promise.all(hosts.map((h) => h.hammer('SOL-USD', 1, 1_000, 30)));
     for (const r of after) expect(r.accepted).toBe(30); // new leases: the credit in hand was used up while Redis was down
-    const sol = await ledger('position:SOL-USD');
     const total = hosts.reduce((s, h) => s + exchangeFills(h.account, 2), 0);
+    const sol = await published('position:SOL-USD', total);
     expect(sol.position).toBe(total); // the restarted ledger kept every lease and fill (append-only file)
     expect(sol.free + Object.values(sol.hosts).reduce((x, y) => x + y, 0) + sol.position!).toBe(LIMITS.SOL);
 

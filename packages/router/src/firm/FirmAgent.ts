@@ -88,6 +88,8 @@ export class FirmAgent {
   private stopped: Promise<void> | null = null;
   /** Calls made to Redis (a tick that made none was idle). */
   private calls = 0;
+  /** The firm position per position limit, as last read or returned by a fill. */
+  private readonly positions = new Map<string, number>();
   /** This process's claim on the host name (its heartbeat's value). */
   private readonly instance = `${process.pid}-${randomUUID()}`;
 
@@ -223,6 +225,7 @@ export class FirmAgent {
       pending: this.pending.size,
       leaseRttNs: this.leaseRttNs.toArray(),
       haltDelayNs: this.haltDelayNs.toArray(),
+      positions: Object.fromEntries(this.plan.symbols.filter((sym) => this.positions.has(positionLimitName(sym))).map((sym) => [sym, this.positions.get(positionLimitName(sym))])),
     };
   }
 
@@ -232,6 +235,7 @@ export class FirmAgent {
       // The heartbeat, and the halt read again: a halt published while this host could not hear it is not missed.
       await this.renew()
         .then(() => this.readHalt())
+        .then(() => this.readPositions())
         .catch((e: Error) => this.setConnected(false, e.message));
     }
     this.checkFence(performance.now());
@@ -410,6 +414,16 @@ export class FirmAgent {
     } else {
       line.held -= op.amount;
       Atomics.sub(this.c, line.word + L_USED, op.amount);
+      this.positions.set(line.limit, result); // the firm position after this host's fills
+    }
+  }
+
+  /** The firm position of every symbol with a firm position limit, every host's fills included (read with each heartbeat). */
+  private async readPositions(): Promise<void> {
+    for (const [limit, lines] of this.keys) {
+      if (lines[0].pool === '') continue;
+      const pos = await this.ledger.redis.hget(`rr:firm:{${limit}}`, 'pos');
+      if (pos !== null) this.positions.set(limit, Number(pos));
     }
   }
 

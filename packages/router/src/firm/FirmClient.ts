@@ -19,7 +19,13 @@ export interface FirmStatus {
   /** Per line of credit: the limit, the pool ('' count, 'b' buying, 's' selling), held in Redis, in hand, fills not yet published. */
   lines: { limit: string; pool: string; held: number; inHand: number; unpublishedFills: number }[];
   pending: number;
-  /** The last lease round trips and halt propagation delays, ns (for percentiles). */
+  /**
+   * The firm's position per symbol with a firm position limit, every host's published
+   * fills included: read with every heartbeat (a quarter of `leaseTtlMs`) and after this
+   * host's own fills are published.
+   */
+  positions: Record<string, number>;
+    /** The last lease round trips and halt propagation delays, ns (for percentiles). */
   leaseRttNs: number[];
   haltDelayNs: number[];
 }
