@@ -1,6 +1,6 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** redis-server is a Debian package; .ci/run installs it, and CI must have it (a developer machine may not). */
@@ -37,20 +37,27 @@ export interface RedisProcess {
  * 10 s). Without persistence, unless `dir` is given: then an append-only file there,
  * fsynced on every write, as docs/firm.md asks of production (a restart keeps the ledger).
  */
-export async function startRedis(options: { password?: string; port?: number; dir?: string; cluster?: boolean } = {}): Promise<RedisProcess> {
+export async function startRedis(options: { password?: string; port?: number; dir?: string; cluster?: boolean; replicaOf?: number } = {}): Promise<RedisProcess> {
   const port = options.port ?? (await freePort());
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--daemonize', 'no', '--loglevel', 'notice'];
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--daemonize', 'no', '--loglevel', 'notice', '--repl-diskless-sync-delay', '0'];
+  if (options.replicaOf !== undefined) args.push('--replicaof', '127.0.0.1', String(options.replicaOf));
   if (options.cluster === true) args.push('--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', '2000');
   if (options.dir === undefined) args.push('--appendonly', 'no');
   else args.push('--appendonly', 'yes', '--appendfsync', 'always', '--dir', options.dir);
   if (options.password !== undefined) args.push('--requirepass', options.password);
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('redis-server did not start in 10 s')), 10_000);
+  await printed(child, 'Ready to accept connections', 'redis-server');
+  return handle(port, options.password === undefined ? `redis://127.0.0.1:${port}` : `redis://:${options.password}@127.0.0.1:${port}`, child);
+}
+
+/** Resolve once `child` prints `marker` (within 10 s); reject with its output if it ends first. */
+function printed(child: ChildProcess, marker: string, what: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} did not start in 10 s`)), 10_000);
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      if (out.includes('Ready to accept connections')) {
+      if (out.includes(marker)) {
         clearTimeout(timer);
         resolve();
       }
@@ -59,10 +66,12 @@ export async function startRedis(options: { password?: string; port?: number; di
     // 'close', not 'exit': the output a failing server printed is all read by then.
     child.once('close', (code) => {
       clearTimeout(timer);
-      reject(new Error(`redis-server exited (${code}): ${out.slice(-800)}`));
+      reject(new Error(`${what} exited (${code}): ${out.slice(-800)}`));
     });
   });
-  const url = options.password === undefined ? `redis://127.0.0.1:${port}` : `redis://:${options.password}@127.0.0.1:${port}`;
+}
+
+function handle(port: number, url: string, child: ChildProcess): RedisProcess {
   return {
     port,
     url,
@@ -113,4 +122,21 @@ export async function startRedisCluster(dir: string, size = 3): Promise<RedisClu
       for (const s of servers) await s.kill();
     },
   };
+}
+
+/**
+ * A Redis Sentinel (redis-server in sentinel mode: the Debian redis-sentinel package is
+ * only a wrapper) watching `master` on loopback as `name`, quorum 1, declaring it down
+ * after 1 s; resolves once it accepts connections.
+ */
+export async function startSentinel(dir: string, masterPort: number, name = 'mymaster'): Promise<RedisProcess> {
+  const port = await freePort();
+  const conf = join(dir, `sentinel-${port}.conf`);
+  writeFileSync(
+    conf,
+    [`port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, `sentinel monitor ${name} 127.0.0.1 ${masterPort} 1`, `sentinel down-after-milliseconds ${name} 1000`, `sentinel failover-timeout ${name} 5000`, ''].join('\n'),
+  );
+  const child = spawn('redis-server', [conf, '--sentinel'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  await printed(child, '+monitor master', 'redis sentinel');
+  return handle(port, `redis://127.0.0.1:${port}`, child);
 }
