@@ -20,6 +20,7 @@ import { execFile, fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { promisify } from 'node:util';
 import { readmeBlockContaining, writeExample } from '../../support/readme.js';
+import { fixtureWorker, nextMessage } from '../../support/threads.js';
 import { redisAvailable, startRedis, type RedisProcess } from '../../support/redis.js';
 
 const INSTRUMENTS = [
@@ -292,6 +293,53 @@ describe.skipIf(!redisAvailable())('RouterConfig.firm: firm limits through a rea
     try {
       expect((await ledger.read('open-orders')).limit).toBe(0); // not silently declared again with all its credit free
       await expect(ledger.fill('position:X', 'b', 1, 1)).rejects.toThrow(/UNDECLARED/); // nor rebuilt by a fill
+    } finally {
+      await ledger.close();
+    }
+  });
+
+  it('strategy threads attached to a firm router take from the same credit, on real threads: the firm limit holds across them and the firm halt stops them', async () => {
+    const a = await Router.create({
+      instruments: INSTRUMENTS,
+      venues: [{ name: 'sim', task: SIM_VENUE_TASK }],
+      strategyThreads: 2,
+      ackTimeoutMs: 0,
+      firm: { redis: redis.url, host: `lanes${++prefix}`, limits: { openOrders: 30 }, leaseSize: { openOrders: 5 } },
+    });
+    routers.push(a);
+    const worker = fixtureWorker('firmLaneStrategy', { link: a.link(1) });
+    try {
+      expect(await nextMessage(worker)).toBe('ready');
+      const theirs = nextMessage<{ accepted: number; refused: Record<string, number> }>(worker);
+      worker.postMessage({ go: 1_000 });
+      let mine = 0;
+      const end = Date.now() + 1_000;
+      while (Date.now() < end) {
+        const id = a.submit({ symbol: 'BTC-USD', side: 'buy', price: '90', quantity: '0.001', venue: 'sim' });
+        if (id > 0) mine++;
+        else expect(id).toBe(RISK_FIRM_OPEN_ORDERS);
+        a.poll({});
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      const other = await theirs;
+      expect(Object.keys(other.refused)).toEqual(['RISK_FIRM_OPEN_ORDERS']);
+      expect(mine + other.accepted).toBe(30); // the whole firm limit, and not one order more
+      expect(mine).toBeGreaterThan(0);
+      expect(other.accepted).toBeGreaterThan(0);
+      await a.firm!.halt('lanes test');
+      worker.postMessage({ probe: true });
+      expect(await nextMessage(worker)).toEqual({ probe: RISK_FIRM_HALT });
+      await a.firm!.resume();
+      worker.postMessage({ stop: true });
+      expect(await nextMessage(worker)).toEqual({ stopped: true });
+    } finally {
+      await worker.terminate();
+    }
+    await a.stop();
+    routers.splice(routers.indexOf(a), 1);
+    const ledger = await FirmLedger.connect({ redis: redis.url, host: 'lanes-reader' });
+    try {
+      expect(await ledger.read('open-orders')).toEqual({ kind: 'count', limit: 30, free: 30, hosts: {} }); // every order canceled, every unit back
     } finally {
       await ledger.close();
     }
