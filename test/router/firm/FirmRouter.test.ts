@@ -383,3 +383,22 @@ describe.skipIf(!redisAvailable())('RouterConfig.firm: firm limits through a rea
     await expect(create({ redis: redis.url, host: `ghost${prefix}`, limits: { openOrders: 7 } })).rejects.toMatchObject({ code: 'ERR_FIRM_HOST_HOLDS_CREDIT' });
   });
 });
+
+describe('without RouterConfig.firm', () => {
+  it('nothing of the firm layer loads: a router created and stopped without it never loads ioredis', async () => {
+    // A fresh process: this one has loaded ioredis for the tests above.
+    const script = `
+      import { createRequire } from 'node:module';
+      import { Router } from '@ringroute/router';
+      import { SIM_VENUE_TASK } from '@ringroute/gateways';
+      const router = await Router.create({ instruments: [{ symbol: 'BTC-USD', tickSize: '0.01', lotSize: '0.001' }], venues: [{ name: 'sim', task: SIM_VENUE_TASK }], gateways: 'inline' });
+      router.submit({ symbol: 'BTC-USD', side: 'buy', price: '100', quantity: '0.001' });
+      await router.stop();
+      const require = createRequire(import.meta.url);
+      console.log(JSON.stringify({ firm: router.firm, ioredis: Object.keys(require.cache).filter((k) => k.includes('ioredis')).length }));
+    `;
+    const file = writeExample('no-firm.mjs', script);
+    const { stdout } = await promisify(execFile)(process.execPath, [file]);
+    expect(JSON.parse(stdout)).toEqual({ firm: null, ioredis: 0 });
+  });
+});

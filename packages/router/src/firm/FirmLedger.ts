@@ -1,4 +1,4 @@
-import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import { ConfigurationError } from '@ringroute/core';
 import { CLAIM_HOST, DECLARE, DROP_HOST, FILL, GIVE_BACK, HALT, LEASE, RELEASE } from './FirmScripts.js';
 
@@ -103,8 +103,11 @@ export class FirmLedger {
       enableOfflineQueue: false,
       retryStrategy: () => null,
     };
+    // ioredis is loaded on the first connect, not when the router is imported: a router
+    // without RouterConfig.firm never loads it.
+    const { Cluster, Redis } = await import('ioredis');
     const target = options.redis;
-    const redis = isCluster(target)
+    const redis: Redis | Cluster = isCluster(target)
       ? new Cluster(target.cluster, {
           ...target.options,
           lazyConnect: true,
