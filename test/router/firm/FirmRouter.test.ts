@@ -345,6 +345,17 @@ describe.skipIf(!redisAvailable())('RouterConfig.firm: firm limits through a rea
     }
   });
 
+  it('a router restarted while its dead process\'s heartbeat still runs waits it out and starts, however short its command timeout', async () => {
+    const host = `late${++prefix}`;
+    const ghost = await FirmLedger.connect({ redis: redis.url, host });
+    expect(await ghost.heartbeat(8_000, 'a-process-that-died')).toBe(true); // what a SIGKILLed process leaves behind
+    await ghost.close();
+    const t0 = Date.now();
+    const a = await hostOf({ host, limits: { openOrders: 5 }, leaseTtlMs: 8_000, timeoutMs: 300 });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(7_000);
+    expect(a.submit({ symbol: 'BTC-USD', side: 'buy', price: '100', quantity: '0.001', venue: 'sim' })).toBeGreaterThan(0);
+  }, 20_000);
+
   it('bad firm configuration is a typed error at create: unreachable Redis, refused password, limits that differ between hosts, bad values, credit held by an earlier run', async () => {
     const base = { limits: { openOrders: 5 } };
     const dead = await startRedis();

@@ -84,8 +84,9 @@ export class FirmClient {
       for (const w of client.waiting.values()) w.reject(new Error('the firm agent thread exited'));
       client.waiting.clear();
     });
-    // Bounded: the connect timeout, then one timeout per call the start makes (a few per limit).
-    const boundMs = plan.timeoutMs * (4 + 3 * credit.lines) + 5_000;
+    // Bounded: waiting out an earlier process's heartbeat (one TTL and a second, see
+    // FirmAgent.claimHost), the connect timeout, then one timeout per call the start makes.
+    const boundMs = plan.leaseTtlMs + 1_000 + plan.timeoutMs * (4 + 3 * credit.lines) + 5_000;
     let started = false;
     const outcome = await new Promise<{ type: string; code?: string; message?: string; value?: string }>((resolve) => {
       const timer = setTimeout(() => resolve({ type: 'failed', code: 'ERR_FIRM_UNREACHABLE', message: `the firm agent did not start in ${boundMs} ms` }), boundMs);
