@@ -144,7 +144,8 @@ export class FirmClient {
   private ask(request: Record<string, unknown>): Promise<unknown> {
     if (this.exited) return Promise.reject(new Error('the firm agent thread has exited'));
     const id = this.nextId++;
-    const timeoutMs = this.plan.timeoutMs * 4;
+    // A stop makes a few calls per line of credit (publish, give back), each bounded by the command timeout.
+    const timeoutMs = this.plan.timeoutMs * (4 + 3 * this.credit.lines);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(id);
