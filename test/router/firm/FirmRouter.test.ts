@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SIM_VENUE_TASK } from '@ringroute/gateways';
 import {
   FirmLedger,
+  KILL_FIRM_HALT,
   RISK_FIRM_FENCED,
   RISK_FIRM_HALT,
   RISK_FIRM_OPEN_ORDERS,
@@ -355,6 +356,36 @@ describe.skipIf(!redisAvailable())('RouterConfig.firm: firm limits through a rea
     expect(Date.now() - t0).toBeGreaterThanOrEqual(7_000);
     expect(a.submit({ symbol: 'BTC-USD', side: 'buy', price: '100', quantity: '0.001', venue: 'sim' })).toBeGreaterThan(0);
   }, 20_000);
+
+  it('a halt asked for while Redis is down stops this host at once, keeps it stopped, and reaches the other hosts once Redis is back', async () => {
+    await redis.kill();
+    const dir = mkdtempSync(join(tmpdir(), 'rr-firm-halt-'));
+    try {
+      redis = await startRedis({ dir });
+      const firm = { limits: { openOrders: 50 }, leaseTtlMs: 1_600, timeoutMs: 300 };
+      const a = await hostOf({ host: `ha${++prefix}`, ...firm });
+      const b = await hostOf({ host: `hb${prefix}`, ...firm });
+      const port = redis.port;
+      await redis.kill();
+      await until([a, b], () => !a.firm!.connected);
+      await expect(a.firm!.halt('while Redis is down')).rejects.toThrow();
+      expect(resting(a)).toBe(RISK_FIRM_HALT);
+      await new Promise((resolve) => setTimeout(resolve, 600)); // heartbeats come and go: the halt is not forgotten
+      expect(resting(a)).toBe(RISK_FIRM_HALT);
+      redis = await startRedis({ dir, port });
+      await until([a, b], () => b.risk.killState === KILL_FIRM_HALT, 5_000); // sent again, and heard
+      const ledger = await FirmLedger.connect({ redis: redis.url, host: 'halt-reader' });
+      try {
+        expect((await ledger.halt())?.reason).toBe('while Redis is down');
+      } finally {
+        await ledger.close();
+      }
+      await a.firm!.resume();
+      await until([a, b], () => a.risk.killState === 0 && b.risk.killState === 0, 5_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('bad firm configuration is a typed error at create: unreachable Redis, refused password, limits that differ between hosts, bad values, credit held by an earlier run', async () => {
     const base = { limits: { openOrders: 5 } };

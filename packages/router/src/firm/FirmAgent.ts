@@ -88,6 +88,8 @@ export class FirmAgent {
   private stopped: Promise<void> | null = null;
   /** Calls made to Redis (a tick that made none was idle). */
   private calls = 0;
+  /** A halt this host asked for that Redis has not taken yet (its reason), sent again with every heartbeat; null: none. */
+  private unsentHalt: string | null = null;
   /** The firm position per position limit, as last read or returned by a fill. */
   private readonly positions = new Map<string, number>();
   /** This process's claim on the host name (its heartbeat's value). */
@@ -208,8 +210,18 @@ export class FirmAgent {
 
   /** Ask the firm to halt (or resume): set in Redis and published to every host; this host's own bit is set first. */
   async setHalt(halted: boolean, reason: string): Promise<FirmHalt> {
-    if (halted) setKillBit(this.risk, KILL_FIRM_HALT, true);
-    return this.ledger.setHalt(halted, reason);
+    if (!halted) {
+      this.unsentHalt = null;
+      return this.ledger.setHalt(false, reason);
+    }
+    // This host stops at once, and stays stopped until the halt is in Redis: a halt that
+    // could not be sent is kept and sent again with every heartbeat (the call still rejects, so the
+    // caller knows the other hosts have not heard it yet).
+    setKillBit(this.risk, KILL_FIRM_HALT, true);
+    this.unsentHalt = reason;
+    const halt = await this.ledger.setHalt(true, reason);
+    this.unsentHalt = null;
+    return halt;
   }
 
   /** What the router's `firm.status()` reports. */
@@ -489,13 +501,17 @@ export class FirmAgent {
   }
 
   private async readHalt(): Promise<void> {
+    if (this.unsentHalt !== null) {
+      await this.ledger.setHalt(true, this.unsentHalt);
+      this.unsentHalt = null;
+    }
     this.applyHalt(await this.ledger.halt(), false);
   }
 
   /** Follow the firm halt: set or clear this host's firm bit of the kill word (the router's own switch is another bit). */
   private applyHalt(halt: FirmHalt | null, published: boolean): void {
     if (published && halt !== null && Number.isFinite(halt.sentNs)) this.haltDelayNs.add(Number(process.hrtime.bigint()) - halt.sentNs);
-    setKillBit(this.risk, KILL_FIRM_HALT, halt !== null);
+    setKillBit(this.risk, KILL_FIRM_HALT, halt !== null || this.unsentHalt !== null);
     const was = this.halt;
     this.halt = halt;
     if ((was === null) !== (halt === null)) {
