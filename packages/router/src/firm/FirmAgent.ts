@@ -434,8 +434,8 @@ export class FirmAgent {
   private async readPositions(): Promise<void> {
     for (const [limit, lines] of this.keys) {
       if (lines[0].pool === '') continue;
-      const pos = await this.ledger.redis.hget(`rr:firm:{${limit}}`, 'pos');
-      if (pos !== null) this.positions.set(limit, Number(pos));
+      const pos = await this.ledger.position(limit);
+      if (pos !== null) this.positions.set(limit, pos);
     }
   }
 

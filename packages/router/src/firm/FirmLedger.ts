@@ -216,6 +216,12 @@ export class FirmLedger {
     return [Number(n ?? b ?? 0), Number(s ?? 0), Number(p ?? 0)];
   }
 
+  /** The firm position of a position limit (every host's published fills), or null when the limit is not in Redis. */
+  async position(limit: string): Promise<number | null> {
+    const pos = await this.redis.hget(keyOf(limit), 'pos');
+    return pos === null ? null : Number(pos);
+  }
+
   /** Every limit declared in this firm. */
   async limits(): Promise<string[]> {
     return (await this.redis.smembers(FIRM_LIMITS_KEY)).sort();
