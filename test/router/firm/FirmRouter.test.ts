@@ -387,6 +387,38 @@ describe.skipIf(!redisAvailable())('RouterConfig.firm: firm limits through a rea
     }
   });
 
+  it('a lease doubles when orders find the line empty, never past a quarter of the limit; more than two leases in hand go back at once; idle, the lease returns to its size', async () => {
+    const a = await hostOf({ host: `grow${++prefix}`, limits: { openOrders: 100 }, leaseSize: { openOrders: 2 }, idleReturnMs: 400 });
+    const line = async () => (await a.firm!.status()).lines[0];
+    expect((await line()).lease).toBe(2);
+    // Demand far beyond 2 at a time: the line runs dry again and again, and the lease grows to 25 (100 / 4) and no further.
+    const ids: number[] = [];
+    const deadline = Date.now() + 3_000;
+    while (Date.now() < deadline && (await line()).lease < 25) {
+      for (let i = 0; i < 10; i++) {
+        const id = resting(a);
+        if (id > 0) ids.push(id);
+      }
+      a.poll({});
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    expect((await line()).lease).toBe(25);
+    for (let i = 0; i < 5; i++) {
+      for (let k = 0; k < 10; k++) if (resting(a) > 0) ids.push(1);
+      a.poll({});
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    expect((await line()).lease).toBe(25);
+    // Every order canceled: their credit comes back to hand, and what is beyond one lease goes back to the firm.
+    a.cancelAll();
+    await until([a], () => a.risk.openOrders(0) === 0);
+    await until([a], () => a.firm!.credit.openInHand() <= 50, 3_000);
+    // Idle: everything back, the lease at its size again.
+    await until([a], () => a.firm!.credit.openInHand() === 0, 3_000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await line()).toMatchObject({ lease: 2, held: 0, inHand: 0 });
+  });
+
   it('bad firm configuration is a typed error at create: unreachable Redis, refused password, limits that differ between hosts, bad values, credit held by an earlier run', async () => {
     const base = { limits: { openOrders: 5 } };
     const dead = await startRedis();

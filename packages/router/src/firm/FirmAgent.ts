@@ -233,7 +233,7 @@ export class FirmAgent {
       ledgerLost: this.ledgerLost,
       halt: this.halt,
       lastRenewAgoMs: Math.round(performance.now() - this.lastRenewMs),
-      lines: this.lines.map((l) => ({ limit: l.limit, pool: l.pool, held: l.held, inHand: Atomics.load(this.c, l.word + L_AVAIL), unpublishedFills: Atomics.load(this.c, l.word + L_USED) })),
+      lines: this.lines.map((l) => ({ limit: l.limit, pool: l.pool, lease: l.leaseNow, held: l.held, inHand: Atomics.load(this.c, l.word + L_AVAIL), unpublishedFills: Atomics.load(this.c, l.word + L_USED) })),
       pending: this.pending.size,
       leaseRttNs: this.leaseRttNs.toArray(),
       haltDelayNs: this.haltDelayNs.toArray(),
@@ -273,6 +273,9 @@ export class FirmAgent {
       if (!halted && !this.fenced && !line.idle && avail < Math.ceil(line.leaseNow / 2)) await this.topUp(line);
       else if (avail > 0 && now - line.lastChangeMs >= this.plan.idleReturnMs) {
         await this.giveBack(line, avail);
+        // An ask left from before the idle spell (a refusal whose top-up was granted
+        // nothing) is stale: cleared, so that only a new order's ask ends the idle state.
+        Atomics.store(this.c, line.word + L_ASK, 0);
         line.idle = true;
         this.setLease(line, line.leaseSize);
       } else if (avail > 2 * line.leaseNow) {

@@ -16,8 +16,11 @@ export interface FirmStatus {
   ledgerLost: boolean;
   halt: FirmHalt | null;
   lastRenewAgoMs: number;
-  /** Per line of credit: the limit, the pool ('' count, 'b' buying, 's' selling), held in Redis, in hand, fills not yet published. */
-  lines: { limit: string; pool: string; held: number; inHand: number; unpublishedFills: number }[];
+  /**
+   * Per line of credit: the limit, the pool ('' count, 'b' buying, 's' selling), the lease
+   * a top-up fills to now, held in Redis, in hand, fills not yet published.
+   */
+  lines: { limit: string; pool: string; lease: number; held: number; inHand: number; unpublishedFills: number }[];
   pending: number;
   /**
    * The firm's position per symbol with a firm position limit, every host's published

@@ -30,9 +30,11 @@ export interface FirmConfig {
   host: string;
   limits: FirmLimits;
   /**
-   * Credit a host keeps in hand for each limit: the background thread tops up to this
-   * when half is used, and gives it all back after `idleReturnMs` without use. Per limit
-   * kind (default: 1/8 of the limit, at least 1).
+   * Credit a host keeps in hand for each limit, per limit kind (default: 1/8 of the limit,
+   * at least 1). The background thread tops up to the lease when half is used. When orders
+   * find a line empty, the lease doubles, up to a quarter of the limit. A line holding more
+   * than two leases gives the excess back at once. After `idleReturnMs` without use, it
+   * gives everything back and its lease returns to this size.
    */
   leaseSize?: { openOrders?: number; positionLots?: number };
   /** Give back all unused credit of a limit after this long without an order using it (default 1,000 ms). */
