@@ -160,6 +160,28 @@ describe('WorkerPool', () => {
     expect(send(w.commands, ECHO, 0, 1)).toBe(RING_CLOSED);
   });
 
+  it('a worker that runs before the others and beats late is not declared hung while the pool starts', async () => {
+    // Worker 0 reports RUNNING at once, then spends 300 ms in its first poll (no beat yet);
+    // worker 1 takes 800 ms to start, so the watchdog ticks while start() still waits.
+    // Its timeout (500 ms) counts from when the watchdog first sees worker 0 running, not from
+    // the clock's origin.
+    const failures: WorkerFailure[] = [];
+    const pool = await WorkerPool.start({
+      workers: 2,
+      task: FAULTY,
+      heartbeatTimeoutMs: 500,
+      data: (i) => (i === 0 ? { firstPollBlockMs: 300 } : { startDelayMs: 800 }),
+      onFailure: (f) => failures.push(f),
+    });
+    pools.push(pool);
+    expect(failures).toEqual([]);
+    const counter = new Counter();
+    send(pool.workers[0].commands, ECHO, 0, 1);
+    send(pool.workers[1].commands, ECHO, 1, 1);
+    await until(() => counter.seen.size === 2, 2_000, pool, counter);
+    expect(failures).toEqual([]);
+  });
+
   it('gateways sharing a thread: one whose loop throws fails alone, a hang fails every gateway on the thread', async () => {
     const failures: WorkerFailure[] = [];
     const pool = await WorkerPool.start({ workers: 3, task: FAULTY, threads: [[0, 1], [2]], heartbeatTimeoutMs: 300, onFailure: (f) => failures.push(f) });

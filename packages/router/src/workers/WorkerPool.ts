@@ -391,7 +391,12 @@ export class WorkerPool {
       }
       if (w.state !== WorkerState.RUNNING) continue;
       const beat = Atomics.load(w.control, C_HEARTBEAT);
-      if (beat !== w.lastHeartbeat) {
+      if (w.lastProgressNs === 0) {
+        // First seen running (start() may still be waiting for other workers): its timeout
+        // counts from now, not from the clock's origin.
+        w.lastHeartbeat = beat;
+        w.lastProgressNs = now;
+      } else if (beat !== w.lastHeartbeat) {
         w.lastHeartbeat = beat;
         w.lastProgressNs = now;
       } else if (now - w.lastProgressNs > timeoutNs) {
