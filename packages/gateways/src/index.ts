@@ -50,7 +50,7 @@ export const WS_GATEWAY_TASK = new URL('./ws/wsGatewayTask.js', import.meta.url)
 // FIX 4.4: the codec (zero-allocation writer, in-place parser, stream framer).
 export { ExecTypeCode, isAdminMsgType, MsgType, OrdStatusCode, SOH, Tag } from './fix/FixTags.js';
 export { FixDecimal, writeDigits } from './fix/FixDecimal.js';
-export { asciiBytes, FixWriter } from './fix/FixWriter.js';
+export { asciiBytes, byteSum, fixFields, FixWriter } from './fix/FixWriter.js';
 export { FixMessage, FixParseError, MAX_FIELDS } from './fix/FixMessage.js';
 export { FixFramer, Framed } from './fix/FixFramer.js';
 export type { FramerStats } from './fix/FixFramer.js';
@@ -71,8 +71,8 @@ export type { FixGatewayOptions } from './fix/FixGateway.js';
 
 /** Gateway task module running a FixGateway (for `VenueConfig.task`; use `idle: 'async'`). */
 export const FIX_GATEWAY_TASK = new URL('./fix/fixGatewayTask.js', import.meta.url);
-export { FixOrderEncoder } from './fix/FixOrderEncoder.js';
-export type { FixConventions, FixInstrument } from './fix/FixOrderEncoder.js';
+export { FixOrderEncoder, fixInstrument } from './fix/FixOrderEncoder.js';
+export type { FixConventions, FixInstrument, FixInstrumentNames } from './fix/FixOrderEncoder.js';
 // The reference exchange's FIX 4.4 acceptor (on the same ExchangeBook as the WebSocket exchange).
 export { FixExchangeServer, startFixExchange } from './fix/FixExchangeServer.js';
 export type { FixExchangeOptions } from './fix/FixExchangeServer.js';

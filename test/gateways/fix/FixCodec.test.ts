@@ -1,5 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { FixDecimal, FixFramer, FixMessage, FixParseError, FixTimestampWriter, FixWriter, Framed, MsgType, readUtcTimestamp, SeededRandom, Tag, asciiBytes } from '@ringroute/gateways';
+import { OrderFlags, OrderFlyweight, OrderType, ORDER_RECORD_BYTES, RecordClass, Side, SlabPool, TimeInForce } from '@ringroute/core';
+import {
+  asciiBytes,
+  byteSum,
+  FixDecimal,
+  fixFields,
+  FixFramer,
+  fixInstrument,
+  FixMessage,
+  FixOrderEncoder,
+  FixParseError,
+  FixTimestampWriter,
+  FixWriter,
+  Framed,
+  MsgType,
+  readUtcTimestamp,
+  SeededRandom,
+  Tag,
+} from '@ringroute/gateways';
 
 const SOHS = '\u0001';
 const text = (b: Uint8Array, from = 0, to = b.length): string => Buffer.from(b.subarray(from, to)).toString('latin1');
@@ -28,6 +46,128 @@ describe('FIX codec (issue 14)', () => {
     const got = text(w.buf, w.start, w.end);
     expect(n).toBe(got.length);
     expect(got).toBe(frame('35=D|49=RINGROUTE|56=EXEC|34=7|52=20261202-09:05:03.042|11=4398046511105|54=1|44=64000.12|'));
+  });
+
+  it('sums a CheckSum a word at a time exactly as a byte at a time does: any start, any end, any byte values, messages long enough to fill a lane', () => {
+    const rnd = new SeededRandom(14);
+    const w = new FixWriter();
+    const words = new Int32Array(w.buf.buffer, 0, w.buf.length >> 2);
+    for (let round = 0; round < 2_000; round++) {
+      // Mostly 0xFF bytes: the largest a lane can gain per word.
+      for (let i = 0; i < 9_000; i++) w.buf[i] = rnd.next() < 0.7 ? 255 : Math.floor(rnd.next() * 256);
+      const from = Math.floor(rnd.next() * 40);
+      const to = from + Math.floor(rnd.next() * (round % 10 === 0 ? 8_900 : 600));
+      let naive = 0;
+      for (let i = from; i < to; i++) naive += w.buf[i];
+      expect(byteSum(w.buf, words, from, to), `[${from}, ${to})`).toBe(naive & 255);
+    }
+    // Through the writer: bodies of every length from 1 to 3,000 bytes, framed independently.
+    for (let length = 1; length <= 3_000; length += 7) {
+      const value = '~'.repeat(length);
+      w.open(MsgType.HEARTBEAT).bytes(Tag.TestReqID, asciiBytes(value, 'TestReqID'));
+      w.close();
+      expect(text(w.buf, w.start, w.end)).toBe(frame(`35=0|112=${value}|`));
+    }
+  });
+
+  it('encodes orders from the flyweight with fields prepared once: a Symbol, or a SecurityID and its source, the account, the venue\'s TimeInForce codes', () => {
+    const pool = SlabPool.create({ slotBytes: ORDER_RECORD_BYTES, capacity: 2, recordClass: RecordClass.ORDER });
+    const o = new OrderFlyweight(pool);
+    o.wrap(pool.allocate());
+    o.clear();
+    o.clientOrderId = 77;
+    o.side = Side.SELL;
+    o.ordType = OrderType.LIMIT;
+    o.tif = TimeInForce.IOC;
+    o.priceTicks = 10_050;
+    o.quantityLots = 3;
+    const tick = new FixDecimal({ mantissa: 1, scale: 2 });
+    const lot = new FixDecimal({ mantissa: 1, scale: 0 });
+    const ms = Date.UTC(2026, 11, 2, 9, 5, 3, 42);
+    const times = new Float64Array([ms, 0]);
+    const encode = (encoder: FixOrderEncoder, names: Parameters<typeof fixInstrument>[2]): string => {
+      const w = new FixWriter();
+      w.open(MsgType.NEW_ORDER_SINGLE).fields(fixFields([[Tag.SenderCompID, 'A'], [Tag.TargetCompID, 'B']]));
+      expect(encoder.newOrder(w, o, fixInstrument(tick, lot, names), times)).toBe(true);
+      w.close();
+      return text(w.buf, w.start, w.end);
+    };
+    const stamp = '20261202-09:05:03.042';
+    expect(encode(new FixOrderEncoder(), { symbol: 'BTC-USD' })).toBe(frame(`35=D|49=A|56=B|11=77|21=1|55=BTC-USD|54=2|60=${stamp}|38=3|40=2|44=100.50|59=3|`));
+    expect(encode(new FixOrderEncoder({ account: 'ACC-9', handlInst: null, timeInForceCodes: { IOC: 'I' } }), { securityId: 'US0378331005', securityIdSource: '4' })).toBe(
+      frame(`35=D|49=A|56=B|11=77|1=ACC-9|48=US0378331005|22=4|54=2|60=${stamp}|38=3|40=2|44=100.50|59=I|`),
+    );
+    expect(encode(new FixOrderEncoder({ handlInst: '2' }), { symbol: 'AAPL', securityId: '037833100' })).toBe(frame(`35=D|49=A|56=B|11=77|21=2|48=037833100|55=AAPL|54=2|60=${stamp}|38=3|40=2|44=100.50|59=3|`));
+    // Configuration that cannot be sent is refused when prepared, never on an order.
+    expect(() => fixInstrument(tick, lot, {})).toThrow(/Symbol or a SecurityID/);
+    expect(() => fixInstrument(tick, lot, { symbol: 'X', securityIdSource: '4' })).toThrow(/SecurityIDSource without/);
+    expect(() => fixInstrument(tick, lot, { symbol: 'BTC\u0001USD' })).toThrow(RangeError);
+    expect(() => new FixOrderEncoder({ account: '' })).toThrow(/empty/);
+    expect(() => new FixOrderEncoder({ account: 'caf\u00e9' })).toThrow(/printable ASCII/);
+    expect(() => fixFields([[0, 'x']])).toThrow(/positive/);
+  });
+
+  it('a NewOrderSingle written in place equals one built independently, for 5,000 random orders (every type, side, TimeInForce, flag, 53-bit ids and prices of either sign); one that does not fit is refused whole', () => {
+    const rnd = new SeededRandom(1414);
+    const pool = SlabPool.create({ slotBytes: ORDER_RECORD_BYTES, capacity: 2, recordClass: RecordClass.ORDER });
+    const o = new OrderFlyweight(pool);
+    o.wrap(pool.allocate());
+    const decimal = (units: number, scale: number): string => {
+      const digits = (units < 0 ? -BigInt(units) : BigInt(units)).toString().padStart(scale + 1, '0');
+      return `${units < 0 ? '-' : ''}${scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`}`;
+    };
+    const stampOf = (ms: number): string => new Date(ms).toISOString().replace(/-/g, '').replace('T', '-').replace('Z', '');
+    const tick = new FixDecimal({ mantissa: 1, scale: 4 });
+    const lot = new FixDecimal({ mantissa: 1, scale: 0 });
+    const g = fixInstrument(tick, lot, { symbol: 'ES', securityId: 'ESZ6', securityIdSource: '8' });
+    const encoder = new FixOrderEncoder({ account: 'A1' });
+    const compIds = fixFields([[Tag.SenderCompID, 'S'], [Tag.TargetCompID, 'T']]);
+    const w = new FixWriter();
+    const big = (): number => Math.floor(rnd.next() * 2 ** 21) * 2 ** 32 + Math.floor(rnd.next() * 2 ** 32); // up to 2^53
+    for (let round = 0; round < 5_000; round++) {
+      o.clear();
+      o.clientOrderId = rnd.next() < 0.5 ? big() : Math.floor(rnd.next() * 1_000);
+      o.side = rnd.next() < 0.5 ? Side.BUY : Side.SELL;
+      o.ordType = [OrderType.LIMIT, OrderType.MARKET, OrderType.STOP, OrderType.STOP_LIMIT][Math.floor(rnd.next() * 4)];
+      o.tif = [TimeInForce.GTC, TimeInForce.IOC, TimeInForce.FOK, TimeInForce.DAY, TimeInForce.GTD][Math.floor(rnd.next() * 5)];
+      o.flags = rnd.next() < 0.3 ? OrderFlags.POST_ONLY : 0;
+      o.priceTicks = (rnd.next() < 0.2 ? -1 : 1) * (rnd.next() < 0.3 ? big() : Math.floor(rnd.next() * 10_000_000));
+      o.stopPriceTicks = Math.floor(rnd.next() * 10_000_000);
+      o.quantityLots = 1 + Math.floor(rnd.next() * 2 ** 31);
+      const seq = 1 + Math.floor(rnd.next() * 2 ** 31);
+      const times = new Float64Array([Date.UTC(2026, 0, 1) + Math.floor(rnd.next() * 4e10), Date.UTC(2027, 0, 1) + Math.floor(rnd.next() * 4e10)]);
+      w.n[0] = seq;
+      w.n[1] = times[0];
+      w.openHeader(MsgType.NEW_ORDER_SINGLE, compIds);
+      expect(encoder.newOrder(w, o, g, times)).toBe(true);
+      w.close();
+      const type = o.ordType;
+      let body = `35=D|49=S|56=T|34=${seq}|52=${stampOf(times[0])}|11=${o.clientOrderId}|1=A1|21=1|48=ESZ6|22=8|55=ES|54=${o.side === Side.BUY ? 1 : 2}|60=${stampOf(times[0])}|38=${o.quantityLots}|`;
+      body += `40=${type === OrderType.MARKET ? 1 : type === OrderType.LIMIT ? 2 : type === OrderType.STOP ? 3 : 4}|`;
+      if (type === OrderType.LIMIT || type === OrderType.STOP_LIMIT) body += `44=${decimal(o.priceTicks, 4)}|`;
+      if (type === OrderType.STOP || type === OrderType.STOP_LIMIT) body += `99=${decimal(o.stopPriceTicks, 4)}|`;
+      body += `59=${({ [TimeInForce.GTC]: 1, [TimeInForce.IOC]: 3, [TimeInForce.FOK]: 4, [TimeInForce.DAY]: 0, [TimeInForce.GTD]: 6 } as Record<number, number>)[o.tif]}|`;
+      if (o.tif === TimeInForce.GTD) body += `126=${stampOf(times[1])}|`;
+      if (o.flags === OrderFlags.POST_ONLY) body += '18=6|';
+      expect(text(w.buf, w.start, w.end), `round ${round}`).toBe(frame(body));
+    }
+    // A price past 2^53 on its grid cannot be written: false, and nothing is to be sent.
+    o.ordType = OrderType.LIMIT;
+    o.priceTicks = 2 ** 53 - 1;
+    const coarse = fixInstrument(new FixDecimal({ mantissa: 5, scale: 0 }), lot, { symbol: 'X' });
+    w.n[0] = 1;
+    w.openHeader(MsgType.NEW_ORDER_SINGLE, compIds);
+    expect(encoder.newOrder(w, o, coarse, new Float64Array([0, 0]))).toBe(false);
+    // A writer too small for the order: the message is refused whole (close is -1), never cut short.
+    const small = new FixWriter('FIX.4.4', 160);
+    small.n[0] = 1;
+    small.n[1] = 0;
+    small.openHeader(MsgType.NEW_ORDER_SINGLE, compIds);
+    expect(encoder.newOrder(small, o, g, new Float64Array([0, 0]))).toBe(true);
+    expect(small.close()).toBe(-1);
+    const tiny = new FixWriter('FIX.4.4', 64);
+    tiny.n[0] = 1;
+    expect(tiny.openHeader(MsgType.HEARTBEAT, compIds).close()).toBe(-1);
   });
 
   it('writes prices and quantities exactly from units on any grid, and reads them back only when on the grid', () => {

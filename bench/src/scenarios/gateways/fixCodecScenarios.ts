@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { OrderFlyweight, OrderType, ORDER_RECORD_BYTES, RecordClass, Side, SlabPool, TimeInForce } from '@ringroute/core';
-import { asciiBytes, FixDecimal, FixFramer, FixMessage, FixOrderEncoder, FixOrders, FixWriter, Framed, MsgType, Tag, type FixInstrument } from '@ringroute/gateways';
+import { fixFields, FixDecimal, FixFramer, FixMessage, FixOrderEncoder, FixOrders, FixWriter, Framed, fixInstrument, MsgType, Tag } from '@ringroute/gateways';
 import { microScenario } from '../micro.js';
 import type { Scenario } from '../../harness/Scenario.js';
 
@@ -110,9 +110,11 @@ export function fixCodecScenarios(): Scenario[] {
   // Ours: the gateway's own writer and encoder, the session's header as FixSession writes it.
   const w = new FixWriter();
   const encoder = new FixOrderEncoder({ account: 'ACC' });
-  const instrument: FixInstrument = { tick: new FixDecimal({ mantissa: 1, scale: 2 }), lot: new FixDecimal({ mantissa: 1, scale: 3 }), symbol: asciiBytes('BTC-USD', 'Symbol'), securityId: null, securityIdSource: null };
-  const sender = asciiBytes(SENDER, 'SenderCompID');
-  const target = asciiBytes(TARGET, 'TargetCompID');
+  const instrument = fixInstrument(new FixDecimal({ mantissa: 1, scale: 2 }), new FixDecimal({ mantissa: 1, scale: 3 }), { symbol: 'BTC-USD' });
+  const compIds = fixFields([
+    [Tag.SenderCompID, SENDER],
+    [Tag.TargetCompID, TARGET],
+  ]);
   const o = order();
   let seq = 1;
   const times = new Float64Array([NOW_MS, 0]);
@@ -148,11 +150,9 @@ export function fixCodecScenarios(): Scenario[] {
       batch(n) {
         for (let i = 0; i < n; i++) {
           // The header as FixSession writes it, then the body as FixGateway.submit does.
-          w.open(MsgType.NEW_ORDER_SINGLE).bytes(Tag.SenderCompID, sender).bytes(Tag.TargetCompID, target);
           w.n[0] = seq++;
-          w.intN(Tag.MsgSeqNum);
           w.n[1] = times[0];
-          w.timestampN(Tag.SendingTime);
+          w.openHeader(MsgType.NEW_ORDER_SINGLE, compIds);
           encoder.newOrder(w, o, instrument, times);
           out[0] += w.close();
         }

@@ -1,5 +1,6 @@
 import { FixMessage, FixParseError } from './FixMessage.js';
 import { SOH } from './FixTags.js';
+import { byteSum } from './FixWriter.js';
 
 /** What `FixFramer.next` found. */
 export const Framed = {
@@ -37,6 +38,8 @@ export class FixFramer {
   /** The parse error of the last INVALID message. */
   lastError = 0;
   private readonly buf: Uint8Array;
+  /** The same bytes four at a time, for the CheckSum (`byteSum`). */
+  private readonly words: Int32Array;
   private head = 0;
   private tail = 0;
   private readonly maxMessage: number;
@@ -44,6 +47,7 @@ export class FixFramer {
   constructor(maxMessageBytes = 65_536) {
     this.maxMessage = maxMessageBytes;
     this.buf = new Uint8Array(maxMessageBytes * 2);
+    this.words = new Int32Array(this.buf.buffer, 0, this.buf.length >> 2);
   }
 
   /** Bytes received and not yet framed. */
@@ -131,11 +135,8 @@ export class FixFramer {
       const d0 = b[bodyEnd + 3] - 48;
       const d1 = b[bodyEnd + 4] - 48;
       const d2 = b[bodyEnd + 5] - 48;
-      let sum = 0;
-      let k = head;
-      for (const last = bodyEnd - 3; k < last; k += 4) sum += b[k] + b[k + 1] + b[k + 2] + b[k + 3];
-      for (; k < bodyEnd; k++) sum += b[k];
-      if (d0 < 0 || d0 > 9 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9 || d0 * 100 + d1 * 10 + d2 !== (sum & 255)) {
+      const sum = byteSum(b, this.words, head, bodyEnd);
+      if (d0 < 0 || d0 > 9 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9 || d0 * 100 + d1 * 10 + d2 !== sum) {
         this.stats.badChecksum++;
         this.head = end; // framed consistently: the garbled message is skipped whole
         continue;

@@ -12,8 +12,7 @@ import { MemoryFixStore, type FixStore } from './FixStore.js';
 import { MsgType, Tag } from './FixTags.js';
 import type { FixMessage as Message } from './FixMessage.js';
 import { JournalFixStore, type FixStoreOpened } from './JournalFixStore.js';
-import { asciiBytes } from './FixWriter.js';
-import { FixOrderEncoder, type FixInstrument } from './FixOrderEncoder.js';
+import { FixOrderEncoder, fixInstrument, type FixInstrument } from './FixOrderEncoder.js';
 
 export interface FixGatewayOptions {
   host?: string;
@@ -394,14 +393,13 @@ export class FixGateway implements GatewayAdapter {
     const spec = this.instruments?.spec(symbolId);
     if (spec === undefined) return null;
     const venue = this.options.symbols?.[spec.symbol];
-    const entry = {
-      tick: new FixDecimal(spec.tick.step),
-      lot: new FixDecimal(spec.lot.step),
-      symbol: venue?.securityId !== undefined && venue.symbol === undefined ? null : asciiBytes(venue?.symbol ?? spec.symbol, 'Symbol'),
-      securityId: venue?.securityId === undefined ? null : asciiBytes(venue.securityId, 'SecurityID'),
-      securityIdSource: venue?.securityIdSource === undefined ? null : asciiBytes(venue.securityIdSource, 'SecurityIDSource'),
-      allowNegativePrices: spec.allowNegativePrices,
-    };
+    const named = venue?.securityId !== undefined && venue.symbol === undefined;
+    const entry = fixInstrument(
+      new FixDecimal(spec.tick.step),
+      new FixDecimal(spec.lot.step),
+      { symbol: named ? null : venue?.symbol ?? spec.symbol, securityId: venue?.securityId, securityIdSource: venue?.securityIdSource },
+      spec.allowNegativePrices,
+    );
     this.grids[symbolId] = entry; // cold: once per symbol
     return entry;
   }

@@ -3,7 +3,7 @@ import { FixMessage } from './FixMessage.js';
 import { FixResender } from './FixResender.js';
 import type { FixStore } from './FixStore.js';
 import { isAdminMsgType, MsgType, Tag } from './FixTags.js';
-import { asciiBytes, FixWriter } from './FixWriter.js';
+import { asciiBytes, fixFields, FixWriter } from './FixWriter.js';
 
 export interface FixSessionOptions {
   /** Default 'FIX.4.4'. */
@@ -83,6 +83,8 @@ export class FixSession {
   private readonly beginBytes: Uint8Array;
   private readonly sender: Uint8Array;
   private readonly target: Uint8Array;
+  /** SenderCompID (49) and TargetCompID (56) as whole fields: every header copies them in one go. */
+  private readonly compIds: Uint8Array;
   private nowMs = 0;
   private connectedAt = 0;
   private lastSentMs = 0;
@@ -101,6 +103,10 @@ export class FixSession {
     this.beginBytes = asciiBytes(begin, 'BeginString');
     this.sender = asciiBytes(options.senderCompId, 'SenderCompID');
     this.target = asciiBytes(options.targetCompId, 'TargetCompID');
+    this.compIds = fixFields([
+      [Tag.SenderCompID, options.senderCompId],
+      [Tag.TargetCompID, options.targetCompId],
+    ]);
     this.heartbeatMs = (options.heartbeatSeconds ?? 30) * 1_000;
     this.app = new FixWriter(begin, options.maxMessageBytes ?? 16_384);
     this.admin = new FixWriter(begin, options.maxMessageBytes ?? 16_384);
@@ -489,11 +495,9 @@ export class FixSession {
   }
 
   private header(w: FixWriter, type: number, seq: number): void {
-    w.open(type).bytes(Tag.SenderCompID, this.sender).bytes(Tag.TargetCompID, this.target);
     w.n[0] = seq;
-    w.intN(Tag.MsgSeqNum);
     w.n[1] = this.nowMs; // through the writer's slot: a double argument could be boxed (FixWriter.n)
-    w.timestampN(Tag.SendingTime);
+    w.openHeader(type, this.compIds);
   }
 
   private put(w: FixWriter): void {
