@@ -192,6 +192,9 @@ describe('FIX codec (issue 14)', () => {
     expect(read('100.5')).toBe(10_050);
     expect(read('00100.500000000000000000000000000')).toBe(10_050); // trailing zeros cost nothing
     expect(read('-0')).toBe(0);
+    expect(read(`${'0'.repeat(400)}1.25`)).toBe(125); // leading zeros cost nothing either
+    expect(read('1'.repeat(400))).toBeNaN(); // past 2^53 (and past a double's range)
+    expect(read('-.5')).toBe(-50);
     for (const bad of ['100.505', '1e5', '', '-', '.', '1.2.3', '+5', '12a', ' 12', '18446744073709551616', '9007199254740993', '0.000000000000000000000001']) {
       expect(read(bad), bad).toBeNaN();
     }
@@ -243,6 +246,11 @@ describe('FIX codec (issue 14)', () => {
       ['35=8|34=1|novalue|', FixParseError.MALFORMED_FIELD],
       ['35=8|34=1|=5|', FixParseError.MALFORMED_FIELD],
       ['35=8|34=1|99999999999=5|', FixParseError.MALFORMED_FIELD],
+      ['35=8|34=1|1000000000=5|', FixParseError.MALFORMED_FIELD], // 10 digits
+      ['35=8|34=1|0123=5|', FixParseError.MALFORMED_FIELD],
+      ['35=8|34=1|12a=5|', FixParseError.MALFORMED_FIELD],
+      ['35=8|34=1|58|', FixParseError.MALFORMED_FIELD],
+      ['35=8|34=1|999999999=5|', FixParseError.OK], // 9 digits: a tag
       [`35=8|34=1|${'58=x|'.repeat(600)}`, FixParseError.TOO_MANY_FIELDS],
     ] as const) {
       const b = bytes(frame(body));

@@ -66,33 +66,32 @@ export class FixDecimal {
       negative = true;
       i++;
     }
+    // The digits, as one integer `mantissa` with `scale` of them after the point. No check
+    // per digit: the mantissa never decreases, so if it ends at or below 2^53 - 1 every
+    // step on the way was exact, and past it the value is refused either way.
     let mantissa = 0;
-    let scale = 0;
-    let digits = 0;
-    let point = false;
-    let zeros = 0; // zeros after the point not yet multiplied in (trailing ones never are)
+    let digits = end - i;
     for (; i < end; i++) {
-      const c = buf[i];
-      if (c === 46) {
-        if (point) return Number.NaN;
-        point = true;
-        continue;
-      }
-      const d = c - 48;
-      if (d < 0 || d > 9) return Number.NaN;
-      digits++;
-      if (point) {
-        if (d === 0) {
-          zeros++;
-          continue;
-        }
-        mantissa = mantissa * POW10[zeros + 1] + d;
-        scale += zeros + 1;
-        zeros = 0;
-        if (scale > 22) return Number.NaN;
-      } else mantissa = mantissa * 10 + d;
-      if (mantissa > MAX_SAFE) return Number.NaN;
+      const d = buf[i] - 48;
+      if (d < 0 || d > 9) break;
+      mantissa = mantissa * 10 + d;
     }
+    let scale = 0;
+    if (i < end) {
+      if (buf[i] !== 46) return Number.NaN; // not a digit, not the point
+      digits--;
+      i++;
+      let last = end;
+      while (last > i && buf[last - 1] === 48) last--; // trailing zeros cost nothing
+      scale = last - i;
+      if (scale > 22) return Number.NaN;
+      for (; i < last; i++) {
+        const d = buf[i] - 48;
+        if (d < 0 || d > 9) return Number.NaN; // a second point included
+        mantissa = mantissa * 10 + d;
+      }
+    }
+    if (mantissa > MAX_SAFE) return Number.NaN;
     if (digits === 0) return Number.NaN;
     const top = scale > this.scale ? scale : this.scale;
     const value = mantissa * POW10[top - scale];

@@ -5,7 +5,7 @@ import { readUtcTimestamp } from './FixTime.js';
 /** Why `FixMessage.parse` refused a message (a framed message whose fields are not FIX). */
 export const FixParseError = {
   OK: 0,
-  /** A field without '=', an empty or non-numeric tag, or a tag past 2^31. */
+  /** A field without '=', an empty or non-numeric tag, or a tag of more than 9 digits (int32 holds every 9-digit tag; FIX's are at most 5). */
   MALFORMED_FIELD: 1,
   /** More fields than `MAX_FIELDS`. */
   TOO_MANY_FIELDS: 2,
@@ -63,13 +63,16 @@ export class FixMessage {
     while (i < end) {
       let tag = buf[i] - 48;
       if (tag < 1 || tag > 9) return FixParseError.MALFORMED_FIELD; // empty, or a leading zero
-      let c = buf[++i];
-      while (c !== 61) {
-        const d = c - 48;
-        if (d < 0 || d > 9 || tag > 214_748_363) return FixParseError.MALFORMED_FIELD; // SOH included: a field without '='
+      const tagStart = i;
+      let d = buf[++i] - 48;
+      // One unsigned comparison per digit ('=' and SOH are below '0': negative, so huge).
+      while (d >>> 0 <= 9) {
         tag = tag * 10 + d;
-        c = buf[++i];
+        d = buf[++i] - 48;
       }
+      // Not '=' (an SOH: a field without one, or a letter), or a tag of more than 9 digits
+      // (past 2^31 once it has 10; none is that long).
+      if (d !== 13 || i - tagStart > 9) return FixParseError.MALFORMED_FIELD;
       const valueStart = ++i;
       while (buf[i] !== SOH) i++;
       if (n === MAX_FIELDS) return FixParseError.TOO_MANY_FIELDS;
