@@ -2,7 +2,7 @@ import { OrderFlags, OrderType, Side, TimeInForce, type OrderFlyweight } from '@
 import { writeSplit, type FixDecimal } from './FixDecimal.js';
 import type { FixOrders } from './FixOrders.js';
 import { SOH, Tag } from './FixTags.js';
-import { fixFields, type FixWriter } from './FixWriter.js';
+import { fixFields, putBytes, type FixWriter } from './FixWriter.js';
 
 /** How a venue names an instrument, and its grids (made by `fixInstrument`). */
 export interface FixInstrument {
@@ -107,8 +107,8 @@ export class FixOrderEncoder {
     b[at + 2] = 61;
     at = writeSplit(b, at + 3, high | 0, (id - high * 100_000_000) | 0);
     b[at++] = SOH;
-    for (let i = 0; i < conventions.length; i++) b[at++] = conventions[i];
-    for (let i = 0; i < ids.length; i++) b[at++] = ids[i];
+    at = putBytes(b, at, conventions);
+    at = putBytes(b, at, ids);
     // Side (54)
     b[at] = 53;
     b[at + 1] = 52;
@@ -149,7 +149,7 @@ export class FixOrderEncoder {
       if (next < 0) ok = false;
       else at = next;
     }
-    if (tif !== undefined) for (let i = 0; i < tif.length; i++) b[at++] = tif[i];
+    if (tif !== undefined) at = putBytes(b, at, tif);
     if (order.tif === TimeInForce.GTD) {
       // ExpireTime (126)
       b[at] = 49;

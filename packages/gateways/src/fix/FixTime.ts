@@ -55,9 +55,9 @@ export class FixTimestampWriter {
   writeFrom(buf: Uint8Array, at: number): number {
     const ms = Math.floor(this.n[0]);
     if (ms === this.lastMs) {
-      // The same millisecond as the last stamp (SendingTime and TransactTime, a burst): copied.
-      const l = this.last;
-      for (let i = 0; i < UTC_TIMESTAMP_BYTES; i++) buf[at + i] = l[i];
+      // The same millisecond as the last stamp (SendingTime and TransactTime, a burst): copied
+      // (`set`: a flat ~12 ns, where a byte loop costs about 1 ns a byte; see putBytes).
+      buf.set(this.last, at);
       return at + UTC_TIMESTAMP_BYTES;
     }
     const millis = (ms - Math.floor(ms / 1_000) * 1_000) | 0;
@@ -67,7 +67,7 @@ export class FixTimestampWriter {
       l[18] = 48 + ((millis / 100) | 0);
       l[19] = 48 + (((millis / 10) | 0) % 10);
       l[20] = 48 + (millis % 10);
-      for (let i = 0; i < UTC_TIMESTAMP_BYTES; i++) buf[at + i] = l[i];
+      buf.set(l, at);
       this.lastMs = ms;
       return at + UTC_TIMESTAMP_BYTES;
     }

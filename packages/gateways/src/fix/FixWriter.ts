@@ -75,7 +75,7 @@ export class FixWriter {
     b[at + 3] = msgType;
     b[at + 4] = SOH;
     at += 5;
-    for (let i = 0; i < compIds.length; i++) b[at++] = compIds[i];
+    at = putBytes(b, at, compIds);
     const seq = this.n[0]; // a MsgSeqNum: a positive integer below 2^31 in practice, below 2^53 always
     const high = Math.floor(seq / 100_000_000);
     b[at] = 51; // "34="
@@ -158,12 +158,8 @@ export class FixWriter {
    * symbol. One copy instead of a tag, a value and a SOH per field.
    */
   fields(prepared: Uint8Array): this {
-    const length = prepared.length;
-    if (!this.room(length)) return this;
-    const b = this.buf;
-    const at = this.pos;
-    for (let i = 0; i < length; i++) b[at + i] = prepared[i];
-    this.pos = at + length;
+    if (!this.room(prepared.length)) return this;
+    this.pos = putBytes(this.buf, this.pos, prepared);
     return this;
   }
 
@@ -310,6 +306,19 @@ export function byteSum(b: Uint8Array, words: Int32Array, from: number, to: numb
   }
   while (i < to) sum += b[i++];
   return sum & 255;
+}
+
+/**
+ * Copy `src` into `b` at `at`; the position after it. Measured on this VM: a byte loop
+ * costs about 1 ns a byte, `TypedArray.prototype.set` a flat 12 ns, so the loop for what
+ * is shorter than 12 bytes and `set` for the rest.
+ */
+export function putBytes(b: Uint8Array, at: number, src: Uint8Array): number {
+  const length = src.length;
+  if (length < 12) {
+    for (let i = 0; i < length; i++) b[at + i] = src[i];
+  } else b.set(src, at);
+  return at + length;
 }
 
 /**
