@@ -103,6 +103,31 @@ describe("the reference exchange's FIX acceptor (issue 14)", () => {
     expect(resetting.store.nextSenderSeq).toBeLessThan(5);
   }, 30_000);
 
+  it('a venue name FIX cannot carry is refused at connect with a typed error; one for an instrument defined later rejects that instrument\'s orders (UNKNOWN_SYMBOL) and nothing is thrown on the order path', async () => {
+    const server = await startFixExchange(opts);
+    closing.push(() => server.close());
+    const empty = gatewayFor(server, { symbols: { 'BTC-USD': { symbol: '' } } });
+    await expect(empty.connect(new RecordingEvents())).rejects.toMatchObject({ name: 'ConfigurationError', code: 'ERR_INVALID_ARGUMENT', message: expect.stringMatching(/BTC-USD.*empty/) });
+    expect(server.stats.logons).toBe(0); // refused before it connected
+
+    const table = instruments();
+    const later = new FixGateway({ port: server.port, senderCompId: 'CLIENT', targetCompId: 'RREX', heartbeatSeconds: 1, symbols: { 'SOL-USD': { symbol: 'SOL\u00e9' } } }, table);
+    const events = new RecordingEvents();
+    await later.connect(events);
+    closing.push(() => later.disconnect());
+    const sol = table.define({ symbol: 'SOL-USD', tickSize: '0.01', lotSize: '0.001' }).symbolId;
+    const b = new OrderBuilder();
+    const bad = b.make(Side.BUY, 10_000, 5, { symbolId: sol });
+    later.submit(bad, b.at(bad));
+    const good = b.make(Side.BUY, 10_000, 5, { symbolId: 1 });
+    later.submit(good, b.at(good));
+    await settle(later);
+    expect(events.take().map((r) => [r.kind, r.id, (r as { reason?: number }).reason ?? 0])).toEqual([
+      ['reject', b.at(bad).clientOrderId, RejectReason.UNKNOWN_SYMBOL],
+      ['ack', b.at(good).clientOrderId, 0],
+    ]);
+  });
+
   it('hostile input: 100,000 malformed, truncated, oversized and wrong-valued messages on other connections never crash the acceptor, never starve a trading session, and lose none of its orders', async () => {
     const server = await startFixExchange({ ...opts, ordersPerSecond: 1_000_000 });
     closing.push(() => server.close());

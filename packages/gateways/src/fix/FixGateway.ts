@@ -1,5 +1,5 @@
 import { connect as netConnect, type Socket } from 'node:net';
-import { nanoTime, OrderState, OrderType, RejectReason, Side, TimeInForce, type InstrumentTable, type OrderFlyweight } from '@ringroute/core';
+import { ConfigurationError, nanoTime, OrderState, OrderType, RejectReason, Side, TimeInForce, type InstrumentTable, type OrderFlyweight } from '@ringroute/core';
 import { FOREIGN_HANDLE } from '@ringroute/router/worker';
 import { ALL_TIME_IN_FORCE, bit, type GatewayAdapter, type GatewayCapabilities, type GatewayEvents, type RateLimitRule, type VenueExecution, type VenueOrderState } from '../GatewayAdapter.js';
 import { FixDecimal } from './FixDecimal.js';
@@ -101,6 +101,8 @@ export class FixGateway implements GatewayAdapter {
   private settleAtMs = 0;
   private settleBeforeSeq = 0;
   private checkpointed = 0;
+  /** Why the last instrument FIX cannot name was refused. */
+  private badSymbol = '';
   private readonly originMs = Date.now();
   private readonly originNs = nanoTime();
 
@@ -116,6 +118,13 @@ export class FixGateway implements GatewayAdapter {
   async connect(events: GatewayEvents): Promise<void> {
     this.events = events;
     const o = this.options;
+    // Every instrument's FIX names prepared now: one FIX cannot carry (empty, not printable
+    // ASCII) is refused here, at start, and never met on an order.
+    for (let id = 0, n = this.instruments?.size ?? 0; id < n; id++) {
+      if (this.gridsOf(id) === null && this.instruments?.spec(id) !== undefined) {
+        throw new ConfigurationError('ERR_INVALID_ARGUMENT', `${this.name}: ${this.badSymbol}`, this.instruments.spec(id)!.symbol);
+      }
+    }
     if (o.storeDir !== undefined) {
       const store = await JournalFixStore.open({ dir: o.storeDir });
       this.storeOpened = store.opened;
@@ -394,12 +403,18 @@ export class FixGateway implements GatewayAdapter {
     if (spec === undefined) return null;
     const venue = this.options.symbols?.[spec.symbol];
     const named = venue?.securityId !== undefined && venue.symbol === undefined;
-    const entry = fixInstrument(
-      new FixDecimal(spec.tick.step),
-      new FixDecimal(spec.lot.step),
-      { symbol: named ? null : venue?.symbol ?? spec.symbol, securityId: venue?.securityId, securityIdSource: venue?.securityIdSource },
-      spec.allowNegativePrices,
-    );
+    let entry: FixInstrument | null = null;
+    try {
+      entry = fixInstrument(
+        new FixDecimal(spec.tick.step),
+        new FixDecimal(spec.lot.step),
+        { symbol: named ? null : venue?.symbol ?? spec.symbol, securityId: venue?.securityId, securityIdSource: venue?.securityIdSource },
+        spec.allowNegativePrices,
+      );
+    } catch (error) {
+      // A name FIX cannot carry: its orders are rejected (UNKNOWN_SYMBOL), never thrown on.
+      this.badSymbol = `symbol ${spec.symbol}: ${(error as Error).message}`;
+    }
     this.grids[symbolId] = entry; // cold: once per symbol
     return entry;
   }
