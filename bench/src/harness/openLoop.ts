@@ -4,13 +4,13 @@ import { nanoTime } from '@ringroute/core';
 export const yieldToIo = (): Promise<unknown> => new Promise((resolve) => setImmediate(resolve));
 
 /**
- * Send `count` messages at 10,000/s from their intended times, stored in `intended` (1-based):
+ * Send `count` messages at `ratePerSec` (10,000/s unless given) from their intended times, stored in `intended` (1-based):
  * a round trip is then measured from when the message should have gone, so a stall of the
  * sender is not hidden (coordinated omission). `send(i)` sends message i. Sockets are served
  * while it waits.
  */
-export async function openLoop(count: number, intended: Float64Array, send: (i: number) => void): Promise<void> {
-  const intervalNs = 100_000;
+export async function openLoop(count: number, intended: Float64Array, send: (i: number) => void, ratePerSec = 10_000): Promise<void> {
+  const intervalNs = 1e9 / ratePerSec;
   const start = nanoTime() + 1e6;
   for (let i = 1; i <= count; i++) {
     intended[i] = start + i * intervalNs;
@@ -30,6 +30,7 @@ export async function echoRoundTrips(
   count: number,
   send: (message: Buffer) => void,
   listen: (received: (i: number) => void) => void,
+  ratePerSec = 10_000,
 ): Promise<void> {
   const intended = new Float64Array(count + 1);
   let got = 0;
@@ -41,7 +42,7 @@ export async function echoRoundTrips(
     const message = Buffer.alloc(24);
     message.writeUInt32LE(i, 0);
     send(message);
-  });
+  }, ratePerSec);
   const deadline = Date.now() + 30_000;
   while (got < count && Date.now() < deadline) await yieldToIo();
 }
