@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InstrumentTable, nanoTime, OrderType, RejectReason, Side, TimeInForce } from '@ringroute/core';
-import { FixGateway, startFixExchange, type FixExchangeServer, type FixGatewayOptions, SeededRandom } from '@ringroute/gateways';
+import { FixFramer, FixGateway, FixMessage, Framed, MsgType, startFixExchange, Tag, type FixExchangeServer, type FixGatewayOptions, SeededRandom } from '@ringroute/gateways';
 import { registerGatewayConformance } from '@ringroute/gateways/conformance';
 import { RecordingEvents } from '../../support/RecordingEvents.js';
 import { OrderBuilder } from '../../support/orders.js';
@@ -198,6 +198,54 @@ describe("the reference exchange's FIX acceptor (issue 14)", () => {
     expect(server.stats.garbled + server.stats.rejectedMessages).toBeGreaterThan(1_000);
     expect(gateway.session.isActive).toBe(true);
   }, 60_000);
+
+  it('the acceptor reads ClOrdIDs and Symbols from the bytes: ids it cannot take (leading zeros, a zero or missing suffix, past 16 or 9 digits, not digits) and symbols that are only a prefix are rejected; the rest are acknowledged', async () => {
+    const server = await startFixExchange(opts);
+    closing.push(() => server.close());
+    const frame = (body: string): string => {
+      const text = body.replaceAll('|', '\u0001');
+      const head = `8=FIX.4.4\u00019=${text.length}\u0001`;
+      let sum = 0;
+      for (const c of Buffer.from(head + text, 'latin1')) sum += c;
+      return `${head}${text}10=${String(sum & 255).padStart(3, '0')}\u0001`;
+    };
+    const stamp = new Date().toISOString().replace(/-/g, '').replace('T', '-').slice(0, 21);
+    let seq = 1;
+    const header = (type: string): string => `35=${type}|49=OTHER|56=RREX|34=${seq++}|52=${stamp}|`;
+    const orders: [string, string, string][] = [
+      ['42', 'BTC-USD', '0'],
+      ['9007199254740991', 'ETH-USD', '0'], // 2^53 - 1: the largest id
+      ['007', 'BTC-USD', '8'],
+      ['0', 'BTC-USD', '8'],
+      ['12-0', 'BTC-USD', '8'],
+      ['12-', 'BTC-USD', '8'],
+      ['13-5', 'BTC-USD', '8'], // a suffix on a new order
+      ['-5', 'BTC-USD', '8'],
+      ['12345678901234567', 'BTC-USD', '8'], // 17 digits
+      ['9007199254740993', 'BTC-USD', '8'], // past 2^53
+      ['1.5', 'BTC-USD', '8'],
+      ['43', 'BTC', '8'], // a prefix of a symbol
+      ['44', 'BTC-USDX', '8'],
+      ['45', '', '8'],
+    ];
+    const socket = connect({ host: '127.0.0.1', port: server.port });
+    closing.push(async () => void socket.destroy());
+    await new Promise((resolve) => socket.once('connect', resolve));
+    const framer = new FixFramer();
+    const m = new FixMessage();
+    const reports = new Map<string, string>();
+    socket.on('data', (chunk: Buffer) => {
+      for (let from = 0; from < chunk.length; ) {
+        from += framer.push(chunk, from);
+        while (framer.next(m) === Framed.MESSAGE) if (m.msgType === MsgType.EXECUTION_REPORT) reports.set(m.text(Tag.ClOrdID) ?? '', m.text(Tag.ExecType) ?? '');
+      }
+    });
+    let out = frame(`${header('A')}98=0|108=30|`);
+    for (const [id, symbol] of orders) out += frame(`${header('D')}11=${id}|55=${symbol}|54=1|38=0.001|40=2|44=100.00|59=1|`);
+    socket.write(Buffer.from(out, 'latin1'));
+    await until(() => reports.size === orders.length, 5_000);
+    expect(orders.map(([id]) => [id, reports.get(id)])).toEqual(orders.map(([id, , exec]) => [id, exec]));
+  });
 
   it('one session per client: a second connection for a CompID that is logged on is closed and the first trades on; a Logon with HeartBtInt 0 keeps its session (the exchange keeps its own interval to find a silent peer)', async () => {
     const server = await startFixExchange(opts);

@@ -49,6 +49,9 @@ export class FixExchangeSession implements ReportSink {
   /** Per order (client id): the request number of its current version and of its pending cancel or replace. */
   private readonly version = new Map<number, number>();
   private readonly pending = new Map<number, number>();
+  // The ClOrdID and OrigClOrdID of the message being handled (reused: see clOrdId).
+  private readonly id: ClOrdId = { base: -1, request: 0 };
+  private readonly orig: ClOrdId = { base: -1, request: 0 };
   private closed = false;
 
   constructor(
@@ -131,6 +134,13 @@ export class FixExchangeSession implements ReportSink {
 
   onSessionReject(): void {}
 
+  /** The symbol id of the message's Symbol (55), compared in place with each symbol's bytes; undefined when none matches. */
+  private symbolOf(m: FixMessage): number | undefined {
+    const names = this.symbols.names;
+    for (let i = 0; i < names.length; i++) if (m.equals(Tag.Symbol, names[i])) return i;
+    return undefined;
+  }
+
   onApplication(m: FixMessage, possDup: boolean): void {
     const a = this.account!;
     const type = m.msgType;
@@ -143,12 +153,12 @@ export class FixExchangeSession implements ReportSink {
       this.businessReject(m, 0, 'rate limited');
       return;
     }
-    const id = clOrdId(m, Tag.ClOrdID);
+    const id = clOrdId(m, Tag.ClOrdID, this.id);
     if (id.base < 0) return this.refuseNew(m, 'ClOrdID must be <digits> or <digits>-<digits>');
     if (type === MsgType.NEW_ORDER_SINGLE) {
       if (id.request !== 0) return this.refuseNew(m, 'a new order\'s ClOrdID has no suffix');
       if (possDup && a.ids.used(id.base)) return; // a resend of what the book has: already answered
-      const sym = this.symbols.ids.get(m.text(Tag.Symbol) ?? '');
+      const sym = this.symbolOf(m);
       const side = m.char(Tag.Side) === 0x31 ? Side.BUY : m.char(Tag.Side) === 0x32 ? Side.SELL : 0;
       const ordType = ordTypeOf(m.char(Tag.OrdType));
       const tif = tifOf(m.char(Tag.TimeInForce));
@@ -166,11 +176,11 @@ export class FixExchangeSession implements ReportSink {
       this.book.submit(a, id.base, sym, side, ordType, tif, flags, px, stop, qty);
       return;
     }
-    const orig = clOrdId(m, Tag.OrigClOrdID);
+    const orig = clOrdId(m, Tag.OrigClOrdID, this.orig);
     if (orig.base !== id.base || id.request === 0) return this.businessReject(m, 5, 'OrigClOrdID and ClOrdID must name the same order');
     this.pending.set(id.base, id.request);
     if (type === MsgType.ORDER_CANCEL_REQUEST) return this.book.cancel(a, id.base);
-    const sym = this.symbols.ids.get(m.text(Tag.Symbol) ?? '');
+    const sym = this.symbolOf(m);
     const qty = sym === undefined ? Number.NaN : m.units(Tag.OrderQty, this.symbols.lot[sym]);
     const px = sym === undefined ? Number.NaN : m.units(Tag.Price, this.symbols.tick[sym]);
     if (!(qty > 0) || qty > 2 ** 31 - 1 || !(px > 0)) return this.book.refuse(a, id.base, ExecType.REPLACE_REJECT, RejectReason.INVALID_PRICE);
@@ -294,12 +304,47 @@ function reasonText(w: FixWriter, reason: number): void {
 const reasonNames: Uint8Array[] = [];
 for (const [name, value] of Object.entries(RejectReason)) reasonNames[value] = asciiBytes(name, 'Text');
 
-/** "<digits>" or "<digits>-<digits>": the order's id and the request number (0 for none); base -1 for anything else. */
-function clOrdId(m: FixMessage, tag: number): { base: number; request: number } {
-  const text = m.text(tag);
-  const match = text === undefined ? null : /^([1-9]\d{0,15})(?:-([1-9]\d{0,8}))?$/.exec(text);
-  if (match === null || !Number.isSafeInteger(Number(match[1]))) return { base: -1, request: 0 };
-  return { base: Number(match[1]), request: match[2] === undefined ? 0 : Number(match[2]) };
+/** A ClOrdID read by `clOrdId` (one per field read on a message: no allocation per order). */
+interface ClOrdId {
+  base: number;
+  request: number;
+}
+
+/**
+ * "<digits>" or "<digits>-<digits>" (no leading zeros; at most 16 and 9 digits): the order's
+ * id and the request number (0 for none) into `into`; base -1 for anything else. Read from
+ * the bytes, with no string.
+ */
+function clOrdId(m: FixMessage, tag: number, into: ClOrdId): ClOrdId {
+  into.base = -1;
+  into.request = 0;
+  const f = m.find(tag);
+  if (f < 0) return into;
+  const b = m.buf;
+  const end = m.to[f];
+  const start = m.from[f];
+  let i = start;
+  if (i === end || b[i] === 48) return into; // empty, or a leading zero
+  let base = 0;
+  for (; i < end && b[i] !== 45; i++) {
+    const d = b[i] - 48;
+    if (d < 0 || d > 9 || i - start >= 16) return into;
+    base = base * 10 + d;
+  }
+  if (!Number.isSafeInteger(base)) return into;
+  let request = 0;
+  if (i < end) {
+    const suffix = ++i;
+    if (suffix === end || b[suffix] === 48) return into;
+    for (; i < end; i++) {
+      const d = b[i] - 48;
+      if (d < 0 || d > 9 || i - suffix >= 9) return into;
+      request = request * 10 + d;
+    }
+  }
+  into.base = base;
+  into.request = request;
+  return into;
 }
 
 function ordTypeOf(c: number): number {
