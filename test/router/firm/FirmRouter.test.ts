@@ -66,8 +66,10 @@ describe.skipIf(!redisAvailable())('RouterConfig.firm: firm limits through a rea
 
   it('a firm open-order limit holds across two hosts: local credit first, refusals named, top-ups in the background, idle credit given back', async () => {
     const limits = { openOrders: 10 };
-    const a = await hostOf({ host: `a${++prefix}`, limits, leaseSize: { openOrders: 4 }, idleReturnMs: 150 });
-    const b = await hostOf({ host: `b${prefix}`, limits, leaseSize: { openOrders: 4 }, idleReturnMs: 150 });
+    // An idle host gives its credit back after 2 s: longer than creating the second host takes
+    // on a loaded machine (150 ms was not, in CI), so the first still holds its lease here.
+    const a = await hostOf({ host: `a${++prefix}`, limits, leaseSize: { openOrders: 4 }, idleReturnMs: 2_000 });
+    const b = await hostOf({ host: `b${prefix}`, limits, leaseSize: { openOrders: 4 }, idleReturnMs: 2_000 });
     // Each host starts with its lease in hand: 4 orders go without any call to Redis.
     expect(a.firm!.credit.openInHand()).toBe(4);
     const taken = Array.from({ length: 4 }, () => resting(a));
@@ -100,7 +102,7 @@ describe.skipIf(!redisAvailable())('RouterConfig.firm: firm limits through a rea
       const mine = taken.filter((id) => a.orderOf(id) !== null);
       for (const id of mine) a.cancel(id);
       await until([a, b], () => a.risk.openOrders(0) === 0);
-      await until([a, b], () => resting(b) > 0, 3_000);
+      await until([a, b], () => resting(b) > 0, 6_000);
       const after = await ledger.read('open-orders');
       expect(after.free + Object.values(after.hosts).reduce((x, y) => x + y, 0)).toBe(10);
     } finally {
