@@ -103,9 +103,19 @@ describe("the reference exchange's FIX acceptor (issue 14)", () => {
     expect(resetting.store.nextSenderSeq).toBeLessThan(5);
   }, 30_000);
 
-  it('a venue name FIX cannot carry is refused at connect with a typed error; one for an instrument defined later rejects that instrument\'s orders (UNKNOWN_SYMBOL) and nothing is thrown on the order path', async () => {
+  it('an account, HandlInst or TimeInForce code FIX cannot carry is refused at construction, a venue name at connect, each with a typed error; one for an instrument defined later rejects that instrument\'s orders (UNKNOWN_SYMBOL) and nothing is thrown on the order path', async () => {
     const server = await startFixExchange(opts);
     closing.push(() => server.close());
+    for (const bad of [{ account: '' }, { account: 'caf\u00e9' }, { handlInst: '1\u0001' }, { timeInForceCodes: { IOC: '' } }]) {
+      let error: unknown = null;
+      try {
+        gatewayFor(server, { ...bad, password: 'hunter2' });
+      } catch (e) {
+        error = e;
+      }
+      expect(error, JSON.stringify(bad)).toMatchObject({ name: 'ConfigurationError', code: 'ERR_INVALID_ARGUMENT' });
+      expect(JSON.stringify((error as { value: unknown }).value) + (error as Error).message).not.toContain('hunter2'); // credentials never in an error
+    }
     const empty = gatewayFor(server, { symbols: { 'BTC-USD': { symbol: '' } } });
     await expect(empty.connect(new RecordingEvents())).rejects.toMatchObject({ name: 'ConfigurationError', code: 'ERR_INVALID_ARGUMENT', message: expect.stringMatching(/BTC-USD.*empty/) });
     expect(server.stats.logons).toBe(0); // refused before it connected

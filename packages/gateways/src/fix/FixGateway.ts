@@ -110,7 +110,14 @@ export class FixGateway implements GatewayAdapter {
     this.options = options;
     this.name = options.name ?? 'fix';
     this.instruments = instruments;
-    this.encoder = new FixOrderEncoder(options);
+    try {
+      this.encoder = new FixOrderEncoder(options);
+    } catch (error) {
+      // An account, HandlInst or TimeInForce code FIX cannot carry: refused at construction.
+      // Only those fields go into the error: the options hold the password.
+      const { account, handlInst, timeInForceCodes } = options;
+      throw new ConfigurationError('ERR_INVALID_ARGUMENT', `${this.name}: ${(error as Error).message}`, { account, handlInst, timeInForceCodes });
+    }
     this.reports = new FixReports(this.orders, (id) => this.gridsOf(id));
   }
 
