@@ -7,6 +7,7 @@ import { RecordingEvents } from '../../support/RecordingEvents.js';
 import { OrderBuilder } from '../../support/orders.js';
 import { tempDirs } from '../../support/tempDirs.js';
 import { until } from '../../support/exchange.js';
+import { fixFrame, fixStamp } from '../../support/fixText.js';
 
 const freshDir = tempDirs('rr-fix-exchange-');
 const SYMBOLS = [
@@ -148,13 +149,8 @@ describe("the reference exchange's FIX acceptor (issue 14)", () => {
     closing.push(() => gateway.disconnect());
     const random = new SeededRandom(99);
     const int = (n: number): number => Math.floor(random.next() * n);
-    const frame = (body: string): string => {
-      const head = `8=FIX.4.4\u00019=${body.length}\u0001`;
-      let sum = 0;
-      for (const c of Buffer.from(head + body, 'latin1')) sum += c;
-      return `${head}${body}10=${String(sum & 255).padStart(3, '0')}\u0001`;
-    };
-    const logon = (seq: number) => frame(`35=A\u000149=OTHER\u000156=RREX\u000134=${seq}\u000152=${new Date().toISOString().replace(/[-]/g, '').replace('T', '-').slice(0, 21)}\u000198=0\u0001108=30\u0001`);
+    const frame = fixFrame;
+    const logon = (seq: number) => frame(`35=A\u000149=OTHER\u000156=RREX\u000134=${seq}\u000152=${fixStamp()}\u000198=0\u0001108=30\u0001`);
     const templates = [
       '35=D\u000111=1\u000155=BTC-USD\u000154=1\u000138=0.001\u000140=2\u000144=100.00\u000159=1\u0001',
       '35=F\u000111=1-1\u000141=1\u000155=BTC-USD\u000154=1\u0001',
@@ -212,14 +208,8 @@ describe("the reference exchange's FIX acceptor (issue 14)", () => {
   it('the acceptor reads ClOrdIDs and Symbols from the bytes: ids it cannot take (leading zeros, a zero or missing suffix, past 16 or 9 digits, not digits) and symbols that are only a prefix are rejected; the rest are acknowledged', async () => {
     const server = await startFixExchange(opts);
     closing.push(() => server.close());
-    const frame = (body: string): string => {
-      const text = body.replaceAll('|', '\u0001');
-      const head = `8=FIX.4.4\u00019=${text.length}\u0001`;
-      let sum = 0;
-      for (const c of Buffer.from(head + text, 'latin1')) sum += c;
-      return `${head}${text}10=${String(sum & 255).padStart(3, '0')}\u0001`;
-    };
-    const stamp = new Date().toISOString().replace(/-/g, '').replace('T', '-').slice(0, 21);
+    const frame = fixFrame;
+    const stamp = fixStamp();
     let seq = 1;
     const header = (type: string): string => `35=${type}|49=OTHER|56=RREX|34=${seq++}|52=${stamp}|`;
     const orders: [string, string, string][] = [
@@ -280,11 +270,7 @@ describe("the reference exchange's FIX acceptor (issue 14)", () => {
     raw.on('close', () => (closed = true));
     raw.on('error', () => {});
     await new Promise((resolve) => raw.once('connect', resolve));
-    const body = `35=A\u000149=OTHER\u000156=RREX\u000134=1\u000152=${new Date().toISOString().replace(/-/g, '').replace('T', '-').slice(0, 21)}\u000198=0\u0001108=0\u0001`;
-    const head = `8=FIX.4.4\u00019=${body.length}\u0001`;
-    let sum = 0;
-    for (const c of Buffer.from(head + body, 'latin1')) sum += c;
-    raw.write(Buffer.from(`${head}${body}10=${String(sum & 255).padStart(3, '0')}\u0001`, 'latin1'));
+    raw.write(Buffer.from(fixFrame(`35=A|49=OTHER|56=RREX|34=1|52=${fixStamp()}|98=0|108=0|`), 'latin1'));
     await until(() => received.includes('\u000135=A\u0001'));
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(closed).toBe(false);
