@@ -1,5 +1,5 @@
 import { connect as netConnect, type Socket } from 'node:net';
-import { ConfigurationError, nanoTime, OrderState, OrderType, RejectReason, Side, TimeInForce, type InstrumentTable, type OrderFlyweight } from '@ringroute/core';
+import { ConfigurationError, nanoTime, OrderState, OrderType, RejectReason, Side, TimeInForce, type InstrumentSpec, type InstrumentTable, type OrderFlyweight } from '@ringroute/core';
 import { FOREIGN_HANDLE } from '@ringroute/router/worker';
 import { ALL_TIME_IN_FORCE, bit, type GatewayAdapter, type GatewayCapabilities, type GatewayEvents, type RateLimitRule, type VenueExecution, type VenueOrderState } from '../GatewayAdapter.js';
 import { FixDecimal } from './FixDecimal.js';
@@ -101,8 +101,6 @@ export class FixGateway implements GatewayAdapter {
   private settleAtMs = 0;
   private settleBeforeSeq = 0;
   private checkpointed = 0;
-  /** Why the last instrument FIX cannot name was refused. */
-  private badSymbol = '';
   private readonly originMs = Date.now();
   private readonly originNs = nanoTime();
 
@@ -128,8 +126,12 @@ export class FixGateway implements GatewayAdapter {
     // Every instrument's FIX names prepared now: one FIX cannot carry (empty, not printable
     // ASCII) is refused here, at start, and never met on an order.
     for (let id = 0, n = this.instruments?.size ?? 0; id < n; id++) {
-      if (this.gridsOf(id) === null && this.instruments?.spec(id) !== undefined) {
-        throw new ConfigurationError('ERR_INVALID_ARGUMENT', `${this.name}: ${this.badSymbol}`, this.instruments.spec(id)!.symbol);
+      const spec = this.instruments!.spec(id);
+      if (spec === undefined || this.grids[id] !== undefined) continue;
+      try {
+        this.grids[id] = this.instrumentOf(spec);
+      } catch (error) {
+        throw new ConfigurationError('ERR_INVALID_ARGUMENT', `${this.name}: symbol ${spec.symbol}: ${(error as Error).message}`, spec.symbol);
       }
     }
     if (o.storeDir !== undefined) {
@@ -408,22 +410,27 @@ export class FixGateway implements GatewayAdapter {
     if (known !== undefined) return known;
     const spec = this.instruments?.spec(symbolId);
     if (spec === undefined) return null;
-    const venue = this.options.symbols?.[spec.symbol];
-    const named = venue?.securityId !== undefined && venue.symbol === undefined;
     let entry: FixInstrument | null = null;
     try {
-      entry = fixInstrument(
-        new FixDecimal(spec.tick.step),
-        new FixDecimal(spec.lot.step),
-        { symbol: named ? null : venue?.symbol ?? spec.symbol, securityId: venue?.securityId, securityIdSource: venue?.securityIdSource },
-        spec.allowNegativePrices,
-      );
-    } catch (error) {
-      // A name FIX cannot carry: its orders are rejected (UNKNOWN_SYMBOL), never thrown on.
-      this.badSymbol = `symbol ${spec.symbol}: ${(error as Error).message}`;
+      entry = this.instrumentOf(spec);
+    } catch {
+      // A name FIX cannot carry, on an instrument defined after connect (connect refuses the
+      // others): its orders are rejected (UNKNOWN_SYMBOL), never thrown on.
     }
     this.grids[symbolId] = entry; // cold: once per symbol
     return entry;
+  }
+
+  /** The instrument's grids and FIX names, as this venue names it; RangeError when FIX cannot carry a name. */
+  private instrumentOf(spec: InstrumentSpec): FixInstrument {
+    const venue = this.options.symbols?.[spec.symbol];
+    const named = venue?.securityId !== undefined && venue.symbol === undefined;
+    return fixInstrument(
+      new FixDecimal(spec.tick.step),
+      new FixDecimal(spec.lot.step),
+      { symbol: named ? null : venue?.symbol ?? spec.symbol, securityId: venue?.securityId, securityIdSource: venue?.securityIdSource },
+      spec.allowNegativePrices,
+    );
   }
 
   private onApplication(m: FixMessage, _possDup: boolean): void {
