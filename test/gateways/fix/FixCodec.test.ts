@@ -18,19 +18,13 @@ import {
   SeededRandom,
   Tag,
 } from '@ringroute/gateways';
+import { fixFrame, fixStamp } from '../../support/fixText.js';
 
 const SOHS = '\u0001';
 const text = (b: Uint8Array, from = 0, to = b.length): string => Buffer.from(b.subarray(from, to)).toString('latin1');
 const bytes = (s: string): Uint8Array => new Uint8Array(Buffer.from(s.replaceAll('|', SOHS), 'latin1'));
 
-/** An independent FIX frame: "8=..|9=<len>|<body>10=<sum>|" computed with strings. */
-function frame(body: string, begin = 'FIX.4.4'): string {
-  const b = body.replaceAll('|', SOHS);
-  const head = `8=${begin}${SOHS}9=${Buffer.byteLength(b, 'latin1')}${SOHS}`;
-  let sum = 0;
-  for (const c of Buffer.from(head + b, 'latin1')) sum += c;
-  return `${head}${b}10=${String(sum & 255).padStart(3, '0')}${SOHS}`;
-}
+const frame = fixFrame;
 
 function writeOrder(w: FixWriter, seq: number, price: number, grid: FixDecimal, ms: number): number {
   w.open(MsgType.NEW_ORDER_SINGLE).bytes(Tag.SenderCompID, asciiBytes('RINGROUTE', 'SenderCompID')).bytes(Tag.TargetCompID, asciiBytes('EXEC', 'TargetCompID')).int(Tag.MsgSeqNum, seq).timestamp(Tag.SendingTime, ms);
@@ -116,7 +110,6 @@ describe('FIX codec (issue 14)', () => {
       const digits = (units < 0 ? -BigInt(units) : BigInt(units)).toString().padStart(scale + 1, '0');
       return `${units < 0 ? '-' : ''}${scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`}`;
     };
-    const stampOf = (ms: number): string => new Date(ms).toISOString().replace(/-/g, '').replace('T', '-').replace('Z', '');
     const tick = new FixDecimal({ mantissa: 1, scale: 4 });
     const lot = new FixDecimal({ mantissa: 1, scale: 0 });
     const g = fixInstrument(tick, lot, { symbol: 'ES', securityId: 'ESZ6', securityIdSource: '8' });
@@ -142,12 +135,12 @@ describe('FIX codec (issue 14)', () => {
       expect(encoder.newOrder(w, o, g, times)).toBe(true);
       w.close();
       const type = o.ordType;
-      let body = `35=D|49=S|56=T|34=${seq}|52=${stampOf(times[0])}|11=${o.clientOrderId}|1=A1|21=1|48=ESZ6|22=8|55=ES|54=${o.side === Side.BUY ? 1 : 2}|60=${stampOf(times[0])}|38=${o.quantityLots}|`;
+      let body = `35=D|49=S|56=T|34=${seq}|52=${fixStamp(times[0])}|11=${o.clientOrderId}|1=A1|21=1|48=ESZ6|22=8|55=ES|54=${o.side === Side.BUY ? 1 : 2}|60=${fixStamp(times[0])}|38=${o.quantityLots}|`;
       body += `40=${type === OrderType.MARKET ? 1 : type === OrderType.LIMIT ? 2 : type === OrderType.STOP ? 3 : 4}|`;
       if (type === OrderType.LIMIT || type === OrderType.STOP_LIMIT) body += `44=${decimal(o.priceTicks, 4)}|`;
       if (type === OrderType.STOP || type === OrderType.STOP_LIMIT) body += `99=${decimal(o.stopPriceTicks, 4)}|`;
       body += `59=${({ [TimeInForce.GTC]: 1, [TimeInForce.IOC]: 3, [TimeInForce.FOK]: 4, [TimeInForce.DAY]: 0, [TimeInForce.GTD]: 6 } as Record<number, number>)[o.tif]}|`;
-      if (o.tif === TimeInForce.GTD) body += `126=${stampOf(times[1])}|`;
+      if (o.tif === TimeInForce.GTD) body += `126=${fixStamp(times[1])}|`;
       if (o.flags === OrderFlags.POST_ONLY) body += '18=6|';
       expect(text(w.buf, w.start, w.end), `round ${round}`).toBe(frame(body));
     }
@@ -158,6 +151,15 @@ describe('FIX codec (issue 14)', () => {
     w.n[0] = 1;
     w.openHeader(MsgType.NEW_ORDER_SINGLE, compIds);
     expect(encoder.newOrder(w, o, coarse, new Float64Array([0, 0]))).toBe(false);
+    // Nor an order id FIX cannot carry (the router's are positive; a hostile flyweight's need not be).
+    o.priceTicks = 100;
+    for (const bad of [-1, 2 ** 53, Number.NaN]) {
+      o.clientOrderId = bad;
+      w.n[0] = 1;
+      w.openHeader(MsgType.NEW_ORDER_SINGLE, compIds);
+      expect(encoder.newOrder(w, o, g, new Float64Array([0, 0])), String(bad)).toBe(false);
+    }
+    o.clientOrderId = 7;
     // A writer too small for the order: the message is refused whole (close is -1), never cut short.
     const small = new FixWriter('FIX.4.4', 160);
     small.n[0] = 1;

@@ -84,7 +84,8 @@ export class FixOrderEncoder {
   /**
    * NewOrderSingle. `times`: [TransactTime, the GTD expiry], epoch ms (in an array: a double
    * argument may be boxed, see FixWriter.n). False when a price or quantity cannot be
-   * written (past 2^53 on the grid): nothing may be sent.
+   * written (past 2^53 on the grid), or the order id is not a non-negative safe integer:
+   * nothing may be sent.
    *
    * Written in place, one room check for the whole body and every tag a literal: the
    * order path's most frequent message costs no call per field, so its speed does not
@@ -95,12 +96,13 @@ export class FixOrderEncoder {
   newOrder(w: FixWriter, order: OrderFlyweight, g: FixInstrument, times: Float64Array): boolean {
     const conventions = this.conventionFields;
     const ids = g.fields;
+    // ClOrdID (11): the order id, split into int32 halves below (no double crosses a call).
+    const id = order.clientOrderId;
+    if (!(id >= 0 && id <= Number.MAX_SAFE_INTEGER)) return false; // no id FIX can carry: nothing to send
     const tif = this.tif[order.tif];
     let at = w.reserve(NEW_ORDER_ROOM + conventions.length + ids.length + (tif === undefined ? 0 : tif.length));
     if (at < 0) return true; // too big for the writer: close() says so
     const b = w.buf;
-    // ClOrdID (11): the order id, split into int32 halves here (no double crosses a call).
-    const id = order.clientOrderId;
     const high = Math.floor(id / 100_000_000);
     b[at] = 49;
     b[at + 1] = 49;
