@@ -7,7 +7,7 @@ import { InstrumentTable, nanoTime, OrderFlyweight, OrderType, ORDER_RECORD_BYTE
 import { FixGateway } from '@ringroute/gateways';
 import { newHistogram } from '../../harness/Histograms.js';
 import { GatewaySink } from '../../harness/GatewaySink.js';
-import { echoRoundTrips, openLoop, yieldToIo } from '../../harness/openLoop.js';
+import { echoRoundTrips, roundTripSizes, warmedOpenLoop, yieldToIo } from '../../harness/openLoop.js';
 import type { RunContext, RunSample, Scenario } from '../../harness/Scenario.js';
 
 const SYMBOLS = [
@@ -23,19 +23,20 @@ const SYMBOLS = [
  * order's intended send time) beside `floor.tcp.echo` (24 bytes to a bare TCP echo on its
  * own thread and back, the same open loop); and `gateways.fix.rtt.store`, the same with
  * the durable session store on (its writes go through the journal's ring and thread).
+ * Every one runs `warmedOpenLoop`: 5,000 orders (quick) before the measured ones, then a
+ * pause, so that the acceptor's fresh thread has compiled its code before it is timed.
  */
 export function fixRttScenarios(): Scenario[] {
   return [tcpEchoFloor(10_000), fixRtt(false, 10_000), fixRtt(true, 10_000), tcpEchoFloor(1_000), fixRtt(false, 1_000)];
 }
 
 /**
- * The same pair at 1,000/s (`floor.tcp.echo.1k`, `gateways.fix.rtt.1k`): on a 2-core host
- * the 10,000/s loop keeps one core busy sending and polling while the acceptor's thread
- * takes the other, so what the 10,000/s ratio shows is mostly queueing behind that; at
- * 1,000/s both threads have room, and the ratio is the round trip's own cost.
+ * The same pair at 1,000/s (`floor.tcp.echo.1k`, `gateways.fix.rtt.1k`): at 10,000/s the
+ * open loop keeps one core busy sending and polling and the acceptor's thread shares the
+ * other with V8's helper threads, so part of that ratio is queueing; at 1,000/s both
+ * threads have room, and the ratio is the round trip's own cost.
  */
 const suffix = (ratePerSec: number): string => (ratePerSec === 10_000 ? '' : `.${ratePerSec / 1_000}k`);
-
 
 function tcpEchoFloor(ratePerSec: number): Scenario {
   return {
@@ -48,10 +49,9 @@ function tcpEchoFloor(ratePerSec: number): Scenario {
       const socket = netConnect({ host: '127.0.0.1', port, noDelay: true });
       await new Promise((resolve, reject) => (socket.once('connect', resolve), socket.once('error', reject)));
       const histogram = newHistogram();
-      const { warmup, count } = sizes(ctx, ratePerSec);
       let partial: Buffer = Buffer.alloc(0);
       try {
-        await echoRoundTrips(histogram, warmup, count, (m) => socket.write(m), (received) =>
+        await echoRoundTrips(histogram, roundTripSizes(ctx.quick, ratePerSec), (m) => socket.write(m), (received) =>
           socket.on('data', (chunk: Buffer) => {
             // A stream: echoes arrive split and joined anyhow; 24 bytes each.
             const data = partial.length === 0 ? chunk : Buffer.concat([partial, chunk]);
@@ -68,13 +68,6 @@ function tcpEchoFloor(ratePerSec: number): Scenario {
       return { histogram, opsPerSec: ratePerSec };
     },
   };
-}
-
-/** Warm-up and total messages: 6,000 in a quick run at 10,000/s, a third of that at lower rates (2 s at 1,000/s). */
-function sizes(ctx: RunContext, ratePerSec: number): { warmup: number; count: number } {
-  const scale = ratePerSec >= 10_000 ? 1 : 3;
-  const warmup = Math.round((ctx.quick ? 1_000 : 2_000) / scale);
-  return { warmup, count: warmup + Math.round((ctx.quick ? 5_000 : 20_000) / scale) };
 }
 
 function fixRtt(store: boolean, ratePerSec: number): Scenario {
@@ -102,7 +95,8 @@ function fixRtt(store: boolean, ratePerSec: number): Scenario {
       const acks = new GatewaySink();
       await gateway.connect(acks);
       const histogram = newHistogram();
-      const { warmup, count } = sizes(ctx, ratePerSec);
+      const sizes = roundTripSizes(ctx.quick, ratePerSec);
+      const { warmup, count } = sizes;
       const intended = new Float64Array(count + 1);
       acks.onAck = (id) => {
         if (id > warmup) histogram.recordValue(Math.max(1, Math.round(nanoTime() - intended[id])));
@@ -117,13 +111,13 @@ function fixRtt(store: boolean, ratePerSec: number): Scenario {
       order.tif = TimeInForce.GTC;
       order.quantityLots = 1;
       try {
-        await openLoop(count, intended, (id) => {
+        await warmedOpenLoop(sizes, intended, (id) => {
           order.clientOrderId = id;
           order.side = id % 2 === 0 ? Side.BUY : Side.SELL;
           order.priceTicks = id % 2 === 0 ? 1_000 - (id % 100) : 100_000 + (id % 100); // rests: an ack each
           gateway.submit(handle, order);
           if ((id & 63) === 0) gateway.poll(nanoTime()); // the host loop's turn: timers, the store's sequence numbers
-        }, ratePerSec);
+        }, () => acks.acked, ratePerSec);
         const deadline = Date.now() + 30_000;
         while (acks.acked < count && Date.now() < deadline) await yieldToIo();
         if (acks.acked < count) throw new Error(`only ${acks.acked} of ${count} orders acknowledged`);

@@ -5,7 +5,7 @@ import { WsGateway, type FrameCodecName } from '@ringroute/gateways';
 import type { Histogram } from 'hdr-histogram-js';
 import { newHistogram } from '../../harness/Histograms.js';
 import { GatewaySink } from '../../harness/GatewaySink.js';
-import { echoRoundTrips, openLoop, yieldToIo } from '../../harness/openLoop.js';
+import { echoRoundTrips, roundTripSizes, warmedOpenLoop, yieldToIo } from '../../harness/openLoop.js';
 import type { RunContext, RunSample, Scenario } from '../../harness/Scenario.js';
 
 const KEY = 'bench';
@@ -64,10 +64,8 @@ function wsEchoFloor(): Scenario {
       const socket = new WebSocket(`ws://127.0.0.1:${port}`, { perMessageDeflate: false });
       await new Promise((resolve, reject) => (socket.once('open', resolve), socket.once('error', reject)));
       const histogram = newHistogram();
-      const warmup = ctx.quick ? 1_000 : 2_000;
-      const count = warmup + (ctx.quick ? 5_000 : 20_000);
       try {
-        await echoRoundTrips(histogram, warmup, count, (m) => socket.send(m), (received) => socket.on('message', (data: Buffer) => received(data.readUInt32LE(0))));
+        await echoRoundTrips(histogram, roundTripSizes(ctx.quick), (m) => socket.send(m), (received) => socket.on('message', (data: Buffer) => received(data.readUInt32LE(0))));
       } finally {
         socket.terminate();
         await echo.terminate();
@@ -96,21 +94,21 @@ function wsRtt(codec: FrameCodecName): Scenario {
       const sink = new GatewaySink();
       const { gateway, exchange } = await connect(codec, sink);
       const histogram: Histogram = newHistogram();
-      const warmup = ctx.quick ? 1_000 : 2_000;
-      const count = warmup + (ctx.quick ? 5_000 : 20_000);
+      const sizes = roundTripSizes(ctx.quick);
+      const { warmup, count } = sizes;
       const intended = new Float64Array(count + 1);
       sink.onAck = (id) => {
         if (id > warmup) histogram.recordValue(Math.max(1, Math.round(nanoTime() - intended[id])));
       };
       const { handle, order } = orderSlot();
       try {
-        await openLoop(count, intended, (id) => {
+        await warmedOpenLoop(sizes, intended, (id) => {
           order.clientOrderId = id;
           order.side = id % 2 === 0 ? Side.BUY : Side.SELL;
           order.tif = TimeInForce.GTC;
           order.priceTicks = id % 2 === 0 ? 1_000 - (id % 100) : 100_000 + (id % 100); // rests: an ack each
           gateway.submit(handle, order);
-        });
+        }, () => sink.acked);
         const deadline = Date.now() + 30_000;
         while (sink.acked < count && Date.now() < deadline) await yieldToIo();
         if (sink.acked < count) throw new Error(`only ${sink.acked} of ${count} orders acknowledged`);
