@@ -85,15 +85,16 @@ export class ReportLog {
 
 /**
  * The client order ids of one account the exchange still answers for: every live order
- * (id -> engine order id) and the last `window` ended ones. A NEW reusing any of them is
- * a duplicate; an id that ended longer ago than the window may be used again (real venues
- * scope idempotency the same way, to a trading session or a time window: remembering
- * every id for ever would grow without bound, and a JavaScript Map stops at 2^24 entries).
+ * (id -> the book's slot for it, see LiveOrders) and the last `window` ended ones. A NEW
+ * reusing any of them is a duplicate; an id that ended longer ago than the window may be
+ * used again (real venues scope idempotency the same way, to a trading session or a time
+ * window: remembering every id for ever would grow without bound). Both sets are on typed
+ * arrays (IdMap): an exchange with many accounts keeps millions of ids, and an entry per
+ * order must not be an object for the collector to trace.
  */
 export class ClientIds {
-  /** Client order id -> engine order id, for orders entered and not yet ended (at most the account's open-order limit). */
-  readonly live = new Map<number, number>();
-  /** The window, on typed arrays (an exchange with many accounts keeps millions of ids). */
+  /** Client order id -> the book's slot, for orders entered and not yet ended (at most the account's open-order limit). */
+  private readonly live = new IdMap(64);
   private readonly ended: IdMap;
   private readonly endedRing: Float64Array;
   private endedNext = 0;
@@ -113,9 +114,29 @@ export class ClientIds {
     return this.ended.has(id);
   }
 
+  /** The order with `id` was entered, its book slot `slot` (>= 0). */
+  enter(id: number, slot: number): void {
+    this.live.set(id, slot);
+  }
+
+  /** The book's slot of the live order with `id`, or -1. */
+  liveSlot(id: number): number {
+    return this.live.get(id);
+  }
+
+  /** Orders entered and not yet ended. */
+  get liveCount(): number {
+    return this.live.size;
+  }
+
+  /** Every live order's id and slot (cold path: in no particular order). */
+  forEachLive(fn: (id: number, slot: number) => void): void {
+    this.live.forEach(fn);
+  }
+
   /** The order with `id` ended: it leaves the live set and joins the window, whose oldest id is forgotten. */
   end(id: number): void {
-    if (!this.live.delete(id)) return;
+    if (this.live.delete(id) < 0) return;
     const ring = this.endedRing;
     const forgotten = ring[this.endedNext];
     if (forgotten === forgotten) this.ended.delete(forgotten);
@@ -146,6 +167,6 @@ export class Account {
 
   /** Orders of the account entered and not yet ended. */
   get openCount(): number {
-    return this.ids.live.size;
+    return this.ids.liveCount;
   }
 }

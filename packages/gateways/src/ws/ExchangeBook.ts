@@ -2,6 +2,7 @@ import { ExecType, RejectReason, TimeInForce } from '@ringroute/core';
 import { MatchingEngine, type EngineOrder } from '../sim/MatchingEngine.js';
 import type { MatchListener } from '../sim/MatchListener.js';
 import { Account, type Report, type ReportSink } from './ExchangeAccount.js';
+import { LiveOrders } from './LiveOrders.js';
 import { Msg } from './WsProtocol.js';
 
 export { Account, ClientIds, ReportLog, type Report, type ReportSink } from './ExchangeAccount.js';
@@ -48,8 +49,8 @@ export const SubmitOutcome = {
 export class ExchangeBook implements MatchListener {
   readonly engine: MatchingEngine;
   private readonly accounts = new Map<number, Account>();
-  /** Engine order id -> [account, client order id], for live orders only. */
-  private readonly owners = new Map<number, { account: Account; id: number; sym: number; side: number; px: number }>();
+  /** Live orders: owner, client id, engine id, symbol, side and price, a slot each. */
+  private readonly owners: LiveOrders;
   /** Engine order ids of live DAY orders (expired by `endTradingDay`). */
   private readonly dayOrders = new Set<number>();
   private expiring = false;
@@ -66,6 +67,7 @@ export class ExchangeBook implements MatchListener {
   constructor(options: ExchangeBookOptions) {
     const capacity = options.capacity ?? 65_536;
     this.engine = new MatchingEngine({ symbols: options.symbols, capacity }, this);
+    this.owners = new LiveOrders(capacity + 1); // + the order being entered while the engine is full (it rejects it)
     this.logCapacity = options.logCapacity ?? 100_000;
     this.idWindow = options.idempotencyWindow ?? 100_000;
     this.maxOpenPerAccount = Math.max(1, Math.min(capacity, options.maxOpenPerAccount ?? capacity));
@@ -99,8 +101,13 @@ export class ExchangeBook implements MatchListener {
       return SubmitOutcome.OPEN_LIMIT;
     }
     const engineId = this.nextEngineId++;
-    a.ids.live.set(id, engineId);
-    this.owners.set(engineId, { account: a, id, sym, side, px: px === px ? px : 0 });
+    const slot = this.owners.add(a, id, engineId, sym, side, px === px ? px : 0);
+    if (slot < 0) {
+      // Only if a listener re-entered submit while the engine was full: refused as the engine would.
+      this.refuse(a, id, ExecType.REJECT, RejectReason.VENUE_UNAVAILABLE);
+      return SubmitOutcome.ENTERED;
+    }
+    a.ids.enter(id, slot);
     if (tif === TimeInForce.DAY) this.dayOrders.add(engineId);
     const o = this.scratch;
     o.clientOrderId = engineId;
@@ -118,14 +125,14 @@ export class ExchangeBook implements MatchListener {
   }
 
   cancel(a: Account, id: number): void {
-    const engineId = a.ids.live.get(id);
-    if (engineId !== undefined) return this.engine.cancel(engineId);
+    const slot = a.ids.liveSlot(id);
+    if (slot >= 0) return this.engine.cancel(this.owners.engineId(slot));
     this.emit(a, id, 0, ExecType.CANCEL_REJECT, 0, 0, 0, 0, a.ids.endedRecently(id) ? RejectReason.TOO_LATE_TO_CANCEL : RejectReason.UNKNOWN_ORDER, 0, 0);
   }
 
   replace(a: Account, id: number, px: number, qty: number): void {
-    const engineId = a.ids.live.get(id);
-    if (engineId !== undefined) return this.engine.replace(engineId, px, qty);
+    const slot = a.ids.liveSlot(id);
+    if (slot >= 0) return this.engine.replace(this.owners.engineId(slot), px, qty);
     this.emit(a, id, 0, ExecType.REPLACE_REJECT, 0, 0, 0, 0, a.ids.endedRecently(id) ? RejectReason.TOO_LATE_TO_CANCEL : RejectReason.UNKNOWN_ORDER, 0, 0);
   }
 
@@ -155,10 +162,13 @@ export class ExchangeBook implements MatchListener {
    * never a scan of the whole book: a QUERY is cheap whoever else has orders.
    */
   openOrders(a: Account): number[] {
+    const entered: number[] = [];
+    a.ids.forEachLive((_id, slot) => entered.push(slot));
+    entered.sort((x, y) => this.owners.engineId(x) - this.owners.engineId(y)); // engine ids rise with entry
     const out: number[] = [];
     const o = this.liveScratch;
-    for (const [id, engineId] of a.ids.live) {
-      if (this.engine.liveOrder(engineId, o)) out.push(id, o.venueOrderId, o.priceTicks, o.cumLots + o.leavesLots, o.cumLots, o.leavesLots);
+    for (const slot of entered) {
+      if (this.engine.liveOrder(this.owners.engineId(slot), o)) out.push(this.owners.clientId(slot), o.venueOrderId, o.priceTicks, o.cumLots + o.leavesLots, o.cumLots, o.leavesLots);
     }
     return out;
   }
@@ -187,18 +197,24 @@ export class ExchangeBook implements MatchListener {
   }
 
   private owned(engineId: number, ex: number, vid: number, px: number, last: number, cum: number, leaves: number, reason: number, ends: boolean): void {
-    const owner = this.owners.get(engineId);
-    if (owner === undefined) return;
+    const owners = this.owners;
+    const slot = owners.slotOf(engineId);
+    if (slot < 0) return;
+    const account = owners.account(slot);
+    const id = owners.clientId(slot);
+    const sym = owners.symbol(slot);
+    const side = owners.side(slot);
+    if (ex === ExecType.ACK) px = owners.price(slot);
     if (ends) {
       // The order's end: nothing of it is kept but its id in the idempotency window.
-      this.owners.delete(engineId);
-      this.dayOrders.delete(engineId);
-      owner.account.ids.end(owner.id);
+      owners.remove(slot);
+      if (this.dayOrders.size > 0) this.dayOrders.delete(engineId);
+      account.ids.end(id);
     }
     // Every report names the order's symbol and side, and an ACK its price (as a FIX
     // ExecutionReport does): a client that lost its own record of an order (a crash
     // between sending it and journaling it) learns what the order is from its reports.
-    this.emit(owner.account, owner.id, vid, ex, ex === ExecType.ACK ? owner.px : px, last, cum, leaves, reason, owner.sym, owner.side);
+    this.emit(account, id, vid, ex, px, last, cum, leaves, reason, sym, side);
   }
 
   // MatchListener: the engine's outcomes, reported to the owning account.
