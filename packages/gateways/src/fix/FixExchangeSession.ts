@@ -46,7 +46,10 @@ export class FixExchangeSession implements ReportSink {
   private account: Account | null = null;
   private readonly out = new FixOutbound(256 * 1024, 4 << 20);
   private readonly bucket: TokenBucket;
-  /** Per order (client id): the request number of its current version and of its pending cancel or replace. */
+  /**
+   * Per order (client id): the request number of its current version (only once replaced:
+   * none is 0, so a NEW costs no entry) and of its pending cancel or replace.
+   */
   private readonly version = new Map<number, number>();
   private readonly pending = new Map<number, number>();
   // The ClOrdID and OrigClOrdID of the message being handled (reused: see clOrdId).
@@ -172,7 +175,6 @@ export class FixExchangeSession implements ReportSink {
       if (Number.isNaN(px) || Number.isNaN(stop) || ((ordType === OrderType.LIMIT || ordType === OrderType.STOP_LIMIT) && px <= 0) || ((ordType === OrderType.STOP || ordType === OrderType.STOP_LIMIT) && stop <= 0)) return this.refuseNew(m, 'INVALID_PRICE', 16);
       this.stats.orders++;
       const flags = m.char(Tag.ExecInst) === 0x36 ? 1 : 0; // '6': post-only
-      this.version.set(id.base, 0);
       this.book.submit(a, id.base, sym, side, ordType, tif, flags, px, stop, qty);
       return;
     }
