@@ -51,6 +51,7 @@ export const WS_GATEWAY_TASK = new URL('./ws/wsGatewayTask.js', import.meta.url)
 export { ExecTypeCode, isAdminMsgType, MsgType, OrdStatusCode, SOH, Tag } from './fix/FixTags.js';
 export { FixDecimal, writeDigits } from './fix/FixDecimal.js';
 export { asciiBytes, byteSum, fixFields, FixWriter } from './fix/FixWriter.js';
+export { ByteCopier } from './fix/ByteCopier.js';
 export { FixMessage, FixParseError, MAX_FIELDS } from './fix/FixMessage.js';
 export { FixFramer, Framed } from './fix/FixFramer.js';
 export type { FramerStats } from './fix/FixFramer.js';

@@ -1,3 +1,5 @@
+import { ByteCopier } from './ByteCopier.js';
+
 /**
  * The application messages a FIX session sent, kept for resend: a byte arena used as a
  * ring plus a circular index of (sequence number, offset, length), oldest evicted first
@@ -12,12 +14,14 @@ export class SentMessages {
   private first = 0; // index of the oldest entry
   private count = 0;
   private writeAt = 0; // next free byte
+  private readonly copier: ByteCopier;
   /** Where the last `find` put the message: `bytes[from, to)`. */
   from = 0;
   to = 0;
 
   constructor(arenaBytes = 8 << 20, maxEntries = 65_536) {
     this.bytes = new Uint8Array(arenaBytes);
+    this.copier = new ByteCopier(this.bytes);
     this.seqs = new Float64Array(maxEntries);
     this.offsets = new Int32Array(maxEntries);
     this.lengths = new Int32Array(maxEntries);
@@ -57,9 +61,7 @@ export class SentMessages {
     this.offsets[slot] = at;
     this.lengths[slot] = n;
     this.count++;
-    const b = this.bytes;
-    for (let i = 0; i < n; i++) b[at + i] = src[from + i]; // no view created per message
-    this.writeAt = at + n;
+    this.writeAt = this.copier.copy(at, src, from, to); // no view created per message
   }
 
   /** Find the message sent with `seq`: true and `bytes[from, to)`, or false when it is not held. */
