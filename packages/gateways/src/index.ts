@@ -60,6 +60,7 @@ export { civilFromDays, daysFromCivil, FixTimestampWriter, readUtcTimestamp } fr
 export { FixSession, SessionState } from './fix/FixSession.js';
 export type { FixSessionHandler, FixSessionOptions } from './fix/FixSession.js';
 export { FixResender } from './fix/FixResender.js';
+export { FixOutbound } from './fix/FixOutbound.js';
 export { MemoryFixStore } from './fix/FixStore.js';
 export type { FixStore } from './fix/FixStore.js';
 export { FixStoreRecord, JournalFixStore } from './fix/JournalFixStore.js';

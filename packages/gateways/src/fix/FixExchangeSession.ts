@@ -89,9 +89,13 @@ export class FixExchangeSession implements ReportSink {
         pending = null;
       }
       const before = this.session.framer.stats.badChecksum + this.session.framer.stats.badLength + this.session.framer.stats.oversized;
-      this.session.receive(chunk, Date.now());
+      this.out.hold(); // the answers to this read go out in one write at the end
+      try {
+        this.session.receive(chunk, Date.now());
+      } finally {
+        this.out.release();
+      }
       this.stats.garbled += this.session.framer.stats.badChecksum + this.session.framer.stats.badLength + this.session.framer.stats.oversized - before;
-      this.out.flush();
     });
     socket.on('error', () => {});
     socket.on('close', () => this.detach());

@@ -494,8 +494,12 @@ export class FixGateway implements GatewayAdapter {
         this.out.flush();
       });
       socket.on('data', (chunk: Buffer) => {
-        this.session.receive(chunk, this.epochMs(nanoTime()));
-        this.out.flush();
+        this.out.hold(); // what handlers send in answer goes out in one write at the end
+        try {
+          this.session.receive(chunk, this.epochMs(nanoTime()));
+        } finally {
+          this.out.release();
+        }
       });
       socket.on('error', () => {}); // 'close' follows
       socket.on('close', () => {
