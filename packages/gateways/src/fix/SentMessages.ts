@@ -20,7 +20,11 @@ export class SentMessages {
   to = 0;
 
   constructor(arenaBytes = 8 << 20, maxEntries = 65_536) {
-    this.bytes = new Uint8Array(arenaBytes);
+    // Touched once here, so that its first pass does not take a page fault every 20 or so
+    // messages on the order path (the kernel maps a fresh buffer's pages at first write):
+    // the FIX round trip's main thread took 312 and 365 minor faults per 5,000 orders
+    // before, 119 and 169 after (2 runs each, from /proc/self/task/<tid>/stat).
+    this.bytes = new Uint8Array(arenaBytes).fill(0);
     this.copier = new ByteCopier(this.bytes);
     this.seqs = new Float64Array(maxEntries);
     this.offsets = new Int32Array(maxEntries);
