@@ -7,14 +7,18 @@ export const yieldToIo = (): Promise<unknown> => new Promise((resolve) => setImm
  * Send messages `first`..`last` at `ratePerSec` (10,000/s unless given) from their intended
  * times, stored in `intended` (1-based): a round trip is then measured from when the message
  * should have gone, so a stall of the sender is not hidden (coordinated omission). `send(i)`
- * sends message i. Sockets are served while it waits.
+ * sends message i. Sockets are served while it waits, and `between()`, if given, is called
+ * on every turn of the wait (a router's poll).
  */
-export async function openLoop(last: number, intended: Float64Array, send: (i: number) => void, ratePerSec = 10_000, first = 1): Promise<void> {
+export async function openLoop(last: number, intended: Float64Array, send: (i: number) => void, ratePerSec = 10_000, first = 1, between?: () => void): Promise<void> {
   const intervalNs = 1e9 / ratePerSec;
   const start = nanoTime() + 1e6;
   for (let i = first; i <= last; i++) {
     intended[i] = start + (i - first + 1) * intervalNs;
-    while (nanoTime() < intended[i]) await yieldToIo();
+    while (nanoTime() < intended[i]) {
+      between?.();
+      await yieldToIo();
+    }
     send(i);
   }
 }
@@ -54,13 +58,20 @@ export const SETTLE_MS = 300;
  * pause the pair's ratio measured how long the far side had been running, not its round
  * trip. Both sides of every pair run the same loop.
  */
-export async function warmedOpenLoop(sizes: RoundTripSizes, intended: Float64Array, send: (i: number) => void, answered: () => number, ratePerSec = 10_000): Promise<void> {
-  await openLoop(sizes.warmup, intended, send, 10_000);
+export async function warmedOpenLoop(sizes: RoundTripSizes, intended: Float64Array, send: (i: number) => void, answered: () => number, ratePerSec = 10_000, between?: () => void): Promise<void> {
+  await openLoop(sizes.warmup, intended, send, 10_000, 1, between);
   const deadline = Date.now() + 30_000;
-  while (answered() < sizes.warmup && Date.now() < deadline) await yieldToIo();
+  while (answered() < sizes.warmup && Date.now() < deadline) {
+    between?.();
+    await yieldToIo();
+  }
   if (answered() < sizes.warmup) throw new Error(`only ${answered()} of ${sizes.warmup} warm-up messages answered`);
-  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-  await openLoop(sizes.count, intended, send, ratePerSec, sizes.warmup + 1);
+  const settled = Date.now() + SETTLE_MS;
+  while (Date.now() < settled) {
+    between?.();
+    await new Promise((resolve) => setTimeout(resolve, between === undefined ? SETTLE_MS : 1));
+  }
+  await openLoop(sizes.count, intended, send, ratePerSec, sizes.warmup + 1, between);
 }
 
 /**

@@ -7,6 +7,7 @@ import { matchScenarios } from './gateways/matchScenarios.js';
 import { wsScenarios } from './gateways/wsScenarios.js';
 import { fixCodecScenarios } from './gateways/fixCodecScenarios.js';
 import { fixRttScenarios } from './gateways/fixRttScenarios.js';
+import { fixRouterRttScenarios } from './gateways/fixRouterRttScenario.js';
 import { gateFixtureScenarios } from './fixtures/gateFixtures.js';
 import { firmScenarios } from './router/firmScenarios.js';
 import { floorScenarios } from './router/floorScenarios.js';
@@ -43,6 +44,7 @@ export function allScenarios(): Scenario[] {
     ...wsScenarios(),
     ...fixCodecScenarios(),
     ...fixRttScenarios(),
+    ...fixRouterRttScenarios(),
     ...gateFixtureScenarios(),
   ];
 }
