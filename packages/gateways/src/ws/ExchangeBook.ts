@@ -162,13 +162,17 @@ export class ExchangeBook implements MatchListener {
    * never a scan of the whole book: a QUERY is cheap whoever else has orders.
    */
   openOrders(a: Account): number[] {
-    const entered: number[] = [];
-    a.ids.forEachLive((_id, slot) => entered.push(slot));
-    entered.sort((x, y) => this.owners.engineId(x) - this.owners.engineId(y)); // engine ids rise with entry
+    // Engine ids rise with entry: sorted (a typed array's own numeric sort, no comparator
+    // called per pair: a client with 65,536 live orders may ask), they give entry order.
+    const engineIds = new Float64Array(a.ids.liveCount);
+    let n = 0;
+    a.ids.forEachLive((_id, slot) => void (engineIds[n++] = this.owners.engineId(slot)));
+    engineIds.sort();
     const out: number[] = [];
     const o = this.liveScratch;
-    for (const slot of entered) {
-      if (this.engine.liveOrder(this.owners.engineId(slot), o)) out.push(this.owners.clientId(slot), o.venueOrderId, o.priceTicks, o.cumLots + o.leavesLots, o.cumLots, o.leavesLots);
+    for (let i = 0; i < n; i++) {
+      const engineId = engineIds[i];
+      if (this.engine.liveOrder(engineId, o)) out.push(this.owners.clientId(this.owners.slotOf(engineId)), o.venueOrderId, o.priceTicks, o.cumLots + o.leavesLots, o.cumLots, o.leavesLots);
     }
     return out;
   }
