@@ -40,6 +40,19 @@ describe('ExchangeBook: live orders and their owners', () => {
     expect(ids).toEqual([900, 77, 3, 41, 2]);
   });
 
+  it('an id the id maps cannot keep (NaN, a fraction, negative, past 2^53) is refused with a REJECT, and the book goes on as before', () => {
+    const book = new ExchangeBook({ symbols: 1, capacity: 4 });
+    const a = book.account(1);
+    const got = recorder(a);
+    limit(book, a, 7, Side.BUY, 90);
+    for (const bad of [Number.NaN, 1.5, -3, 2 ** 53 + 2]) limit(book, a, bad, Side.BUY, 90);
+    expect(got.slice(1).map((r) => [r.ex, r.reason])).toEqual(Array(4).fill([ExecType.REJECT, RejectReason.UNSUPPORTED]));
+    expect([book.liveOrders, a.openCount, a.ids.size]).toEqual([1, 1, 1]);
+    book.cancel(a, Number.NaN); // UNKNOWN_ORDER, nothing else
+    limit(book, a, 8, Side.BUY, 91);
+    expect(book.openOrders(a).filter((_, i) => i % 6 === 0)).toEqual([7, 8]);
+  });
+
   it('a sink that submits and cancels from inside its reports, on a full book: every order gets exactly one first answer, nothing is lost, every slot comes back', () => {
     const capacity = 4;
     const book = new ExchangeBook({ symbols: 1, capacity });

@@ -92,6 +92,12 @@ export class ExchangeBook implements MatchListener {
 
   /** Enter a NEW (see SubmitOutcome). */
   submit(a: Account, id: number, sym: number, side: number, type: number, tif: number, flags: number, px: number, stop: number, qty: number): number {
+    if (!Number.isSafeInteger(id) || id < 0) {
+      // The sessions accept only such ids; a caller that skips them cannot make the id
+      // maps keep a NaN (their empty mark) or a fraction: refused, reported.
+      this.refuse(a, id, ExecType.REJECT, RejectReason.UNSUPPORTED);
+      return SubmitOutcome.ENTERED;
+    }
     if (a.ids.used(id)) {
       this.duplicateNews++;
       return SubmitOutcome.DUPLICATE;
