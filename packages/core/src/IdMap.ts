@@ -8,19 +8,30 @@
  * Why not a `Map`: a router or a matching engine inserts and deletes an id per order;
  * with ~10^5 live ids under constant churn, V8's ordered hash maps spent over half the
  * matching engine's time in `has`/`set`/`delete` (measured, see gateways.sim.match).
+ *
+ * Ids a peer chooses (an exchange keeping its clients' order ids) need
+ * `{ keysFromPeers: true }`: the default home slot keeps sequential ids together, which
+ * also lets anyone who picks the keys put them all in one slot (multiples of 2^20, say),
+ * and then every insert and lookup walks a run as long as the map. With the option, homes
+ * come from a mix of the key with a random seed of the map's own (see `home`).
  */
 export class IdMap {
   private keys: Float64Array;
   private values: Int32Array;
   private mask: number;
   private count = 0;
+  /** 0: sequential homes; otherwise the seeds of a mixed home (keys a peer chooses). */
+  private readonly seedLo: number;
+  private readonly seedHi: number;
 
-  constructor(initialCapacity = 1024) {
+  constructor(initialCapacity = 1024, options: { keysFromPeers?: boolean } = {}) {
     let size = 16;
     while (size < initialCapacity * 2) size *= 2;
     this.keys = new Float64Array(size).fill(NaN);
     this.values = new Int32Array(size);
     this.mask = size - 1;
+    this.seedLo = options.keysFromPeers === true ? (Math.random() * 0x100000000) | 1 : 0; // never 0 when mixed
+    this.seedHi = options.keysFromPeers === true ? (Math.random() * 0x100000000) | 0 : 0;
   }
 
   get size(): number {
@@ -125,7 +136,28 @@ export class IdMap {
   private home(key: number): number {
     const lo = key >>> 0; // exact for integers up to 2^53: ToUint32 is modulo 2^32
     const hi = (key / 4294967296) | 0;
-    return (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
+    if (this.seedLo === 0) return (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
+    // Keys a peer chooses: the low word through murmur3's 32-bit finalizer (a bijection
+    // that spreads every input bit over every output bit) after the map's random seed,
+    // then the high word and the second seed into the result and through it again. The
+    // low word alone is seeded first so that no choice of high words can cancel it out
+    // for every seed, as `lo ^ f(hi)` could. A peer that does not know the seeds cannot
+    // pick keys that share a home any more often than random ones do.
+    return fmix32(fmix32(lo ^ this.seedLo) ^ hi ^ this.seedHi) & this.mask;
+  }
+
+  /**
+   * The longest probe any key now takes (slots between its home and where it sits): for
+   * tests and statistics, not the hot path (it scans the whole table).
+   */
+  longestProbe(): number {
+    const keys = this.keys;
+    let longest = 0;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      if (k === k) longest = Math.max(longest, (i - this.home(k)) & this.mask);
+    }
+    return longest;
   }
 
   private grow(): void {
@@ -140,4 +172,11 @@ export class IdMap {
       if (k === k) this.insert(k, oldValues[i]);
     }
   }
+}
+
+/** MurmurHash3's 32-bit finalizer: a bijection on int32 whose every output bit depends on every input bit. */
+function fmix32(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
 }

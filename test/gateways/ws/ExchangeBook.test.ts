@@ -53,6 +53,16 @@ describe('ExchangeBook: live orders and their owners', () => {
     expect(book.openOrders(a).filter((_, i) => i % 6 === 0)).toEqual([7, 8]);
   });
 
+  it('a client that picks its order ids to share a slot in the id maps (multiples of 2^20) does not get long probes: the maps mix its ids with a seed', () => {
+    const book = new ExchangeBook({ symbols: 1, capacity: 8_192 });
+    const a = book.account(1);
+    recorder(a);
+    for (let j = 1; j <= 3_000; j++) limit(book, a, j * 2 ** 20, Side.BUY, 50); // live
+    for (let j = 3_001; j <= 6_000; j++) limit(book, a, j * 2 ** 20, Side.BUY, 50, 1, TimeInForce.IOC); // ended at once
+    expect([a.openCount, a.ids.size]).toEqual([3_000, 6_000]);
+    expect(a.ids.longestProbe()).toBeLessThan(64);
+  });
+
   it('a sink that submits and cancels from inside its reports, on a full book: every order gets exactly one first answer, nothing is lost, every slot comes back', () => {
     const capacity = 4;
     const book = new ExchangeBook({ symbols: 1, capacity });

@@ -90,18 +90,19 @@ export class ReportLog {
  * used again (real venues scope idempotency the same way, to a trading session or a time
  * window: remembering every id for ever would grow without bound). Both sets are on typed
  * arrays (IdMap): an exchange with many accounts keeps millions of ids, and an entry per
- * order must not be an object for the collector to trace.
+ * order must not be an object for the collector to trace. The client picks the ids, so
+ * both maps mix them with a seed (`keysFromPeers`): ids picked to share a slot do not.
  */
 export class ClientIds {
   /** Client order id -> the book's slot, for orders entered and not yet ended (at most the account's open-order limit). */
-  private readonly live = new IdMap(64);
+  private readonly live = new IdMap(64, { keysFromPeers: true }); // the ids are the client's choice
   private readonly ended: IdMap;
   private readonly endedRing: Float64Array;
   private endedNext = 0;
 
   constructor(window: number) {
     this.endedRing = new Float64Array(Math.max(1, window)).fill(NaN);
-    this.ended = new IdMap(Math.min(1_024, Math.max(1, window)));
+    this.ended = new IdMap(Math.min(1_024, Math.max(1, window)), { keysFromPeers: true });
   }
 
   /** The id is an order's (live or recently ended). */
@@ -143,6 +144,11 @@ export class ClientIds {
     ring[this.endedNext] = id;
     this.endedNext = this.endedNext + 1 === ring.length ? 0 : this.endedNext + 1;
     this.ended.set(id, 1);
+  }
+
+  /** The longest probe in either id map (`IdMap.longestProbe`), for tests and stats. */
+  longestProbe(): number {
+    return Math.max(this.live.longestProbe(), this.ended.longestProbe());
   }
 
   /** Ids remembered (live + ended), for tests and stats. */
