@@ -5,7 +5,7 @@ import { ExchangeBook, type Account, type Report } from '@ringroute/gateways';
 
 type ReportSink = NonNullable<Account['sink']>;
 
-// The reference exchange's book keeps its live orders in slots (LiveOrders) and each
+// The reference exchange's book keeps its live orders in slots (OrderOwners) and each
 // account's live ids in an IdMap: these tests hold its bookkeeping to a model of which
 // orders are live, across slot reuse, re-entrant sinks and a full book.
 

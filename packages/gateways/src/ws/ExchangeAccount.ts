@@ -85,7 +85,7 @@ export class ReportLog {
 
 /**
  * The client order ids of one account the exchange still answers for: every live order
- * (id -> the book's slot for it, see LiveOrders) and the last `window` ended ones. A NEW
+ * (id -> the book's slot for it, see OrderOwners) and the last `window` ended ones. A NEW
  * reusing any of them is a duplicate; an id that ended longer ago than the window may be
  * used again (real venues scope idempotency the same way, to a trading session or a time
  * window: remembering every id for ever would grow without bound). Both sets are on typed

@@ -2,7 +2,7 @@ import { ExecType, RejectReason, TimeInForce } from '@ringroute/core';
 import { MatchingEngine, type EngineOrder } from '../sim/MatchingEngine.js';
 import type { MatchListener } from '../sim/MatchListener.js';
 import { Account, type Report, type ReportSink } from './ExchangeAccount.js';
-import { LiveOrders } from './LiveOrders.js';
+import { OrderOwners } from './OrderOwners.js';
 import { Msg } from './WsProtocol.js';
 
 export { Account, ClientIds, ReportLog, type Report, type ReportSink } from './ExchangeAccount.js';
@@ -50,7 +50,7 @@ export class ExchangeBook implements MatchListener {
   readonly engine: MatchingEngine;
   private readonly accounts = new Map<number, Account>();
   /** Live orders: owner, client id, engine id, symbol, side and price, a slot each. */
-  private readonly owners: LiveOrders;
+  private readonly owners: OrderOwners;
   /** Engine order ids of live DAY orders (expired by `endTradingDay`). */
   private readonly dayOrders = new Set<number>();
   private expiring = false;
@@ -67,7 +67,7 @@ export class ExchangeBook implements MatchListener {
   constructor(options: ExchangeBookOptions) {
     const capacity = options.capacity ?? 65_536;
     this.engine = new MatchingEngine({ symbols: options.symbols, capacity }, this);
-    this.owners = new LiveOrders(capacity + 1); // + the order being entered while the engine is full (it rejects it)
+    this.owners = new OrderOwners(capacity + 1); // + the order being entered while the engine is full (it rejects it)
     this.logCapacity = options.logCapacity ?? 100_000;
     this.idWindow = options.idempotencyWindow ?? 100_000;
     this.maxOpenPerAccount = Math.max(1, Math.min(capacity, options.maxOpenPerAccount ?? capacity));

@@ -2,7 +2,8 @@ import { IdMap } from '@ringroute/core';
 import type { Account } from './ExchangeAccount.js';
 
 /**
- * The reference exchange's live orders and who owns them: for each order between its NEW
+ * The reference exchange's live orders and who owns them (named apart from the router's
+ * LiveOrders, which tracks a strategy's orders): for each order between its NEW
  * and its end, the account, the client's order id, the engine's order id, and the symbol,
  * side and price every report names. One slot an order on typed arrays, found by engine
  * id through an IdMap, and freed when the order ends.
@@ -18,7 +19,7 @@ import type { Account } from './ExchangeAccount.js';
  * more, for the order being entered while the engine is full). `add` returns -1 when none
  * is free rather than growing.
  */
-export class LiveOrders {
+export class OrderOwners {
   private readonly byEngineId: IdMap;
   private readonly accounts: (Account | null)[];
   private readonly clientIds: Float64Array;
