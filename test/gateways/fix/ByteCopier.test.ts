@@ -19,6 +19,15 @@ describe('ByteCopier', () => {
     );
   });
 
+  it('an empty or reversed range (a negative length) copies nothing and returns the position it was given', () => {
+    const dst = new Uint8Array(32).fill(7);
+    const copier = new ByteCopier(dst);
+    const src = Uint8Array.from({ length: 32 }, (_, i) => i);
+    expect(copier.copy(10, src, 20, 4)).toBe(10);
+    expect(copier.copy(10, src, 5, 5)).toBe(10);
+    expect(dst.every((x) => x === 7)).toBe(true);
+  });
+
   it('moves bit patterns of NaNs unchanged (words go as integers, never as doubles)', () => {
     const src = new Uint8Array(64);
     const f = new DataView(src.buffer);

@@ -22,8 +22,9 @@ export class ByteCopier {
     this.into = new DataView(dst.buffer, dst.byteOffset, dst.byteLength);
   }
 
-  /** Copy `src[from, to)` into the buffer at `at` (the caller checked the room); the position after it. */
+  /** Copy `src[from, to)` into the buffer at `at` (the caller checked the room); the position after it. An empty or reversed range copies nothing and returns `at`. */
   copy(at: number, src: Uint8Array, from: number, to: number): number {
+    if (!(to > from)) return at; // a negative length must not move the caller's position back
     let view = this.sourceView;
     if (src !== this.source || view === null) {
       this.source = src;
