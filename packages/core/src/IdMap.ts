@@ -141,8 +141,10 @@ export class IdMap {
     // that spreads every input bit over every output bit) after the map's random seed,
     // then the high word and the second seed into the result and through it again. The
     // low word alone is seeded first so that no choice of high words can cancel it out
-    // for every seed, as `lo ^ f(hi)` could. A peer that does not know the seeds cannot
-    // pick keys that share a home any more often than random ones do.
+    // for every seed, as `lo ^ f(hi)` could. A peer that does not know the seeds has no
+    // construction for keys that share a home, as it has for the default homes. This is
+    // not a keyed cryptographic hash: the seeds come from Math.random, and a peer able to
+    // time many lookups might learn about them; it raises the bar, it is not a proof.
     return fmix32(fmix32(lo ^ this.seedLo) ^ hi ^ this.seedHi) & this.mask;
   }
 

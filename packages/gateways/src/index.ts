@@ -36,7 +36,7 @@ export { ExchangeServer, startExchangeServer } from './ws/ExchangeServer.js';
 export type { ExchangeServerOptions } from './ws/ExchangeServer.js';
 export type { ServerStats, SessionLimits } from './ws/ExchangeSession.js';
 export { DEFAULT_SESSION_LIMITS } from './ws/ExchangeSession.js';
-export { Account, ClientIds, ExchangeBook, ReportLog, SubmitOutcome, type ExchangeBookOptions } from './ws/ExchangeBook.js';
+export { Account, ClientIds, ExchangeBook, OrderOwners, ReportLog, SubmitOutcome, type ExchangeBookOptions } from './ws/ExchangeBook.js';
 export type { Report } from './ws/ExchangeBook.js';
 export { LoginVerifier, loginMessage, signLogin } from './ws/LoginAuth.js';
 export type { ApiKey } from './ws/LoginAuth.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ExecType, OrderType, RejectReason, Side, TimeInForce } from '@ringroute/core';
-import { ExchangeBook, type Account, type Report } from '@ringroute/gateways';
+import { ExchangeBook, OrderOwners, type Account, type Report } from '@ringroute/gateways';
 
 type ReportSink = NonNullable<Account['sink']>;
 
@@ -29,6 +29,23 @@ const limit = (book: ExchangeBook, a: Account, id: number, side: number, px: num
   book.submit(a, id, 0, side, OrderType.LIMIT, tif, 0, px, 0, qty);
 
 describe('ExchangeBook: live orders and their owners', () => {
+  it('OrderOwners: add returns -1 when every slot is taken (nothing changes), a removed slot is taken again, and each slot keeps its own order', () => {
+    const owners = new OrderOwners(3);
+    const a = new ExchangeBook({ symbols: 1 }).account(9);
+    const slots = [10, 11, 12].map((engineId, i) => owners.add(a, 100 + i, engineId, i, i === 1 ? Side.SELL : Side.BUY, 50 + i));
+    expect(new Set(slots).size).toBe(3);
+    expect(owners.add(a, 200, 20, 0, Side.BUY, 1)).toBe(-1);
+    expect([owners.size, owners.slotOf(20)]).toEqual([3, -1]);
+    owners.remove(owners.slotOf(11));
+    expect(owners.slotOf(11)).toBe(-1);
+    const again = owners.add(a, 201, 21, 2, Side.BUY, 77);
+    expect(again).toBe(slots[1]);
+    for (const [engineId, id, sym, side, px] of [[10, 100, 0, Side.BUY, 50], [12, 102, 2, Side.BUY, 52], [21, 201, 2, Side.BUY, 77]]) {
+      const s = owners.slotOf(engineId);
+      expect([owners.clientId(s), owners.engineId(s), owners.symbol(s), owners.side(s), owners.price(s), owners.account(s)]).toEqual([id, engineId, sym, side, px, a]);
+    }
+  });
+
   it('open orders come back in the order they were entered, whatever their ids and however slots were reused', () => {
     const book = new ExchangeBook({ symbols: 1, capacity: 8 });
     const a = book.account(1);

@@ -6,6 +6,7 @@ import { OrderOwners } from './OrderOwners.js';
 import { Msg } from './WsProtocol.js';
 
 export { Account, ClientIds, ReportLog, type Report, type ReportSink } from './ExchangeAccount.js';
+export { OrderOwners } from './OrderOwners.js';
 
 export interface ExchangeBookOptions {
   symbols: number;
@@ -109,7 +110,9 @@ export class ExchangeBook implements MatchListener {
     const engineId = this.nextEngineId++;
     const slot = this.owners.add(a, id, engineId, sym, side, px === px ? px : 0);
     if (slot < 0) {
-      // Only if a listener re-entered submit while the engine was full: refused as the engine would.
+      // Not reachable as the book sizes it (an order the engine rejects frees its slot before
+      // its report goes out, so a re-entrant submit finds one): kept so that a miscount
+      // refuses an order, as the engine does when full, instead of overwriting a live one.
       this.refuse(a, id, ExecType.REJECT, RejectReason.VENUE_UNAVAILABLE);
       return SubmitOutcome.ENTERED;
     }
